@@ -1,0 +1,10 @@
+import type { NextConfig } from 'next';
+
+const config: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  transpilePackages: ['@tonearm/validators'],
+  typescript: { ignoreBuildErrors: false },
+};
+
+export default config;

@@ -1,0 +1,26 @@
+// The web player is bound to the router's types: renaming a field of song.top's output must break
+// apps/web's typecheck where the page reads it, while the real router typechecks clean.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runTsc, typecheckAgainstMutatedApi } from '../../../tooling/typetest/break-router';
+
+const web = join(import.meta.dirname, '..');
+
+describe('apps/web typecheck follows the AppRouter type', () => {
+  it('passes against the real router', () => {
+    const r = runTsc(join(web, 'tsconfig.json'));
+    expect(r.output).toBe('');
+    expect(r.ok).toBe(true);
+  }, 120_000);
+
+  it('fails in the page when a procedure output field is renamed', () => {
+    const r = typecheckAgainstMutatedApi(
+      web,
+      'router/song.ts',
+      '  title: z.string(),',
+      '  name: z.string(),',
+    );
+    expect(r.ok).toBe(false);
+    expect(r.output).toMatch(/app\/page\.tsx.*title/);
+  }, 120_000);
+});

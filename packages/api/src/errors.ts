@@ -1,0 +1,71 @@
+// The one error path: whatever a procedure throws becomes an AppError here, and then a TRPCError
+// with the same code. Procedures never catch to translate; they throw AppError or let errors bubble.
+import { TRPCError } from '@trpc/server';
+import { AppError, type AppErrorCode } from '@tonearm/validators';
+import { ZodError } from 'zod';
+
+const TRPC_TO_APP: Partial<Record<TRPCError['code'], AppErrorCode>> = {
+  PARSE_ERROR: 'BAD_REQUEST',
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_SUPPORTED: 'BAD_REQUEST',
+  CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNPROCESSABLE_CONTENT: 'UNPROCESSABLE_CONTENT',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+};
+
+const MONGO_UNAVAILABLE = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongooseServerSelectionError',
+]);
+
+/** Maps anything thrown to an AppError; unknown errors become INTERNAL_SERVER_ERROR (not exposed). */
+export function toAppError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  if (e instanceof TRPCError) {
+    if (e.cause instanceof AppError) return e.cause;
+    if (e.cause instanceof ZodError) {
+      return new AppError('BAD_REQUEST', { message: 'Invalid input', cause: e.cause });
+    }
+    if (e.cause && !(e.code === 'INTERNAL_SERVER_ERROR' && e.cause === undefined)) {
+      const inner = toAppError(e.cause);
+      if (e.code === 'INTERNAL_SERVER_ERROR' || inner.code !== 'INTERNAL_SERVER_ERROR') return inner;
+    }
+    const code = TRPC_TO_APP[e.code];
+    if (code) return new AppError(code, { message: e.message, cause: e });
+    return new AppError('INTERNAL_SERVER_ERROR', { cause: e, expose: false });
+  }
+  if (e instanceof ZodError) return new AppError('BAD_REQUEST', { message: 'Invalid input', cause: e });
+  if (e instanceof Error) {
+    const err = e as Error & { code?: unknown; keyPattern?: Record<string, unknown>; errors?: unknown };
+    if (err.code === 11000 || /E11000 duplicate key/.test(err.message)) {
+      const index = /index: (\S+)/.exec(err.message)?.[1];
+      const field = err.keyPattern ? Object.keys(err.keyPattern)[0] : index?.replace(/_-?1(_|$).*$/, '');
+      return new AppError('CONFLICT', {
+        message: field ? `${field} is already taken` : 'Already exists',
+        cause: e,
+        details: field ? { field } : undefined,
+      });
+    }
+    if (err.name === 'ValidationError' || err.name === 'CastError' || err.name === 'StrictModeError') {
+      return new AppError('BAD_REQUEST', { message: err.message, cause: e });
+    }
+    if (MONGO_UNAVAILABLE.has(err.name) || /ECONNREFUSED|Connection is closed/.test(err.message)) {
+      return new AppError('SERVICE_UNAVAILABLE', { message: 'A backing service is unavailable', cause: e });
+    }
+  }
+  return new AppError('INTERNAL_SERVER_ERROR', { cause: e, expose: false });
+}
+
+export function toTRPCError(e: unknown): TRPCError {
+  const app = toAppError(e);
+  return new TRPCError({ code: app.code, message: app.message, cause: app });
+}

@@ -1,0 +1,91 @@
+import { Cache, createRedis, whenReady } from '@tonearm/cache';
+import { env, loadServicesEnv } from '@tonearm/config';
+import { uid } from '@tonearm/testing';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let redis: Redis;
+let cache: Cache;
+
+beforeAll(async () => {
+  loadServicesEnv();
+  redis = createRedis(env().REDIS_URL, { keyPrefix: `t${uid(4)}:`, commandTimeout: 2_000 });
+  cache = new Cache(redis);
+  await whenReady(redis);
+});
+afterAll(() => redis.disconnect());
+
+describe('cache-aside', () => {
+  it('loads on a miss and serves the second read from Redis', async () => {
+    let loads = 0;
+    const load = async () => ({ n: ++loads });
+    expect(await cache.getOrLoad('ns', 'a', load)).toEqual({ n: 1 });
+    expect(await cache.getOrLoad('ns', 'a', load)).toEqual({ n: 1 });
+    expect(loads).toBe(1);
+  });
+
+  it('returns new data after invalidation', async () => {
+    let value = 'old';
+    const load = async () => value;
+    expect(await cache.getOrLoad('ns', 'b', load)).toBe('old');
+    value = 'new';
+    await cache.invalidate('ns', 'b');
+    expect(await cache.getOrLoad('ns', 'b', load)).toBe('new');
+  });
+
+  it('runs one load for 200 concurrent misses on one key', async () => {
+    let loads = 0;
+    const load = async () => {
+      loads++;
+      await new Promise((r) => setTimeout(r, 20));
+      return 'v';
+    };
+    const results = await Promise.all(Array.from({ length: 200 }, () => cache.getOrLoad('ns', 'c', load)));
+    expect(results.every((r) => r === 'v')).toBe(true);
+    expect(loads).toBe(1);
+  });
+
+  it('coalesces misses across two cache instances (two processes) with the fill lock', async () => {
+    const other = new Cache(redis);
+    let loads = 0;
+    const load = async () => {
+      loads++;
+      await new Promise((r) => setTimeout(r, 30));
+      return 'shared';
+    };
+    const [a, b] = await Promise.all([cache.getOrLoad('ns', 'd', load), other.getOrLoad('ns', 'd', load)]);
+    expect([a, b]).toEqual(['shared', 'shared']);
+    expect(loads).toBe(1);
+  });
+
+  it('never stores a value loaded before a concurrent invalidation', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = cache.getOrLoad('ns', 'e', async () => {
+      await gate;
+      return 'stale';
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    await cache.invalidate('ns', 'e');
+    release();
+    expect(await slow).toBe('stale');
+    expect(await cache.getOrLoad('ns', 'e', async () => 'fresh')).toBe('fresh');
+  });
+
+  it('drops tagged list entries when the tag is invalidated', async () => {
+    await cache.getOrLoad('list', 'p1', async () => [1], { tags: ['songs'] });
+    await cache.getOrLoad('list', 'p2', async () => [2], { tags: ['songs'] });
+    await cache.invalidateTags('songs');
+    expect(await cache.getOrLoad('list', 'p1', async () => [10], { tags: ['songs'] })).toEqual([10]);
+    expect(await cache.getOrLoad('list', 'p2', async () => [20], { tags: ['songs'] })).toEqual([20]);
+  });
+
+  it('falls back to the loader when Redis is unreachable', async () => {
+    const dead = createRedis('redis://127.0.0.1:1', { retryStrategy: () => null, connectTimeout: 200 });
+    dead.on('error', () => {});
+    const offline = new Cache(dead);
+    expect(await offline.getOrLoad('ns', 'f', async () => 'from-db')).toBe('from-db');
+    await offline.invalidate('ns', 'f');
+    dead.disconnect();
+  });
+});

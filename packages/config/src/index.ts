@@ -1,0 +1,87 @@
+// Typed environment for every Tonearm process. The only module that reads process.env (lint enforces it).
+// In dev and CI, scripts/services.sh writes .data/services.env; it fills variables the environment lacks.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** The repository root (the folder holding pnpm-workspace.yaml), found by walking up from cwd. */
+export function repoRoot(from = process.cwd()): string {
+  let dir = resolve(from);
+  for (;;) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(from);
+    dir = parent;
+  }
+}
+
+let servicesEnvLoaded = false;
+/** Copies .data/services.env into process.env for keys not already set. Idempotent. */
+export function loadServicesEnv(): void {
+  if (servicesEnvLoaded) return;
+  servicesEnvLoaded = true;
+  const file = process.env.TONEARM_SERVICES_ENV ?? join(repoRoot(), '.data', 'services.env');
+  if (!existsSync(file)) return;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m?.[1] && process.env[m[1]] === undefined) process.env[m[1]] = m[2];
+  }
+}
+
+const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URI'),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z.string().default('tonearm-media'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: bool.default(true),
+  /** Where browsers fetch media: the CloudFront distribution in production, the dev edge locally. */
+  MEDIA_BASE_URL: z.url().optional(),
+  CLOUDFRONT_KEY_PAIR_ID: z.string().default('KDEVTONEARM'),
+  CLOUDFRONT_PRIVATE_KEY_FILE: z.string().optional(),
+  CLOUDFRONT_PUBLIC_KEY_FILE: z.string().optional(),
+  SESSION_SECRET: z.string().min(16).default('dev-only-session-secret-change-me'),
+  SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(60 * 60 * 24 * 30),
+  SERVER_HOST: z.string().default('127.0.0.1'),
+  SERVER_PORT: z.coerce.number().int().min(0).max(65535).default(18001),
+  WEB_PORT: z.coerce.number().int().min(0).max(65535).default(18002),
+  /** Public URL of the standalone server as browsers see it. */
+  PUBLIC_SERVER_URL: z.url().optional(),
+  CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  SEARCH_ENGINE: z.enum(['embedded', 'atlas']).default('embedded'),
+  SMTP_URL: z.string().optional(),
+  ADMIN_EMAILS: z.string().default(''),
+});
+
+export type Env = z.infer<typeof ZEnv>;
+
+let cached: Env | undefined;
+/** Parses the environment once; throws one readable error listing every bad variable. */
+export function env(): Env {
+  if (cached) return cached;
+  loadServicesEnv();
+  const parsed = ZEnv.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(
+      `Invalid environment:\n${lines.join('\n')}\n(run "bash scripts/services.sh up" in dev, or set the variables)`,
+    );
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Test hook: forget the parsed environment so the next env() re-reads process.env. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

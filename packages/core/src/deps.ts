@@ -1,0 +1,10 @@
+// What domain services receive instead of importing process-wide singletons: tests build their own.
+import type { Cache } from '@tonearm/cache';
+import type { Logger } from '@tonearm/observability';
+import type { Redis } from 'ioredis';
+
+export type CoreDeps = {
+  cache: Cache;
+  redis: Redis;
+  log: Logger;
+};

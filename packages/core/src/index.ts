@@ -1,0 +1,3 @@
+export * from './catalog';
+export * from './deps';
+export * from './dto';

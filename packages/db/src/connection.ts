@@ -1,0 +1,46 @@
+// MongoDB connection for every process. Production points MONGODB_URI at a replica set or Atlas;
+// dev and CI at the wire-compatible server scripts/services.sh starts. No stand-in special cases.
+import mongoose from 'mongoose';
+import { env } from '@tonearm/config';
+
+mongoose.set('strictQuery', true);
+// Queries never carry operators from user input: validators reject "$" keys, and this strips any left.
+mongoose.set('sanitizeFilter', true);
+mongoose.set('autoIndex', false);
+
+export { mongoose };
+
+let connecting: Promise<typeof mongoose> | undefined;
+
+export async function connectDb(uri = env().MONGODB_URI): Promise<typeof mongoose> {
+  if (mongoose.connection.readyState === 1) return mongoose;
+  connecting ??= mongoose
+    .connect(uri, {
+      serverSelectionTimeoutMS: 5_000,
+      maxPoolSize: 50,
+      // mongo-java-server does not implement the "hello" handshake's compression negotiation
+      // differently from MongoDB; defaults work on both.
+    })
+    .catch((e) => {
+      connecting = undefined;
+      throw e;
+    });
+  return connecting;
+}
+
+export async function disconnectDb(): Promise<void> {
+  connecting = undefined;
+  await mongoose.disconnect();
+}
+
+/** Creates every model's indexes; run at startup and by the seed script (autoIndex is off). */
+export async function syncIndexes(): Promise<void> {
+  for (const model of Object.values(mongoose.models)) await model.createIndexes();
+}
+
+/** The native driver's Db, for benchmarks and aggregation-heavy jobs. */
+export function nativeDb() {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error('MongoDB is not connected');
+  return db;
+}

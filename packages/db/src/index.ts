@@ -1,0 +1,4 @@
+export * from './connection';
+export * from './models';
+export { Types } from 'mongoose';
+export * from './seed';

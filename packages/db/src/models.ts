@@ -1,0 +1,242 @@
+// Mongoose models of the whole domain, with their indexes. The only place that knows collection names.
+// Edit here when a field or an index changes; keep the validators package's output schemas in step.
+import { type InferSchemaType, model, Schema, type Types } from 'mongoose';
+
+const opts = { timestamps: true, versionKey: false } as const;
+
+// --- accounts ---------------------------------------------------------------------------
+const UserSchema = new Schema(
+  {
+    email: { type: String, required: true, lowercase: true, trim: true, maxlength: 254 },
+    handle: { type: String, required: true, trim: true, maxlength: 32 },
+    displayName: { type: String, required: true, trim: true, maxlength: 80 },
+    passwordHash: { type: String, required: true, select: false },
+    role: { type: String, enum: ['user', 'admin'], default: 'user' },
+    emailVerifiedAt: { type: Date, default: null },
+    /** Hides listening activity from everyone ("private session" that sticks). */
+    isActivityPrivate: { type: Boolean, default: false },
+  },
+  opts,
+);
+UserSchema.index({ email: 1 }, { unique: true });
+UserSchema.index({ handle: 1 }, { unique: true });
+
+const ApiKeySchema = new Schema(
+  {
+    userId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    name: { type: String, required: true, maxlength: 80 },
+    /** First characters of the key, shown in lists so a person can tell keys apart. */
+    prefix: { type: String, required: true },
+    /** SHA-256 of the whole key: keys are high-entropy, so a slow hash adds nothing. */
+    hash: { type: String, required: true },
+    scopes: { type: [String], default: [] },
+    rateLimitPerMinute: { type: Number, default: 600 },
+    lastUsedAt: { type: Date, default: null },
+    revokedAt: { type: Date, default: null },
+  },
+  opts,
+);
+ApiKeySchema.index({ hash: 1 }, { unique: true });
+ApiKeySchema.index({ userId: 1, createdAt: -1 });
+
+// --- catalog ----------------------------------------------------------------------------
+const ArtistSchema = new Schema(
+  {
+    name: { type: String, required: true, trim: true, maxlength: 200 },
+    genres: { type: [String], default: [] },
+    bio: { type: String, default: '', maxlength: 5000 },
+    imageKey: { type: String, default: null },
+    playCount: { type: Number, default: 0 },
+  },
+  opts,
+);
+ArtistSchema.index({ name: 1 });
+ArtistSchema.index({ playCount: -1, _id: 1 });
+
+const AlbumSchema = new Schema(
+  {
+    title: { type: String, required: true, trim: true, maxlength: 200 },
+    artistId: { type: Schema.Types.ObjectId, ref: 'Artist', required: true },
+    artistName: { type: String, required: true },
+    year: { type: Number, min: 1800, max: 3000, default: null },
+    genre: { type: String, default: null },
+    coverKey: { type: String, default: null },
+    /** Album loudness (EBU R128 integrated, LUFS) over all its tracks, for album-mode normalisation. */
+    loudnessLufs: { type: Number, default: null },
+    truePeakDb: { type: Number, default: null },
+    playCount: { type: Number, default: 0 },
+  },
+  opts,
+);
+AlbumSchema.index({ artistId: 1, year: -1 });
+AlbumSchema.index({ playCount: -1, _id: 1 });
+
+export const MEDIA_STATUSES = ['uploaded', 'transcoding', 'ready', 'failed'] as const;
+export type MediaStatus = (typeof MEDIA_STATUSES)[number];
+
+const RenditionSchema = new Schema(
+  {
+    name: { type: String, required: true },
+    bitrateKbps: { type: Number, required: true },
+    bandwidth: { type: Number, required: true },
+    averageBandwidth: { type: Number, required: true },
+    codecs: { type: String, required: true },
+    /** Encoder priming samples at the start and padding at the end, for sample-accurate gapless cuts. */
+    primingSamples: { type: Number, default: 0 },
+    paddingSamples: { type: Number, default: 0 },
+  },
+  { _id: false },
+);
+
+const MediaSchema = new Schema(
+  {
+    status: { type: String, enum: MEDIA_STATUSES, default: 'uploaded' },
+    sourceKey: { type: String, default: null },
+    /** S3 prefix of the published HLS ladder, ending in "/" (songs/<id>/hls/<version>/). */
+    hlsPrefix: { type: String, default: null },
+    renditions: { type: [RenditionSchema], default: [] },
+    sampleRate: { type: Number, default: null },
+    /** Exact sample count of the decoded source. */
+    sourceSamples: { type: Number, default: null },
+    loudnessLufs: { type: Number, default: null },
+    truePeakDb: { type: Number, default: null },
+    loudnessRangeLu: { type: Number, default: null },
+    progress: { type: Number, default: 0 },
+    error: { type: String, default: null },
+    jobAttempt: { type: Number, default: 0 },
+    readyAt: { type: Date, default: null },
+  },
+  { _id: false },
+);
+
+const SongSchema = new Schema(
+  {
+    title: { type: String, required: true, trim: true, maxlength: 200 },
+    artistId: { type: Schema.Types.ObjectId, ref: 'Artist', required: true },
+    artistName: { type: String, required: true },
+    albumId: { type: Schema.Types.ObjectId, ref: 'Album', default: null },
+    albumTitle: { type: String, default: null },
+    trackNumber: { type: Number, min: 1, max: 999, default: null },
+    discNumber: { type: Number, min: 1, max: 99, default: 1 },
+    durationSec: { type: Number, min: 0, default: 0 },
+    genre: { type: String, default: null },
+    uploaderId: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    playCount: { type: Number, default: 0 },
+    likeCount: { type: Number, default: 0 },
+    media: { type: MediaSchema, default: () => ({}) },
+  },
+  opts,
+);
+SongSchema.index({ albumId: 1, discNumber: 1, trackNumber: 1 });
+SongSchema.index({ artistId: 1, playCount: -1 });
+SongSchema.index({ playCount: -1, _id: 1 });
+SongSchema.index({ 'media.status': 1, _id: 1 });
+SongSchema.index({ updatedAt: 1 });
+
+// --- library and social -----------------------------------------------------------------
+const PlaylistEntrySchema = new Schema(
+  {
+    songId: { type: Schema.Types.ObjectId, ref: 'Song', required: true },
+    addedAt: { type: Date, default: () => new Date() },
+  },
+  { _id: true },
+);
+
+const PlaylistSchema = new Schema(
+  {
+    ownerId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    name: { type: String, required: true, trim: true, maxlength: 120 },
+    description: { type: String, default: '', maxlength: 2000 },
+    isPublic: { type: Boolean, default: false },
+    entries: { type: [PlaylistEntrySchema], default: [] },
+    /** Bumped on every edit; writes name the version they saw, so concurrent edits never interleave. */
+    revision: { type: Number, default: 0 },
+  },
+  opts,
+);
+PlaylistSchema.index({ ownerId: 1, updatedAt: -1, _id: -1 });
+PlaylistSchema.index({ isPublic: 1, updatedAt: -1 });
+
+const LikeSchema = new Schema(
+  {
+    userId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    songId: { type: Schema.Types.ObjectId, ref: 'Song', required: true },
+  },
+  { ...opts, timestamps: { createdAt: true, updatedAt: false } },
+);
+LikeSchema.index({ userId: 1, songId: 1 }, { unique: true });
+LikeSchema.index({ userId: 1, createdAt: -1, _id: -1 });
+
+const FollowSchema = new Schema(
+  {
+    followerId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    followeeId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+  },
+  { ...opts, timestamps: { createdAt: true, updatedAt: false } },
+);
+FollowSchema.index({ followerId: 1, followeeId: 1 }, { unique: true });
+FollowSchema.index({ followeeId: 1, followerId: 1 });
+
+const BlockSchema = new Schema(
+  {
+    blockerId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    blockedId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+  },
+  { ...opts, timestamps: { createdAt: true, updatedAt: false } },
+);
+BlockSchema.index({ blockerId: 1, blockedId: 1 }, { unique: true });
+
+const PlayEventSchema = new Schema(
+  {
+    /** Client-generated id: a retried report of the same play is stored once. */
+    eventId: { type: String, required: true, maxlength: 64 },
+    userId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    songId: { type: Schema.Types.ObjectId, ref: 'Song', required: true },
+    artistId: { type: Schema.Types.ObjectId, ref: 'Artist', required: true },
+    startedAt: { type: Date, required: true },
+    playedSec: { type: Number, min: 0, default: 0 },
+    completed: { type: Boolean, default: false },
+    /** Set by the stats job once counted, so a replayed job never counts twice. */
+    countedAt: { type: Date, default: null },
+  },
+  { versionKey: false, timestamps: { createdAt: true, updatedAt: false } },
+);
+PlayEventSchema.index({ eventId: 1 }, { unique: true });
+PlayEventSchema.index({ userId: 1, startedAt: -1 });
+PlayEventSchema.index({ songId: 1, startedAt: -1 });
+PlayEventSchema.index({ countedAt: 1, createdAt: 1 });
+
+/** Top-K neighbours per song, written by the recommendations job. */
+const SongNeighborsSchema = new Schema(
+  {
+    songId: { type: Schema.Types.ObjectId, ref: 'Song', required: true },
+    neighbors: {
+      type: [new Schema({ songId: Schema.Types.ObjectId, score: Number }, { _id: false })],
+      default: [],
+    },
+    computedAt: { type: Date, default: () => new Date() },
+  },
+  { versionKey: false },
+);
+SongNeighborsSchema.index({ songId: 1 }, { unique: true });
+
+export const User = model('User', UserSchema, 'users', { overwriteModels: true });
+export const ApiKey = model('ApiKey', ApiKeySchema, 'api_keys', { overwriteModels: true });
+export const Artist = model('Artist', ArtistSchema, 'artists', { overwriteModels: true });
+export const Album = model('Album', AlbumSchema, 'albums', { overwriteModels: true });
+export const Song = model('Song', SongSchema, 'songs', { overwriteModels: true });
+export const Playlist = model('Playlist', PlaylistSchema, 'playlists', { overwriteModels: true });
+export const Like = model('Like', LikeSchema, 'likes', { overwriteModels: true });
+export const Follow = model('Follow', FollowSchema, 'follows', { overwriteModels: true });
+export const Block = model('Block', BlockSchema, 'blocks', { overwriteModels: true });
+export const PlayEvent = model('PlayEvent', PlayEventSchema, 'play_events', { overwriteModels: true });
+export const SongNeighbors = model('SongNeighbors', SongNeighborsSchema, 'song_neighbors', {
+  overwriteModels: true,
+});
+
+export type UserDoc = InferSchemaType<typeof UserSchema> & { _id: Types.ObjectId };
+export type ArtistDoc = InferSchemaType<typeof ArtistSchema> & { _id: Types.ObjectId };
+export type AlbumDoc = InferSchemaType<typeof AlbumSchema> & { _id: Types.ObjectId };
+export type SongDoc = InferSchemaType<typeof SongSchema> & { _id: Types.ObjectId };
+export type PlaylistDoc = InferSchemaType<typeof PlaylistSchema> & { _id: Types.ObjectId };
+export type PlayEventDoc = InferSchemaType<typeof PlayEventSchema> & { _id: Types.ObjectId };

@@ -1,0 +1,56 @@
+// Test helpers over the real services scripts/services.sh starts: each test file gets its own MongoDB
+// database and Redis key prefix, so files run in parallel without seeing each other's data.
+import { randomBytes } from 'node:crypto';
+import { Cache, createRedis, whenReady } from '@tonearm/cache';
+import { env, loadServicesEnv } from '@tonearm/config';
+import { connectDb, disconnectDb, mongoose, syncIndexes } from '@tonearm/db';
+import { createLogger } from '@tonearm/observability';
+import type { Redis } from 'ioredis';
+
+export type TestServices = {
+  dbName: string;
+  mongoUri: string;
+  redis: Redis;
+  cache: Cache;
+  prefix: string;
+  log: ReturnType<typeof createLogger>;
+  close(): Promise<void>;
+};
+
+/** A unique suffix for names in this test run. */
+export const uid = (n = 6) => randomBytes(n).toString('hex');
+
+/** Replaces the database name in a MongoDB URI. */
+export function withDbName(uri: string, db: string): string {
+  const u = new URL(uri);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+export async function startTestServices(): Promise<TestServices> {
+  loadServicesEnv();
+  const cfg = env();
+  const dbName = `t_${uid()}`;
+  const mongoUri = withDbName(cfg.MONGODB_URI, dbName);
+  await connectDb(mongoUri);
+  await syncIndexes();
+  const prefix = `t${uid(4)}`;
+  const redis = createRedis(cfg.REDIS_URL, { keyPrefix: `${prefix}:`, commandTimeout: 2_000 });
+  redis.on('error', () => {});
+  await whenReady(redis);
+  const log = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+  const cache = new Cache(redis, { prefix: 'c' });
+  return {
+    dbName,
+    mongoUri,
+    redis,
+    cache,
+    prefix,
+    log,
+    async close() {
+      await mongoose.connection.db?.dropDatabase().catch(() => {});
+      await disconnectDb();
+      redis.disconnect();
+    },
+  };
+}

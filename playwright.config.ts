@@ -1,0 +1,50 @@
+// Playwright in Debian's Chromium (never a downloaded browser). scripts/test.sh picks the ports and
+// builds the web app; the config starts the standalone server and `next start` against the services.
+import { defineConfig } from '@playwright/test';
+
+const serverPort = Number(process.env.SERVER_PORT ?? 18001);
+const webPort = Number(process.env.WEB_PORT ?? 18002);
+const serverUrl = `http://127.0.0.1:${serverPort}`;
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: '.data/playwright/results',
+  timeout: 30_000,
+  retries: process.env.CI ? 1 : 0,
+  workers: 1,
+  reporter: [['list'], ['json', { outputFile: '.data/reports/playwright.json' }]],
+  use: {
+    baseURL: `http://127.0.0.1:${webPort}`,
+    browserName: 'chromium',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: 'pnpm --filter @tonearm/server start',
+      url: `${serverUrl}/healthz`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+      env: { SERVER_PORT: String(serverPort), WEB_PORT: String(webPort), LOG_LEVEL: 'warn' },
+    },
+    {
+      command: `pnpm --filter @tonearm/web exec next start -p ${webPort} -H 127.0.0.1`,
+      url: `http://127.0.0.1:${webPort}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+      env: { PUBLIC_SERVER_URL: serverUrl, SERVER_PORT: String(serverPort) },
+    },
+  ],
+});

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Starts, stops and reports Tonearm's backing services for dev and CI: Redis, the MongoDB
+# wire-compatible dev server, and versitygw as local S3. Each runs on a free loopback port with its
+# data under .data/services/<name>/, is stopped by its PID, and is reused by a second `up`.
+# The apps read the URLs from .data/services.env. A service whose URL is already set in the
+# environment (MONGODB_URI, REDIS_URL, S3_ENDPOINT) is not started: the given one is used instead.
+#
+# usage: scripts/services.sh up|down|status
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DATA="$ROOT/.data"
+SVC="$DATA/services"
+ENV_FILE="$DATA/services.env"
+TOOLS_DIR="${TOOLS_DIR:-$HOME/.cache/tonearm-tools}"
+S3_ACCESS="${S3_ACCESS_KEY_ID:-tonearm}"
+S3_SECRET="${S3_SECRET_ACCESS_KEY:-tonearm-dev-secret}"
+log() { echo "[services] $*" >&2; }
+mkdir -p "$SVC"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+alive() { local f="$SVC/$1/pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
+port_of() { cat "$SVC/$1/port"; }
+tcp_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_for() { # name, check command...
+  local name=$1; shift
+  for _ in $(seq 1 300); do "$@" >/dev/null 2>&1 && return 0; alive "$name" || break; sleep 0.1; done
+  log "$name did not come up; last log lines:"; tail -n 20 "$SVC/$name/log" >&2 || true; return 1
+}
+start() { # name, port, command... (own process group, so `down` can stop the whole tree)
+  local name=$1 port=$2; shift 2
+  mkdir -p "$SVC/$name/data"
+  echo "$port" > "$SVC/$name/port"
+  setsid "$@" >"$SVC/$name/log" 2>&1 < /dev/null &
+  echo $! > "$SVC/$name/pid"
+}
+stop() {
+  local name=$1 f="$SVC/$1/pid"
+  [ -f "$f" ] || return 0
+  local pid; pid=$(cat "$f")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && { kill -KILL -- "-$pid" 2>/dev/null || true; }
+    log "stopped $name (pid $pid)"
+  fi
+  rm -f "$f"
+}
+
+redis_up() {
+  if alive redis && redis-cli -p "$(port_of redis)" ping >/dev/null 2>&1; then return; fi
+  local p; p=$(free_port)
+  # noeviction: BullMQ must never lose job keys to memory pressure.
+  start redis "$p" redis-server --port "$p" --bind 127.0.0.1 --save '' --appendonly no \
+    --dir "$SVC/redis/data" --maxmemory-policy noeviction --daemonize no
+  wait_for redis redis-cli -p "$p" ping
+  log "redis on 127.0.0.1:$p"
+}
+mongo_up() {
+  if alive mongo && tcp_open "$(port_of mongo)"; then return; fi
+  local jar p; jar=$(cat "$TOOLS_DIR/mongo-dev-server.path")
+  p=$(free_port)
+  local store=(--memory)
+  [ "${TONEARM_MONGO_PERSIST:-0}" = 1 ] && store=(--h2 "$SVC/mongo/data/tonearm.mv")
+  start mongo "$p" java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx${TONEARM_MONGO_HEAP:-768m} \
+    -jar "$jar" --port "$p" "${store[@]}"
+  wait_for mongo grep -q '^READY' "$SVC/mongo/log"
+  log "mongo (mongo-java-server) on 127.0.0.1:$p"
+}
+s3_up() {
+  if alive s3 && tcp_open "$(port_of s3)"; then return; fi
+  local p; p=$(free_port)
+  mkdir -p "$SVC/s3/data/root" "$SVC/s3/data/meta"
+  # --sidecar keeps object metadata in files: works on filesystems without user xattrs.
+  start s3 "$p" "$TOOLS_DIR/bin/versitygw" --access "$S3_ACCESS" --secret "$S3_SECRET" \
+    --port "127.0.0.1:$p" posix --sidecar "$SVC/s3/data/meta" "$SVC/s3/data/root"
+  wait_for s3 tcp_open "$p"
+  log "s3 (versitygw) on 127.0.0.1:$p"
+}
+cloudfront_keys() { # dev key pair for the local edge; production uses the key pair registered in CloudFront
+  local d="$DATA/cloudfront"
+  [ -f "$d/private.pem" ] && return
+  mkdir -p "$d"
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$d/private.pem" 2>/dev/null
+  openssl pkey -in "$d/private.pem" -pubout -out "$d/public.pem"
+}
+
+write_env() {
+  local tmp="$ENV_FILE.tmp"
+  {
+    echo "# written by scripts/services.sh; sourced by the apps and tests in dev/CI"
+    if [ -n "${EXT_MONGODB_URI:-}" ]; then echo "MONGODB_URI=$EXT_MONGODB_URI"; else echo "MONGODB_URI=mongodb://127.0.0.1:$(port_of mongo)/tonearm"; fi
+    if [ -n "${EXT_REDIS_URL:-}" ]; then echo "REDIS_URL=$EXT_REDIS_URL"; else echo "REDIS_URL=redis://127.0.0.1:$(port_of redis)"; fi
+    if [ -n "${EXT_S3_ENDPOINT:-}" ]; then echo "S3_ENDPOINT=$EXT_S3_ENDPOINT"; else echo "S3_ENDPOINT=http://127.0.0.1:$(port_of s3)"; fi
+    echo "S3_ACCESS_KEY_ID=$S3_ACCESS"
+    echo "S3_SECRET_ACCESS_KEY=$S3_SECRET"
+    echo "CLOUDFRONT_PRIVATE_KEY_FILE=$DATA/cloudfront/private.pem"
+    echo "CLOUDFRONT_PUBLIC_KEY_FILE=$DATA/cloudfront/public.pem"
+  } > "$tmp"
+  mv "$tmp" "$ENV_FILE"
+}
+
+cmd=${1:-status}
+EXT_MONGODB_URI=${MONGODB_URI:-}; EXT_REDIS_URL=${REDIS_URL:-}; EXT_S3_ENDPOINT=${S3_ENDPOINT:-}
+case "$cmd" in
+  up)
+    [ -n "$EXT_REDIS_URL" ] && log "using REDIS_URL from the environment" || redis_up
+    [ -n "$EXT_MONGODB_URI" ] && log "using MONGODB_URI from the environment" || mongo_up
+    [ -n "$EXT_S3_ENDPOINT" ] && log "using S3_ENDPOINT from the environment" || s3_up
+    cloudfront_keys
+    write_env
+    ;;
+  down)
+    for s in s3 mongo redis; do stop "$s"; done
+    rm -f "$ENV_FILE"
+    ;;
+  status)
+    for s in redis mongo s3; do
+      if alive "$s"; then echo "$s: running on 127.0.0.1:$(port_of "$s") (pid $(cat "$SVC/$s/pid"))"; else echo "$s: stopped"; fi
+    done
+    ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,51 @@
+// Sums every suite's results into the one closing line CI reads: "N passed, N failed".
+// usage: node scripts/summarize.mjs <reports-dir>
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.argv[2] ?? '.data/reports';
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const rows = [];
+
+const vitestFile = join(dir, 'vitest.json');
+if (existsSync(vitestFile)) {
+  const v = JSON.parse(readFileSync(vitestFile, 'utf8'));
+  // A file that failed to load counts as a failure even though it reports no tests.
+  const broken = (v.testResults ?? []).filter(
+    (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
+  ).length;
+  passed += v.numPassedTests;
+  failed += v.numFailedTests + broken;
+  skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
+  rows.push(`vitest: ${v.numPassedTests} passed, ${v.numFailedTests + broken} failed`);
+} else {
+  failed += 1;
+  rows.push('vitest: no report (did not run)');
+}
+
+const pwFile = join(dir, 'playwright.json');
+if (existsSync(pwFile)) {
+  const p = JSON.parse(readFileSync(pwFile, 'utf8'));
+  const s = p.stats ?? {};
+  const errs = (p.errors ?? []).length;
+  passed += (s.expected ?? 0) + (s.flaky ?? 0);
+  failed += (s.unexpected ?? 0) + errs;
+  skipped += s.skipped ?? 0;
+  rows.push(`playwright: ${(s.expected ?? 0) + (s.flaky ?? 0)} passed, ${(s.unexpected ?? 0) + errs} failed`);
+} else {
+  failed += 1;
+  rows.push('playwright: no report (did not run)');
+}
+
+for (const f of readdirSync(dir).filter((n) => n.endsWith('.check'))) {
+  const status = readFileSync(join(dir, f), 'utf8').trim();
+  if (status === '0') passed++;
+  else failed++;
+  rows.push(`${f.replace(/\.check$/, '')}: ${status === '0' ? 'passed' : `failed (exit ${status})`}`);
+}
+
+console.log(rows.map((r) => `  ${r}`).join('\n'));
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test: static checks, unit + integration (vitest) and Playwright, against real services
+# it starts itself (and stops again if it started them). Ends with "N passed, N failed".
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+# shellcheck source=lib/node.sh
+. scripts/lib/node.sh
+
+started=0
+if ! bash scripts/services.sh status | grep -q 'running' || [ ! -f .data/services.env ]; then started=1; fi
+bash scripts/services.sh up || { echo "services failed to start"; echo "0 passed, 1 failed"; exit 1; }
+cleanup() { [ "$started" = 1 ] && bash scripts/services.sh down >/dev/null 2>&1; }
+trap cleanup EXIT
+
+REPORTS=.data/reports
+rm -rf "$REPORTS" && mkdir -p "$REPORTS"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+export SERVER_PORT="${SERVER_PORT:-$(free_port)}" WEB_PORT="${WEB_PORT:-$(free_port)}" NODE_ENV=test
+check() { # name, command...: a static check counted as one test
+  local name=$1; shift
+  echo "== $name"
+  "$@"; echo $? > "$REPORTS/$name.check"
+}
+
+check typecheck pnpm -s typecheck --output-logs=errors-only
+check lint pnpm -s exec biome check .
+echo "== vitest"
+pnpm -s exec vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest.json"
+echo "== seed + web build"
+check seed pnpm -s exec tsx scripts/seed.ts
+check web-build env NODE_ENV=production pnpm -s --filter @tonearm/web build
+echo "== playwright"
+pnpm -s exec playwright test
+
+echo "== summary"
+node scripts/summarize.mjs "$REPORTS"
