@@ -7,9 +7,16 @@ import { mongoose } from '@tonearm/db';
 import { registry } from '@tonearm/observability';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 
+/** An extra HTTP route mounted under a path prefix (the dev media edge, the queue dashboard...). */
+export type Route = {
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
+};
+
 export type AppOptions = {
   /** Browser origins allowed to call the API with credentials (the web player). */
   corsOrigins?: string[];
+  routes?: Route[];
 };
 
 export type Application = {
@@ -82,6 +89,16 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
     if (url.startsWith('/trpc/')) {
       trpc(req, res);
       return;
+    }
+    for (const route of opts.routes ?? []) {
+      if (url.startsWith(route.prefix)) {
+        void Promise.resolve(route.handle(req, res)).catch((err: unknown) => {
+          deps.log.error({ err, 'url.path': url }, 'route failed');
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+          res.end('{"error":"internal"}');
+        });
+        return;
+      }
     }
     if (url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');

@@ -1,23 +1,23 @@
 // Request context shared by every transport (standalone HTTP, Next.js route handler, RSC caller).
 import { randomUUID } from 'node:crypto';
-import type { CoreDeps } from '@tonearm/core';
+import {
+  type ApiKeyPrincipal,
+  authenticateHeaders,
+  type CoreDeps,
+  type SessionPrincipal,
+} from '@tonearm/core';
 import type { Logger } from '@tonearm/observability';
 
-export type SessionUser = { userId: string; role: 'user' | 'admin'; sessionId: string };
-export type ApiKeyPrincipal = { keyId: string; userId: string; scopes: string[]; rateLimitPerMinute: number };
+export type { ApiKeyPrincipal, SessionPrincipal };
 
-export type ApiDeps = CoreDeps & {
-  /** Resolves the caller from request headers (session cookie, API key). Set by the auth module. */
-  authenticate?: (
-    headers: Headers,
-  ) => Promise<{ session: SessionUser | null; apiKey: ApiKeyPrincipal | null }>;
-};
+/** Everything a request needs; each host (server, Next.js route, RSC caller, tests) builds one. */
+export type ApiDeps = CoreDeps;
 
 export type TRPCContext = {
   requestId: string;
   log: Logger;
   deps: ApiDeps;
-  session: SessionUser | null;
+  session: SessionPrincipal | null;
   apiKey: ApiKeyPrincipal | null;
   ip: string;
   headers: Headers;
@@ -36,9 +36,7 @@ export type CreateContextOptions = {
 /** Pure context construction: tests call it with their own deps and headers. */
 export async function createTRPCContext(opts: CreateContextOptions): Promise<TRPCContext> {
   const requestId = opts.requestId ?? opts.headers.get('x-request-id') ?? randomUUID();
-  const auth = opts.deps.authenticate
-    ? await opts.deps.authenticate(opts.headers)
-    : { session: null, apiKey: null };
+  const auth = await authenticateHeaders(opts.deps.redis, opts.headers);
   const userId = auth.session?.userId ?? auth.apiKey?.userId;
   return {
     requestId,

@@ -1,0 +1,134 @@
+// Sessions and API keys: who is calling. Sessions live in Redis behind an httpOnly cookie (the cookie
+// holds a random id; Redis holds only its SHA-256, so a Redis dump leaks no usable session). API keys
+// are sent in the x-api-key header; MongoDB stores their SHA-256. Edit with care: the socket.io
+// handshake and both HTTP transports authenticate through authenticateHeaders().
+import { createHash, randomBytes } from 'node:crypto';
+import { ApiKey } from '@tonearm/db';
+import type { Redis } from 'ioredis';
+
+export const SESSION_COOKIE = 'tonearm_session';
+export const API_KEY_HEADER = 'x-api-key';
+
+export type Role = 'user' | 'admin';
+export type SessionRecord = { userId: string; role: Role; createdAt: number };
+export type SessionPrincipal = { userId: string; role: Role; sessionId: string };
+export type ApiKeyPrincipal = { keyId: string; userId: string; scopes: string[]; rateLimitPerMinute: number };
+export type Principal = { session: SessionPrincipal | null; apiKey: ApiKeyPrincipal | null };
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const sessionKey = (sid: string) => `sess:${sha256(sid)}`;
+const userSessionsKey = (userId: string) => `user-sessions:${userId}`;
+
+export async function createSession(
+  redis: Redis,
+  user: { userId: string; role: Role },
+  ttlSeconds: number,
+): Promise<string> {
+  const sid = randomBytes(32).toString('base64url');
+  const record: SessionRecord = { userId: user.userId, role: user.role, createdAt: Date.now() };
+  await redis
+    .multi()
+    .set(sessionKey(sid), JSON.stringify(record), 'EX', ttlSeconds)
+    .sadd(userSessionsKey(user.userId), sha256(sid))
+    .expire(userSessionsKey(user.userId), ttlSeconds)
+    .exec();
+  return sid;
+}
+
+export async function getSession(redis: Redis, sid: string): Promise<SessionRecord | null> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(sid)) return null;
+  const raw = await redis.get(sessionKey(sid));
+  return raw ? (JSON.parse(raw) as SessionRecord) : null;
+}
+
+export async function destroySession(redis: Redis, sid: string): Promise<void> {
+  const rec = await getSession(redis, sid);
+  const m = redis.multi().del(sessionKey(sid));
+  if (rec) m.srem(userSessionsKey(rec.userId), sha256(sid));
+  await m.exec();
+}
+
+/** Ends every session of a user (password change, account deletion). */
+export async function destroyUserSessions(redis: Redis, userId: string): Promise<void> {
+  const hashes = await redis.smembers(userSessionsKey(userId));
+  if (hashes.length) await redis.del(...hashes.map((h) => `sess:${h}`));
+  await redis.del(userSessionsKey(userId));
+}
+
+export function parseCookies(header: string | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!header) return out;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i < 1) continue;
+    const k = part.slice(0, i).trim();
+    if (k in out) continue;
+    try {
+      out[k] = decodeURIComponent(part.slice(i + 1).trim());
+    } catch {
+      out[k] = part.slice(i + 1).trim();
+    }
+  }
+  return out;
+}
+
+export function sessionCookie(sid: string, ttlSeconds: number, secure: boolean): string {
+  return [
+    `${SESSION_COOKIE}=${sid}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    `Max-Age=${ttlSeconds}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+export function clearSessionCookie(secure: boolean): string {
+  return [
+    `${SESSION_COOKIE}=`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    'Max-Age=0',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+/** A new API key: shown once to its owner; only its hash is stored. */
+export function generateApiKey(): { key: string; prefix: string; hash: string } {
+  const prefix = randomBytes(4).toString('hex');
+  const key = `ta_${prefix}_${randomBytes(24).toString('base64url')}`;
+  return { key, prefix, hash: sha256(key) };
+}
+
+export function hashApiKey(key: string): string {
+  return sha256(key);
+}
+
+export async function findApiKey(key: string): Promise<ApiKeyPrincipal | null> {
+  if (!/^ta_[0-9a-f]{8}_[A-Za-z0-9_-]{32}$/.test(key)) return null;
+  const doc = await ApiKey.findOne({ hash: hashApiKey(key), revokedAt: null }).lean();
+  if (!doc) return null;
+  return {
+    keyId: String(doc._id),
+    userId: String(doc.userId),
+    scopes: doc.scopes ?? [],
+    rateLimitPerMinute: doc.rateLimitPerMinute ?? 600,
+  };
+}
+
+/** Resolves the caller from request headers: the session cookie first, then an API key. */
+export async function authenticateHeaders(
+  redis: Redis,
+  headers: { get(name: string): string | null },
+): Promise<Principal> {
+  const sid = parseCookies(headers.get('cookie'))[SESSION_COOKIE];
+  let session: SessionPrincipal | null = null;
+  if (sid) {
+    const rec = await getSession(redis, sid);
+    if (rec) session = { userId: rec.userId, role: rec.role, sessionId: sid };
+  }
+  const key = headers.get(API_KEY_HEADER);
+  const apiKey = !session && key ? await findApiKey(key) : null;
+  return { session, apiKey };
+}

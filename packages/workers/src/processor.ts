@@ -1,0 +1,27 @@
+// The base every BullMQ processor builds on: the payload is validated with the job's Zod schema
+// (invalid payloads fail at once, unretried), and each processor states its own idempotency.
+// Never imports @tonearm/api.
+import type { JobDefinition } from '@tonearm/queue';
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { z } from 'zod';
+
+export type ProcessorContext = { job: Job; log: import('@tonearm/observability').Logger };
+
+export type Processor<S extends z.ZodType> = {
+  job: JobDefinition<S>;
+  /** Jobs of this queue run at once per worker process. */
+  concurrency: number;
+  /** How long a job may run before BullMQ considers it stalled (ms). */
+  lockDuration?: number;
+  handle(payload: z.infer<S>, ctx: ProcessorContext): Promise<unknown>;
+};
+
+export function defineProcessor<S extends z.ZodType>(p: Processor<S>): Processor<S> {
+  return p;
+}
+
+export function parsePayload<S extends z.ZodType>(job: JobDefinition<S>, data: unknown): z.infer<S> {
+  const parsed = job.schema.safeParse(data);
+  if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${parsed.error.message}`);
+  return parsed.data;
+}
