@@ -62,6 +62,12 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, userId } });
 });
 
+/** A signed-in person (a session, not an API key): account settings, keys, the social graph. */
+export const sessionProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.session) throw AppError.unauthorized();
+  return next({ ctx: { ...ctx, userId: ctx.session.userId, session: ctx.session } });
+});
+
 export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw AppError.unauthorized();
   if (ctx.session.role !== 'admin') throw AppError.forbidden('Admins only');
