@@ -6,6 +6,7 @@ import { createSession, SESSION_COOKIE } from '@tonearm/core';
 import { Album, Artist, Song, User } from '@tonearm/db';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
+import { pino } from 'pino';
 import { createApplication } from '../src/app';
 import type { ApiDeps } from '@tonearm/api';
 
@@ -112,4 +113,16 @@ export async function codeOf(p: Promise<unknown>): Promise<string> {
   } catch (e) {
     return (e as { data?: { code?: string } }).data?.code ?? String(e);
   }
+}
+
+export type LogLine = Record<string, unknown> & { 'log.level'?: string; message?: string };
+
+/** A real pino logger (same formatters as production) that keeps its lines for assertions. */
+export function captureLogger() {
+  const lines: LogLine[] = [];
+  const log = pino(
+    { level: 'debug', messageKey: 'message', formatters: { level: (label) => ({ 'log.level': label }) } },
+    { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) },
+  );
+  return { log, lines };
 }

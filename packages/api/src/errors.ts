@@ -33,7 +33,11 @@ export function toAppError(e: unknown): AppError {
   if (e instanceof TRPCError) {
     if (e.cause instanceof AppError) return e.cause;
     if (e.cause instanceof ZodError) {
-      return new AppError('BAD_REQUEST', { message: 'Invalid input', cause: e.cause });
+      // Input validation is the client's fault; output validation ("Output validation failed",
+      // INTERNAL_SERVER_ERROR) is ours and must not leak the schema's complaints.
+      if (e.code === 'BAD_REQUEST')
+        return new AppError('BAD_REQUEST', { message: 'Invalid input', cause: e.cause });
+      return new AppError('INTERNAL_SERVER_ERROR', { cause: e, expose: false });
     }
     if (e.cause && !(e.code === 'INTERNAL_SERVER_ERROR' && e.cause === undefined)) {
       const inner = toAppError(e.cause);

@@ -14,7 +14,13 @@ const t = initTRPC.context<TRPCContext>().create({
   errorFormatter({ shape, error, ctx }) {
     const app = toAppError(error);
     const zod =
-      error.cause instanceof ZodError ? error.cause : app.cause instanceof ZodError ? app.cause : null;
+      app.code !== 'BAD_REQUEST'
+        ? null
+        : error.cause instanceof ZodError
+          ? error.cause
+          : app.cause instanceof ZodError
+            ? app.cause
+            : null;
     const flat = zod ? z.flattenError(zod) : null;
     const data: AppErrorData & typeof shape.data = {
       ...shape.data,
