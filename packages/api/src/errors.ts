@@ -27,6 +27,9 @@ const MONGO_UNAVAILABLE = new Set([
   'MongooseServerSelectionError',
 ]);
 
+/** ioredis with the offline queue off (createRedis) fails fast with these when Redis is away. */
+const REDIS_UNAVAILABLE = /ECONNREFUSED|Connection is closed|Stream isn't writeable|Command timed out/;
+
 /** Maps anything thrown to an AppError; unknown errors become INTERNAL_SERVER_ERROR (not exposed). */
 export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
@@ -62,7 +65,11 @@ export function toAppError(e: unknown): AppError {
     if (err.name === 'ValidationError' || err.name === 'CastError' || err.name === 'StrictModeError') {
       return new AppError('BAD_REQUEST', { message: err.message, cause: e });
     }
-    if (MONGO_UNAVAILABLE.has(err.name) || /ECONNREFUSED|Connection is closed/.test(err.message)) {
+    if (
+      MONGO_UNAVAILABLE.has(err.name) ||
+      REDIS_UNAVAILABLE.test(err.message) ||
+      err.name === 'MaxRetriesPerRequestError'
+    ) {
       return new AppError('SERVICE_UNAVAILABLE', { message: 'A backing service is unavailable', cause: e });
     }
   }
