@@ -1,8 +1,10 @@
+import { searchRouter } from './router/search';
 import { songRouter } from './router/song';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
   song: songRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

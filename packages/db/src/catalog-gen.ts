@@ -266,6 +266,10 @@ const CURATED: Curated[] = [
   { artist: 'Cold Play Kids', genre: 'pop', rank: 990, albums: [{ title: 'Parachute', songs: ['Yelow'] }] },
 ];
 
+/** Well-known names (the benchmark's targets) and their obscure near-collision twins (distractors). */
+export const FAMOUS_ARTISTS = [...new Set(CURATED.filter((c) => c.rank < 100).map((c) => c.artist))];
+export const DISTRACTOR_ARTISTS = [...new Set(CURATED.filter((c) => c.rank >= 100).map((c) => c.artist))];
+
 /** Names that have a near-collision twin in the catalog, for the typo benchmark. */
 export const NEAR_COLLISIONS: [string, string][] = [
   ['Bad Bunny', 'Bad Bonny'],
