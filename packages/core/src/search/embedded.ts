@@ -30,7 +30,8 @@ export type IndexEntry =
   | { kind: 'artist'; id: string; name: string; playCount: number }
   | { kind: 'album'; id: string; title: string; artistId: string; artistName: string; playCount: number };
 
-const key = (kind: SearchKind, id: string) => `${kind[0]}:${id}`;
+const TAG: Record<SearchKind, string> = { song: 's', artist: 'r', album: 'l' };
+const key = (kind: SearchKind, id: string) => `${TAG[kind]}:${id}`;
 
 function toEngineDoc(e: IndexEntry): EngineDoc {
   switch (e.kind) {
@@ -108,7 +109,7 @@ export class EmbeddedSearchIndex implements SearchPort {
   }
 
   ids(kind: SearchKind): string[] {
-    const p = `${kind[0]}:`;
+    const p = `${TAG[kind]}:`;
     return [...this.entries.keys()].filter((k) => k.startsWith(p)).map((k) => k.slice(2));
   }
 

@@ -36,7 +36,7 @@ const SONG_FIELDS = {
   albumId: 1,
   albumTitle: 1,
   playCount: 1,
-  media: { status: 1 },
+  'media.status': 1,
   updatedAt: 1,
 };
 const ALBUM_FIELDS = { title: 1, artistId: 1, artistName: 1, playCount: 1, updatedAt: 1 };
