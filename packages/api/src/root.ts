@@ -4,6 +4,7 @@ import { artistRouter } from './router/artist';
 import { authRouter } from './router/auth';
 import { libraryRouter } from './router/library';
 import { playlistRouter } from './router/playlist';
+import { searchRouter } from './router/search';
 import { songRouter } from './router/song';
 import { userRouter } from './router/user';
 import { createCallerFactory, createTRPCRouter } from './trpc';
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   playlist: playlistRouter,
   library: libraryRouter,
   user: userRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

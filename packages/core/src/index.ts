@@ -7,3 +7,4 @@ export * from './library';
 export * from './pagination';
 export * from './playlists';
 export * from './social';
+export * from './search';
