@@ -1,8 +1,12 @@
+import { playbackRouter } from './router/playback';
 import { songRouter } from './router/song';
+import { uploadRouter } from './router/upload';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
   song: songRouter,
+  upload: uploadRouter,
+  playback: playbackRouter,
 });
 
 export type AppRouter = typeof appRouter;

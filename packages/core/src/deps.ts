@@ -2,9 +2,12 @@
 import type { Cache } from '@tonearm/cache';
 import type { Logger } from '@tonearm/observability';
 import type { Redis } from 'ioredis';
+import type { MediaDeps } from './media/deps';
 
 export type CoreDeps = {
   cache: Cache;
   redis: Redis;
   log: Logger;
+  /** Storage, signing and queues for uploads and playback; absent where media is not configured. */
+  media?: MediaDeps;
 };

@@ -41,9 +41,20 @@ export async function readPcm(pcmFile: string, fromSample: number, count: number
   }
 }
 
-const mono = (interleaved: Float32Array) => {
-  const out = new Float32Array(Math.floor(interleaved.length / 2));
-  for (let i = 0; i < out.length; i++) out[i] = (interleaved[2 * i]! + interleaved[2 * i + 1]!) / 2;
+/**
+ * Mono, low-passed by a 16-sample moving average: low-rate rungs replace noise with synthetic noise
+ * (PNS), which correlates with nothing, while tones survive; a fixed filter on both sides keeps lags exact.
+ */
+const monoLowpassed = (interleaved: Float32Array) => {
+  const n = Math.floor(interleaved.length / 2);
+  const out = new Float32Array(n);
+  const k = 16;
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    acc += (interleaved[2 * i]! + interleaved[2 * i + 1]!) / 2;
+    if (i >= k) acc -= (interleaved[2 * (i - k)]! + interleaved[2 * (i - k) + 1]!) / 2;
+    out[i] = acc / k;
+  }
   return out;
 };
 
@@ -78,13 +89,13 @@ export function bestLag(
       best = lag;
     }
   }
-  return bestScore > 0.5 ? best : null;
+  return bestScore > 0.3 ? best : null;
 }
 
 /** Priming of an encoded rendition, measured by decoding its first fragment(s) against the PCM. */
 export async function measurePriming(files: string[], pcmFile: string): Promise<number | null> {
   const want = 44_100;
-  const decoded = mono(await decodeFragments(files, want + 8192));
-  const source = mono(await readPcm(pcmFile, 0, want));
+  const decoded = monoLowpassed(await decodeFragments(files, want + 8192));
+  const source = monoLowpassed(await readPcm(pcmFile, 0, want));
   return bestLag(source, decoded);
 }

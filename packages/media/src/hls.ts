@@ -1,3 +1,4 @@
+/// <reference path="./m3u8-parser.d.ts" />
 // HLS playlists the pipeline writes: the master (ffmpeg 5.1's is wrong for our needs, so the project
 // writes its own), and the checks every playlist must pass before a ladder is published. Rules are
 // Apple's HLS authoring spec for VOD: one TARGETDURATION everywhere, no segment longer than it + 0.5 s.

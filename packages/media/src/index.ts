@@ -11,3 +11,4 @@ export * from './mp4';
 export * from './publish';
 export * from './signer';
 export * from './storage';
+export * from './fixtures';

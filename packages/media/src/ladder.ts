@@ -109,10 +109,9 @@ export function encodeGroup(
   coder: AacCoder,
   opts: { onTime?: (sec: number) => void; signal?: AbortSignal } = {},
 ): Promise<string> {
-  const args: string[] = [];
-  rungs.forEach(() => args.push('-map', '0:a'));
+  const args: string[] = rungs.flatMap(() => ['-map', '0:a']);
   args.push('-c:a', 'aac', '-aac_coder', coder, '-profile:a', 'aac_low');
-  rungs.forEach((r, i) => args.push(`-b:a:${i}`, `${r.kbps}k`));
+  args.push(...rungs.flatMap((r, i) => [`-b:a:${i}`, `${r.kbps}k`]));
   args.push(
     '-f',
     'hls',

@@ -196,7 +196,9 @@ export class S3Storage {
 
   /** Deletes every object under a prefix; returns how many. */
   async deletePrefix(prefix: string): Promise<number> {
-    if (!prefix || !prefix.endsWith('/')) throw new Error(`refusing to delete prefix "${prefix}"`);
+    // Never a whole tree by accident: at least "<area>/<id>/".
+    if (!prefix.endsWith('/') || prefix.split('/').length < 3)
+      throw new Error(`refusing to delete prefix "${prefix}"`);
     const objects = await this.list(prefix);
     for (let i = 0; i < objects.length; i += 1000) {
       const batch = objects.slice(i, i + 1000);
