@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Song, type SongDoc } from '@tonearm/db';
+import { mongoose, Song, type SongDoc } from '@tonearm/db';
 import {
   type AacCoder,
   type LadderResult,
@@ -29,6 +29,9 @@ export type TranscodeAttempt = {
 export type TranscodeOutcome =
   | { status: 'ready'; hlsPrefix: string; ladder: LadderResult | null }
   | { status: 'skipped'; reason: string };
+
+// sanitizeFilter strips operators from filters unless marked trusted: this one is ours, not user input.
+const notReady = () => mongoose.trusted({ $ne: 'ready' });
 
 export const hlsRoot = (songId: string) => `songs/${songId}/hls/`;
 
@@ -69,7 +72,7 @@ export async function runTranscode(
   const version = `v${Date.now().toString(36)}${attempt.attemptsMade}`;
   const prefix = `${hlsRoot(songId)}${version}/`;
   await Song.updateOne(
-    { _id: songId, 'media.status': { $ne: 'ready' } },
+    { _id: songId, 'media.status': notReady() },
     {
       $set: {
         'media.status': 'transcoding',
@@ -105,7 +108,7 @@ export async function runTranscode(
 
     // Publish: one single-document update flips the song to ready with everything the player needs.
     const published = await Song.updateOne(
-      { _id: songId, 'media.status': { $ne: 'ready' } },
+      { _id: songId, 'media.status': notReady() },
       {
         $set: {
           durationSec: Math.round(ladder.durationSec * 1000) / 1000,
@@ -149,7 +152,7 @@ export async function runTranscode(
     const reason = (err as Error).message.split('\n')[0]?.slice(0, 500) ?? 'transcode failed';
     if (attempt.isFinal) {
       await Song.updateOne(
-        { _id: songId, 'media.status': { $ne: 'ready' } },
+        { _id: songId, 'media.status': notReady() },
         { $set: { 'media.status': 'failed', 'media.error': reason } },
       );
       emit({ status: 'failed', progress: 0, error: reason });

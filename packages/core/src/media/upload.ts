@@ -51,7 +51,7 @@ export async function createUpload(
   const artist = await Artist.findOneAndUpdate(
     { name: input.artistName },
     { $setOnInsert: { name: input.artistName } },
-    { upsert: true, new: true },
+    { upsert: true, returnDocument: 'after' },
   ).lean();
   if (!artist) throw new AppError('INTERNAL_SERVER_ERROR', { message: 'artist upsert returned nothing' });
   const song = new Song({

@@ -8,6 +8,11 @@ import { Redis } from 'ioredis';
 import { defineProcessor } from '../processor';
 
 let deps: MediaDeps | undefined;
+/** Tests and scripts hand the processor their own storage, queues and notifier. */
+export function useMediaDeps(d: MediaDeps): void {
+  deps = d;
+}
+
 /** Media deps of this worker process, built on first use (bucket ensured once). */
 export async function workerMediaDeps(): Promise<MediaDeps> {
   if (deps) return deps;
