@@ -6,7 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Song, type SongDoc } from '@tonearm/db';
+import { Song, type SongDoc, Types } from '@tonearm/db';
+import { uid } from '@tonearm/testing';
 import {
   cachedTrack,
   checkMasterPlaylist,
@@ -203,6 +204,43 @@ describe('upload → transcode → publish', () => {
     expect(r).toMatchObject({ status: 'ready', hlsPrefix: song.media!.hlsPrefix });
     expect(await h.media.storage.listPrefixes(`songs/${songId}/hls/`)).toEqual([song.media!.hlsPrefix]);
   });
+});
+
+describe('a job that cannot succeed', () => {
+  it('marks the song failed with the reason on its last attempt and leaves no objects', async () => {
+    const { runTranscode } = await import('@tonearm/core');
+    // A song whose source vanished after finalize, run straight through the job body (not the queue).
+    const song = await Song.create({
+      title: 'Vanishing source',
+      artistId: new Types.ObjectId(),
+      artistName: 'Test Artist',
+      uploaderId: h.userId,
+      media: { status: 'transcoding', sourceKey: `uploads/${uid()}/source.mp3` },
+    });
+    const songId = String(song._id);
+    await h.media.storage.putBytes(
+      `songs/${songId}/hls/vold/64k/seg_000.m4s`,
+      Buffer.alloc(10),
+      'video/iso.segment',
+    );
+    const run = (isFinal: boolean) =>
+      runTranscode(
+        h.media,
+        { songId, sourceKey: song.media!.sourceKey! },
+        { attemptsMade: isFinal ? 2 : 0, isFinal, log: h.svc.log },
+      ).catch((e: unknown) => e);
+    expect(await run(false)).toBeInstanceOf(Error);
+    // Not the last attempt: still transcoding, and nothing left in storage.
+    expect((await Song.findById(songId).lean<SongDoc>())!.media!.status).toBe('transcoding');
+    expect(await h.media.storage.list(`songs/${songId}/`)).toEqual([]);
+    expect(await run(true)).toBeInstanceOf(Error);
+    const s1 = (await Song.findById(songId).lean<SongDoc>())!;
+    expect(s1.media!.status).toBe('failed');
+    expect(s1.media!.error).toMatch(/\S/);
+    expect(await h.media.storage.list(`songs/${songId}/`)).toEqual([]);
+    const last = h.events.filter((e) => e.data.songId === songId).at(-1);
+    expect(last?.data).toMatchObject({ status: 'failed' });
+  }, 120_000);
 });
 
 describe('bad uploads are rejected and leave nothing behind', () => {
