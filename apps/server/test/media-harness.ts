@@ -10,11 +10,12 @@ import { producerConnection, Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { startWorker, transcodeProcessor, useMediaDeps } from '@tonearm/workers';
 import { createTRPCClient, httpLink } from '@trpc/client';
-import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { decode } from 'notepack.io';
 import { createApplication } from '../src/app';
 import { mediaEdgeRoute } from '../src/media-edge';
+
+type Worker = ReturnType<typeof startWorker>;
 
 export type CapturedEvent = { room: string[]; event: string; data: Record<string, unknown> };
 

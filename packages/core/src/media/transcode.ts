@@ -31,7 +31,7 @@ export type TranscodeOutcome =
   | { status: 'skipped'; reason: string };
 
 // sanitizeFilter strips operators from filters unless marked trusted: this one is ours, not user input.
-const notReady = () => mongoose.trusted({ $ne: 'ready' });
+const notReady = () => mongoose.trusted({ $ne: 'ready' }) as { $ne: 'ready' };
 
 export const hlsRoot = (songId: string) => `songs/${songId}/hls/`;
 
