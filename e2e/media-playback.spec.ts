@@ -20,6 +20,22 @@ const hlsJs = readFileSync(
   'utf8',
 );
 
+type HlsLike = {
+  currentLevel: number;
+  levels: { bitrate: number }[];
+  on(event: string, cb: (e: unknown, data: never) => void): void;
+  attachMedia(el: HTMLMediaElement): void;
+  loadSource(url: string): void;
+};
+/** What the test page keeps on window. */
+type PageWin = {
+  Hls: { new (config: object): HlsLike; isSupported(): boolean; Events: Record<string, string> };
+  hls: HlsLike;
+  frags: number[];
+  errors: string[];
+  firstAudioMs: number;
+};
+
 type Grant = { masterUrl: string; signedQuery: string; gapless: { renditions: { name: string }[] } };
 let song: { id: string };
 let cookie: string;
@@ -96,7 +112,7 @@ async function openPlayer(page: Page) {
 async function play(page: Page, grant: Grant) {
   await page.evaluate(
     ({ masterUrl, query, config, setupSrc }) => {
-      const w = window as unknown as Record<string, unknown> & { Hls: any };
+      const w = window as unknown as PageWin;
       if (!w.Hls.isSupported()) throw new Error('hls.js unsupported (MSE missing)');
       const audio = document.getElementById('a') as HTMLAudioElement;
       const makeSetup = new Function(`return (${setupSrc})`)() as (q: string) => unknown;
@@ -106,10 +122,13 @@ async function play(page: Page, grant: Grant) {
       w.hls = hls;
       w.frags = frags;
       w.errors = errors;
-      hls.on(w.Hls.Events.FRAG_LOADED, (_e: unknown, d: { frag: { level: number; sn: number | string } }) => {
-        if (typeof d.frag.sn === 'number') frags.push(d.frag.level);
-      });
-      hls.on(w.Hls.Events.ERROR, (_e: unknown, d: { details: string; fatal: boolean }) => {
+      hls.on(
+        w.Hls.Events.FRAG_LOADED!,
+        (_e: unknown, d: { frag: { level: number; sn: number | string } }) => {
+          if (typeof d.frag.sn === 'number') frags.push(d.frag.level);
+        },
+      );
+      hls.on(w.Hls.Events.ERROR!, (_e: unknown, d: { details: string; fatal: boolean }) => {
         errors.push(`${d.details}${d.fatal ? ' (fatal)' : ''}`);
       });
       hls.attachMedia(audio);
@@ -129,7 +148,7 @@ async function play(page: Page, grant: Grant) {
 
 const pageState = (page: Page) =>
   page.evaluate(() => {
-    const w = window as unknown as Record<string, any>;
+    const w = window as unknown as PageWin;
     const a = document.getElementById('a') as HTMLAudioElement;
     return {
       t: a.currentTime,
@@ -155,7 +174,7 @@ test('hls.js plays a transcoded song through the signed edge', async ({ page }) 
       throw new Error(`${e}\n${JSON.stringify(await pageState(page))}`);
     });
   const state = await page.evaluate(() => {
-    const w = window as unknown as Record<string, any>;
+    const w = window as unknown as PageWin;
     return {
       levels: w.hls.levels.length,
       errors: w.errors as string[],
@@ -183,13 +202,14 @@ test('under a slow network ABR settles on the lowest rendition and climbs once i
     uploadThroughput: -1,
   });
   await play(page, grant);
-  await page.waitForFunction(() => ((window as any).frags as number[]).length >= 3, null, {
+  await page.waitForFunction(() => ((window as unknown as PageWin).frags as number[]).length >= 3, null, {
     timeout: 120_000,
   });
   const throttled = await page.evaluate(() => ({
-    frags: [...((window as any).frags as number[])],
-    current: (window as any).hls.currentLevel as number,
-    bitrate: (window as any).hls.levels[(window as any).hls.currentLevel]?.bitrate as number,
+    frags: [...((window as unknown as PageWin).frags as number[])],
+    current: (window as unknown as PageWin).hls.currentLevel as number,
+    bitrate: (window as unknown as PageWin).hls.levels[(window as unknown as PageWin).hls.currentLevel]
+      ?.bitrate as number,
   }));
   // Settled: the latest fragments and the playing level are the lowest rung.
   expect(throttled.frags.slice(-2)).toEqual([0, 0]);
@@ -203,12 +223,16 @@ test('under a slow network ABR settles on the lowest rendition and climbs once i
     uploadThroughput: -1,
   });
   const n = throttled.frags.length;
-  await page.waitForFunction((k) => ((window as any).frags as number[]).slice(k).some((l) => l > 0), n, {
-    timeout: 60_000,
-  });
+  await page.waitForFunction(
+    (k) => ((window as unknown as PageWin).frags as number[]).slice(k).some((l) => l > 0),
+    n,
+    {
+      timeout: 60_000,
+    },
+  );
   const after = await page.evaluate(() => ({
-    frags: [...((window as any).frags as number[])],
-    errors: (window as any).errors as string[],
+    frags: [...((window as unknown as PageWin).frags as number[])],
+    errors: (window as unknown as PageWin).errors as string[],
   }));
   expect(Math.max(...after.frags.slice(n))).toBeGreaterThan(0);
   expect(after.errors.filter((e) => e.includes('fatal'))).toEqual([]);
