@@ -118,6 +118,16 @@ export function createMediaEdge(opts: EdgeOptions) {
       res.end();
       return;
     }
-    await pipeline(obj.body, res);
+    if (res.destroyed) {
+      obj.body.destroy();
+      return;
+    }
+    try {
+      await pipeline(obj.body, res);
+    } catch (e) {
+      // The player went away mid-response (hls.js aborts requests when it switches level): not an error.
+      if (res.destroyed || (e as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+      throw e;
+    }
   };
 }

@@ -11,6 +11,13 @@ export const AUDIO_HLS_CONFIG = {
   /** Audio-only: no video to size a level against. */
   capLevelToPlayerSize: false,
   startLevel: -1,
+  /**
+   * Start on the level the 128 kbit/s estimate picks instead of first loading a fragment of the lowest
+   * level only to measure bandwidth (a second fragment load before the first audio).
+   */
+  testBandwidth: false,
+  /** Fetch the first fragment while the media element is still attaching. */
+  startFragPrefetch: true,
 } as const;
 
 /**
