@@ -7,6 +7,8 @@ import { playlistRouter } from './router/playlist';
 import { searchRouter } from './router/search';
 import { songRouter } from './router/song';
 import { userRouter } from './router/user';
+import { playbackRouter } from './router/playback';
+import { uploadRouter } from './router/upload';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -19,6 +21,8 @@ export const appRouter = createTRPCRouter({
   library: libraryRouter,
   user: userRouter,
   search: searchRouter,
+  upload: uploadRouter,
+  playback: playbackRouter,
 });
 
 export type AppRouter = typeof appRouter;

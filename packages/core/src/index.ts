@@ -8,3 +8,4 @@ export * from './pagination';
 export * from './playlists';
 export * from './social';
 export * from './search';
+export * from './media';
