@@ -1,0 +1,5 @@
+export * from './abr';
+export * from './engine';
+export * from './gapless-math';
+export * from './hls';
+export * from './loudness';
