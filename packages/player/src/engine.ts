@@ -3,7 +3,8 @@
 // removed), so consecutive tracks decode as one continuous stream. A second deck exists only while a
 // crossfade runs. Output goes through the engine's AudioContext: normalisation gain → fade → output.
 import { chooseLevel, DEFAULT_ABR, ThroughputEstimator, type AbrOptions } from './abr';
-import { mseCut } from './gapless-math';
+import { restoreFrameDurations, initTimescale } from './fmp4';
+import { AAC_FRAME_SAMPLES, mseCut } from './gapless-math';
 import { parseMaster, parseMedia } from './hls';
 import {
   DEFAULT_NORMALISATION,
@@ -293,8 +294,9 @@ class Deck {
           sb.appendWindowEnd = cut.appendWindowEnd;
         }
         sb.timestampOffset = cut.timestampOffset;
-        if (seg.level !== entry.lastLevel || entry.nextSegment === 0)
-          await this.append(sb, await this.player.fetchInit(level.initUrl));
+        const init = await this.player.fetchInit(level.initUrl);
+        restoreFrameDurations(seg.bytes, (AAC_FRAME_SAMPLES * initTimescale(init)) / entry.track.sampleRate);
+        if (seg.level !== entry.lastLevel || entry.nextSegment === 0) await this.append(sb, init);
         await this.append(sb, seg.bytes);
         const segStart =
           cut.timestampOffset +
@@ -367,7 +369,7 @@ class Deck {
         continue;
       }
       const seconds = (performance.now() - t0) / 1000;
-      p.estimator.sample(received, seconds);
+      p.estimator.sample(received, seconds, levels[level]!.segments[entry.nextSegment]!.durationSeconds);
       p.emit('segment', {
         trackIndex: entry.queueIndex,
         segment: entry.nextSegment,
