@@ -42,7 +42,12 @@ function fft(re: Float64Array, im: Float64Array, inverse = false): void {
  * over both channels, by FFT cross-correlation. Both channels of the sweep (sine + cosine) together make
  * the correlation peak unique to the sample.
  */
-export function bestMatch(hayL: Float32Array, hayR: Float32Array, needleL: Float32Array, needleR: Float32Array): number {
+export function bestMatch(
+  hayL: Float32Array,
+  hayR: Float32Array,
+  needleL: Float32Array,
+  needleR: Float32Array,
+): number {
   let n = 1;
   while (n < hayL.length + needleL.length) n <<= 1;
   const accRe = new Float64Array(n);
@@ -98,7 +103,8 @@ export type SeamResult = {
 
 export function maxStep(x: Float32Array, from: number, to: number): number {
   let m = 0;
-  for (let i = Math.max(1, from); i < Math.min(x.length, to); i++) m = Math.max(m, Math.abs(x[i]! - x[i - 1]!));
+  for (let i = Math.max(1, from); i < Math.min(x.length, to); i++)
+    m = Math.max(m, Math.abs(x[i]! - x[i - 1]!));
   return m;
 }
 
@@ -130,7 +136,10 @@ export function measureSeams(
   const seams = cuts.map((cut): SeamResult => {
     const locate = (refFrom: number): number => {
       const rg = region(start + refFrom - search, 2 * search + win);
-      return rg.a + bestMatch(rg.l, rg.r, ref.l.subarray(refFrom, refFrom + win), ref.r.subarray(refFrom, refFrom + win));
+      return (
+        rg.a +
+        bestMatch(rg.l, rg.r, ref.l.subarray(refFrom, refFrom + win), ref.r.subarray(refFrom, refFrom + win))
+      );
     };
     const before = locate(cut - margin - win) + win + margin;
     const after = locate(cut + margin) - margin;
@@ -247,7 +256,10 @@ export function truePeakDb(channels: Float32Array[]): number {
     phases.push(h);
   }
   let peak = 0;
-  for (const x of channels) {
+  for (const raw of channels) {
+    // Zero-padded so the first and last samples (a hard cut rings there) are interpolated too.
+    const x = new Float32Array(raw.length + 2 * taps);
+    x.set(raw, taps);
     for (let n = half; n < x.length - half; n++) {
       for (let p = 0; p < up; p++) {
         const h = phases[p]!;

@@ -332,3 +332,22 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const set = ensureFixtures(process.argv[2] ?? '.data/fixtures/gapless');
   console.log(JSON.stringify(set, null, 2));
 }
+
+/** One rendition decoded by ffmpeg with priming and padding cut (interleaved stereo): the exact encoded track. */
+export function decodeRendition(set: FixtureSet, id: string, rung: string): Float32Array {
+  const t = set.tracks[id];
+  if (!t) throw new Error(`no fixture ${id}`);
+  const dir = join(set.root, id, rung);
+  const files = readdirSync(dir).sort();
+  const init = files.find((f) => f.startsWith('init_'));
+  if (!init) throw new Error(`no init segment in ${dir}`);
+  const joined = join(set.root, id, `${rung}.joined.mp4`);
+  writeFileSync(
+    joined,
+    Buffer.concat([init, ...files.filter((f) => f.endsWith('.m4s'))].map((f) => readFileSync(join(dir, f)))),
+  );
+  const r = t.renditions.find((x) => x.name === rung)!;
+  const all = decodeF32(joined);
+  rmSync(joined);
+  return all.subarray(r.primingSamples * 2, (r.primingSamples + t.sourceSamples) * 2);
+}

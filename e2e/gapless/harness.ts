@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { TrackInput } from '../../packages/player/src/index';
-import { ALBUM_CUTS, ensureFixtures, type FixtureSet, sweepSignal } from './fixtures';
+import { maxStep } from './analysis';
+import { ALBUM_CUTS, decodeRendition, ensureFixtures, type FixtureSet, sweepSignal } from './fixtures';
 
 const here = import.meta.dirname;
 export const repoRoot = join(here, '..', '..');
@@ -44,11 +45,16 @@ export async function startPageServer(): Promise<PageServer> {
     write: false,
   }).outputFiles[0]!.text;
   const worklet = readFileSync(join(here, 'recorder-worklet.js'), 'utf8');
-  const html = '<!doctype html><meta charset="utf-8"><title>gapless</title><script type="module" src="/page.js"></script>';
+  const html =
+    '<!doctype html><meta charset="utf-8"><title>gapless</title><script type="module" src="/page.js"></script>';
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const send = (body: string | Buffer, type: string) => {
-      res.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': type,
+        'content-length': Buffer.byteLength(body),
+        'cache-control': 'no-store',
+      });
       res.end(body);
     };
     if (path === '/') return send(html, TYPES['.html']!);
@@ -105,18 +111,31 @@ export function trackInputs(srv: PageServer, ids: string[]): TrackInput[] {
 }
 
 /** Per-track init + segment URLs of one rung, for the naive baseline. */
-export function rungUrls(srv: PageServer, ids: string[], rung: string): { initUrl: string; segmentUrls: string[] }[] {
+export function rungUrls(
+  srv: PageServer,
+  ids: string[],
+  rung: string,
+): { initUrl: string; segmentUrls: string[] }[] {
   return ids.map((id) => {
     const t = srv.fixtures.tracks[id]!;
     const dir = t.master.replace(/master\.m3u8$/, `${rung}/`);
     const text = readFileSync(join(srv.fixtures.root, dir, 'index.m3u8'), 'utf8');
     const init = text.match(/#EXT-X-MAP:URI="([^"]+)"/)![1]!;
     const segs = text.split('\n').filter((l) => l.endsWith('.m4s'));
-    return { initUrl: `${srv.url}/fx/${dir}${init}`, segmentUrls: segs.map((s) => `${srv.url}/fx/${dir}${s}`) };
+    return {
+      initUrl: `${srv.url}/fx/${dir}${init}`,
+      segmentUrls: segs.map((s) => `${srv.url}/fx/${dir}${s}`),
+    };
   });
 }
 
-export type RawCapture = { l: string; r: string; firstFrame: number; sampleRate: number; contextState: string };
+export type RawCapture = {
+  l: string;
+  r: string;
+  firstFrame: number;
+  sampleRate: number;
+  contextState: string;
+};
 export type Capture = { l: Float32Array; r: Float32Array; sampleRate: number };
 
 export function decodeCapture(c: RawCapture): Capture {
@@ -132,4 +151,73 @@ export function albumReference(): { l: Float32Array; r: Float32Array; cuts: numb
   const total = ALBUM_CUTS.reduce((a, b) => a + b, 0);
   const [l, r] = sweepSignal(total);
   return { l, r, cuts: [ALBUM_CUTS[0], ALBUM_CUTS[0] + ALBUM_CUTS[1]] };
+}
+
+/**
+ * Largest sample step within ±10 ms of the seam between track A (rung a) and track B (rung b) when the
+ * two encodings are decoded offline and joined exactly: what the encoded signal itself has at that seam
+ * (lossy coding of a hard cut rings a little, so this exceeds the pure sweep's step).
+ */
+export function idealSeamStep(
+  srv: PageServer,
+  a: { id: string; rung: string },
+  b: { id: string; rung: string },
+): number {
+  const da = decodeRendition(srv.fixtures, a.id, a.rung);
+  const db = decodeRendition(srv.fixtures, b.id, b.rung);
+  const w = 441;
+  const na = da.length / 2;
+  const l = new Float32Array(2 * w);
+  const r = new Float32Array(2 * w);
+  for (let i = 0; i < 2 * w; i++) {
+    const src = i < w ? da : db;
+    const j = i < w ? na - w + i : i - w;
+    l[i] = src[2 * j]!;
+    r[i] = src[2 * j + 1]!;
+  }
+  return Math.max(maxStep(l, 1, 2 * w), maxStep(r, 1, 2 * w));
+}
+
+export type LogEvent = { type: string; at: number; frame: number; detail: Record<string, unknown> | null };
+
+type PageLike = {
+  goto: (url: string) => Promise<unknown>;
+  waitForFunction: (
+    fn: (arg: never) => unknown,
+    arg?: never,
+    opts?: { timeout?: number; polling?: number },
+  ) => Promise<unknown>;
+  evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) => Promise<R>;
+  waitForTimeout: (ms: number) => Promise<void>;
+};
+
+/** Loads the test page, runs `start` in it, waits for the end of playback and returns capture + log. */
+export async function playAndCapture(
+  page: PageLike,
+  srv: PageServer,
+  start: (p: PageLike) => Promise<void>,
+  timeoutMs = 90_000,
+): Promise<{ cap: Capture; log: LogEvent[] }> {
+  await page.goto(srv.url);
+  await page.waitForFunction((() => 'gapless' in window) as (a: never) => unknown);
+  await start(page);
+  await page.waitForFunction(
+    (() => window.gapless.log.some((e) => e.type === 'ended' || e.type === 'error')) as (a: never) => unknown,
+    undefined,
+    { timeout: timeoutMs, polling: 250 },
+  );
+  await page.waitForTimeout(300);
+  const raw = await page.evaluate(() => window.gapless.capture(), undefined);
+  const log = (await page.evaluate(() => window.gapless.log, undefined)) as LogEvent[];
+  const err = log.find((e) => e.type === 'error');
+  if (err) throw new Error(`player error: ${JSON.stringify(err.detail)}`);
+  return { cap: decodeCapture(raw), log };
+}
+
+/** Level (rung index) of the last appended segment of track i and of the first of track i+1. */
+export function seamLevels(log: LogEvent[], trackIndex: number): { before: number; after: number } {
+  const segs = log.filter((e) => e.type === 'segment' && e.detail && !e.detail.aborted).map((e) => e.detail!);
+  const before = segs.filter((d) => d.trackIndex === trackIndex).at(-1)?.level as number;
+  const after = segs.find((d) => d.trackIndex === trackIndex + 1 && d.segment === 0)?.level as number;
+  return { before, after };
 }

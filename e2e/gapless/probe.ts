@@ -1,7 +1,14 @@
 // Dev probe: plays the album through the engine and prints the seam figures.
 import { chromium } from '@playwright/test';
 import { measureSeams } from './analysis';
-import { albumReference, CHROMIUM_ARGS, decodeCapture, type RawCapture, startPageServer, trackInputs } from './harness';
+import {
+  albumReference,
+  CHROMIUM_ARGS,
+  decodeCapture,
+  type RawCapture,
+  startPageServer,
+  trackInputs,
+} from './harness';
 
 const srv = await startPageServer();
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -15,15 +22,28 @@ if (mode === 'engine') {
   await page.evaluate((t) => window.gapless.runEngine(t, { bufferAheadSeconds: 5 }), tracks);
 } else {
   const { rungUrls } = await import('./harness');
-  await page.evaluate((t) => window.gapless.runNaive(t), rungUrls(srv, ['album-t1', 'album-t2', 'album-t3'], '320k'));
+  await page.evaluate(
+    (t) => window.gapless.runNaive(t),
+    rungUrls(srv, ['album-t1', 'album-t2', 'album-t3'], '320k'),
+  );
 }
-await page.waitForFunction(() => window.gapless.log.some((e) => e.type === 'ended' || e.type === 'error'), null, {
-  timeout: 60_000,
-  polling: 250,
-});
+await page.waitForFunction(
+  () => window.gapless.log.some((e) => e.type === 'ended' || e.type === 'error'),
+  null,
+  {
+    timeout: 60_000,
+    polling: 250,
+  },
+);
 await page.waitForTimeout(300);
 const raw = (await page.evaluate(() => window.gapless.capture())) as RawCapture;
-console.log(JSON.stringify(await page.evaluate(() => window.gapless.log.filter((e) => e.type !== 'segment' || true)), null, 0).slice(0, 3000));
+console.log(
+  JSON.stringify(
+    await page.evaluate(() => window.gapless.log.filter((e) => e.type !== 'segment' || true)),
+    null,
+    0,
+  ).slice(0, 3000),
+);
 const cap = decodeCapture(raw);
 console.log('captured', cap.l.length, 'samples', raw.sampleRate, raw.contextState);
 const ref = albumReference();

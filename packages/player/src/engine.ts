@@ -270,7 +270,7 @@ class Deck {
           break;
         }
         const ahead = this.bufferedEnd - this.el.currentTime;
-        if (ahead > this.player.bufferAheadSeconds && entry.nextSegment > 0) {
+        if (ahead > this.player.bufferAheadSeconds && this.bufferedEnd > 0) {
           await sleep(200);
           continue;
         }

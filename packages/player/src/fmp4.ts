@@ -4,10 +4,15 @@
 // window and plays all 1024 decoded samples (padding included). With its full duration restored the
 // frame straddles appendWindowEnd and Chromium trims it to the sample.
 
-const u32 = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+const u32 = (b: Uint8Array, o: number) =>
+  ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 const type = (b: Uint8Array, o: number) => String.fromCharCode(b[o + 4]!, b[o + 5]!, b[o + 6]!, b[o + 7]!);
 
-function* children(b: Uint8Array, start: number, end: number): Generator<{ type: string; start: number; end: number }> {
+function* children(
+  b: Uint8Array,
+  start: number,
+  end: number,
+): Generator<{ type: string; start: number; end: number }> {
   let o = start;
   while (o + 8 <= end) {
     let size = u32(b, o);

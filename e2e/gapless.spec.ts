@@ -1,0 +1,175 @@
+// Gapless + loudness-normalised playback (issue 11): the engine plays fixture tracks made with the
+// pipeline's ladder command in Debian Chromium; an AudioWorklet taps its output and the test rebuilds
+// the signal. Fixtures are built once and cached under .data/fixtures/gapless.
+import { expect, type Page, test } from '@playwright/test';
+import { integratedLoudness, measureSeams, truePeakDb } from './gapless/analysis';
+import { decodeF32, ebur128, LADDER } from './gapless/fixtures';
+import {
+  albumReference,
+  idealSeamStep,
+  type LogEvent,
+  type PageServer,
+  playAndCapture,
+  seamLevels,
+  startPageServer,
+  trackInputs,
+} from './gapless/harness';
+
+const ALBUM = ['album-t1', 'album-t2', 'album-t3'];
+/** 1 ms at 44.1 kHz. */
+const MAX_SEAM_SAMPLES = 44;
+/** Step at the seam may exceed the exact offline join by this factor (decoder build, float rounding). */
+const STEP_TOLERANCE = 1.25;
+
+let srv: PageServer;
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  srv = await startPageServer();
+});
+test.afterAll(async () => srv?.close());
+
+function checkAlbumSeams(cap: Parameters<typeof measureSeams>[0], log: LogEvent[]) {
+  const ref = albumReference();
+  const { seams } = measureSeams(cap, ref, ref.cuts, 44100);
+  const rows = seams.map((s, i) => {
+    const lv = seamLevels(log, i);
+    const ideal = idealSeamStep(
+      srv,
+      { id: ALBUM[i]!, rung: LADDER[lv.before]! },
+      { id: ALBUM[i + 1]!, rung: LADDER[lv.after]! },
+    );
+    return { ...s, levels: `${LADDER[lv.before]}→${LADDER[lv.after]}`, ideal, stepRatio: s.step / ideal };
+  });
+  console.log(JSON.stringify(rows));
+  for (const r of rows) {
+    expect(Math.abs(r.errorSamples), `seam at ${r.cut}: ${r.errorMs.toFixed(3)} ms`).toBeLessThanOrEqual(
+      MAX_SEAM_SAMPLES,
+    );
+    expect(r.stepRatio, `click at seam ${r.cut}`).toBeLessThanOrEqual(STEP_TOLERANCE);
+  }
+  return rows;
+}
+
+test('the loudness meter used below agrees with ffmpeg ebur128', () => {
+  // The album tracks start and stop mid-waveform: ffmpeg and this meter treat that hard edge differently
+  // (this one zero-pads and so reports the edge overshoot, the stricter choice), so they are left out.
+  for (const id of ['pair-quiet', 'pair-loud', 'clip']) {
+    const t = srv.fixtures.tracks[id]!;
+    const d = decodeF32(`${srv.fixtures.root}/${id}/source.mp3`);
+    const l = new Float32Array(d.length / 2);
+    const r = new Float32Array(d.length / 2);
+    for (let i = 0; i < l.length; i++) {
+      l[i] = d[2 * i]!;
+      r[i] = d[2 * i + 1]!;
+    }
+    const lufs = integratedLoudness(l, r, 44100);
+    const tp = truePeakDb([l, r]);
+    console.log(JSON.stringify({ id, lufs, ffmpegLufs: t.loudnessLufs, tp, ffmpegTp: t.truePeakDb }));
+    expect(Math.abs(lufs - t.loudnessLufs)).toBeLessThan(0.2);
+    expect(Math.abs(tp - t.truePeakDb)).toBeLessThan(0.3);
+  }
+  expect(ebur128([`${srv.fixtures.root}/pair-loud/source.mp3`]).loudnessLufs).toBeCloseTo(
+    srv.fixtures.tracks['pair-loud']!.loudnessLufs,
+    1,
+  );
+});
+
+test('an album cut mid-signal plays with no gap, overlap or click at either seam', async ({ page }) => {
+  test.setTimeout(120_000);
+  const tracks = trackInputs(srv, ALBUM);
+  const { cap, log } = await playAndCapture(page, srv, (p) =>
+    p.evaluate((t) => window.gapless.runEngine(t, { bufferAheadSeconds: 5 }), tracks),
+  );
+  checkAlbumSeams(cap, log);
+});
+
+test('seams stay exact when the bandwidth throttle changes the ABR level at the seam', async ({ page }) => {
+  test.setTimeout(120_000);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const throttle = (kbps: number) =>
+    cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: kbps < 0 ? 0 : 20,
+      downloadThroughput: kbps < 0 ? -1 : (kbps * 1000) / 8,
+      uploadThroughput: -1,
+    });
+  const waitSegment = (p: Page, trackIndex: number, segment: number) =>
+    p.waitForFunction(
+      ([t, s]) =>
+        window.gapless.log.some(
+          (e) =>
+            e.type === 'segment' &&
+            (e.detail as { trackIndex: number }).trackIndex === t &&
+            (e.detail as { segment: number }).segment === s &&
+            !(e.detail as { aborted: boolean }).aborted,
+        ),
+      [trackIndex, segment] as const,
+      { polling: 20, timeout: 60_000 },
+    );
+  const tracks = trackInputs(srv, ALBUM);
+  const { cap, log } = await playAndCapture(page, srv, async () => {
+    await page.evaluate((t) => window.gapless.runEngine(t, { bufferAheadSeconds: 5 }), tracks);
+    // Track 1 ends on the top rung; the throttle drops before track 2's first segment is fetched...
+    await waitSegment(page, 0, 1);
+    await throttle(240);
+    // ...and lifts once it has arrived, so track 3 starts higher again.
+    await waitSegment(page, 1, 0);
+    await throttle(-1);
+  });
+  const s1 = seamLevels(log, 0);
+  const s2 = seamLevels(log, 1);
+  expect(s1.after, 'throttle lowered the level at seam 1').toBeLessThan(s1.before);
+  expect(s2.after, 'lifting it raised the level at seam 2').toBeGreaterThan(s2.before);
+  checkAlbumSeams(cap, log);
+});
+
+/** Splits a gapless capture of consecutive tracks of known lengths (the first starts at the onset). */
+function splitTracks(cap: { l: Float32Array; r: Float32Array }, onset: number, lengths: number[]) {
+  let at = onset;
+  return lengths.map((n) => {
+    const part = { l: cap.l.subarray(at, at + n), r: cap.r.subarray(at, at + n) };
+    at += n;
+    return part;
+  });
+}
+
+test('two tracks mastered 12 LU apart both play within ±1 LU of the target', async ({ page }) => {
+  test.setTimeout(120_000);
+  const target = -14;
+  const ids = ['pair-quiet', 'pair-loud'];
+  const [q, l] = ids.map((id) => srv.fixtures.tracks[id]!);
+  expect(l!.loudnessLufs - q!.loudnessLufs).toBeCloseTo(12, 0);
+  const tracks = trackInputs(srv, ids);
+  const { cap } = await playAndCapture(page, srv, (p) =>
+    p.evaluate(
+      (t) => window.gapless.runEngine(t, { normalisation: { mode: 'track', targetLufs: -14 } }),
+      tracks,
+    ),
+  );
+  // The quiet track starts at −35 LUFS before gain: find it by cross-checking both channels' onset.
+  const onset = cap.l.findIndex((v, i) => Math.abs(v) > 1e-4 || Math.abs(cap.r[i]!) > 1e-4);
+  const parts = splitTracks(cap, onset, [q!.sourceSamples, l!.sourceSamples]);
+  const measured = parts.map((p) => integratedLoudness(p.l, p.r, 44100));
+  console.log(JSON.stringify({ source: [q!.loudnessLufs, l!.loudnessLufs], measured }));
+  for (const m of measured) expect(Math.abs(m - target)).toBeLessThanOrEqual(1);
+});
+
+test('a track whose normalisation gain would clip is held below 0 dBTP', async ({ page }) => {
+  test.setTimeout(120_000);
+  const t = srv.fixtures.tracks.clip!;
+  const wantedGain = -14 - t.loudnessLufs;
+  expect(t.truePeakDb + wantedGain, 'the fixture would clip without the cap').toBeGreaterThan(1);
+  const tracks = trackInputs(srv, ['clip']);
+  const { cap } = await playAndCapture(page, srv, (p) =>
+    p.evaluate(
+      (x) => window.gapless.runEngine(x, { normalisation: { mode: 'track', targetLufs: -14 } }),
+      tracks,
+    ),
+  );
+  const peak = truePeakDb([cap.l, cap.r]);
+  console.log(JSON.stringify({ sourcePeak: t.truePeakDb, wantedGain, outputPeakDbtp: peak }));
+  expect(peak).toBeLessThan(0);
+  // The cap costs only what it must: the peak sits near the −1 dBTP ceiling, not far below it.
+  expect(peak).toBeGreaterThan(-2.5);
+});
