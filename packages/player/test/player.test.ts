@@ -138,7 +138,9 @@ describe('fmp4', () => {
   };
   const u32s = (...v: number[]) => {
     const b = new Uint8Array(v.length * 4);
-    v.forEach((x, i) => new DataView(b.buffer).setUint32(i * 4, x));
+    v.forEach((x, i) => {
+      new DataView(b.buffer).setUint32(i * 4, x);
+    });
     return b;
   };
   it('restores a shortened last frame in a trun with per-sample durations and sizes', () => {
