@@ -2,7 +2,7 @@
 // player (a fresh MediaSource started on `ended`, as hls.js-style players do), on the same 3-track album
 // cut mid-sweep. Figures come from the captured output of Debian Chromium, not from timers.
 import { chromium } from '@playwright/test';
-import { measureSeams } from '../e2e/gapless/analysis';
+import { firstAbove, measureSeams } from '../e2e/gapless/analysis';
 import {
   albumReference,
   CHROMIUM_ARGS,
@@ -30,6 +30,19 @@ export default async function bench(h: Harness): Promise<void> {
         await page.close();
         return r;
       },
+      'web audio decode (alternative)': async () => {
+        const page = await browser.newPage();
+        const urls = rungUrls(srv, ALBUM, '320k').map((u, i) => ({
+          ...u,
+          primingSamples: srv.fixtures.tracks[ALBUM[i]!]!.renditions[3]!.primingSamples,
+          sourceSamples: srv.fixtures.tracks[ALBUM[i]!]!.sourceSamples,
+        }));
+        const r = await playAndCapture(page, srv, (p) =>
+          p.evaluate((u) => window.gapless.runWebAudio(u), urls),
+        );
+        await page.close();
+        return r;
+      },
       'per-track reload (baseline)': async () => {
         const page = await browser.newPage();
         const urls = rungUrls(srv, ALBUM, '320k');
@@ -39,14 +52,19 @@ export default async function bench(h: Harness): Promise<void> {
       },
     };
     for (const [name, run] of Object.entries(runs)) {
-      const { cap } = await run();
+      const { cap, log, firstFrame } = await run();
       const { seams } = measureSeams(cap, ref, ref.cuts, 44100);
-      const figures: Record<string, number> = {};
+      const startFrame = log.find((e) => e.type === 'start')?.frame ?? firstFrame;
+      const figures: Record<string, number> = {
+        'first audio ms': +(((firstFrame + firstAbove(cap.l, 0.005) - startFrame) / 44100) * 1000).toFixed(1),
+      };
       seams.forEach((s, i) => {
         figures[`seam${i + 1} error samples`] = s.errorSamples;
         figures[`seam${i + 1} last→first ms`] = +s.errorMs.toFixed(3);
         figures[`seam${i + 1} step/sweep`] = +s.sweepJumpRatio.toFixed(2);
       });
+      const decoded = log.find((e) => e.type === 'ended')?.detail?.decodedBytes;
+      if (typeof decoded === 'number') figures['decoded PCM MB held'] = +(decoded / 1e6).toFixed(1);
       h.record({
         name: `album seams: ${name}`,
         figures,

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import type { Page } from '@playwright/test';
 import { buildSync } from 'esbuild';
 import type { TrackInput } from '../../packages/player/src/index';
 import { maxStep } from './analysis';
@@ -180,38 +181,30 @@ export function idealSeamStep(
 
 export type LogEvent = { type: string; at: number; frame: number; detail: Record<string, unknown> | null };
 
-type PageLike = {
-  goto: (url: string) => Promise<unknown>;
-  waitForFunction: (
-    fn: (arg: never) => unknown,
-    arg?: never,
-    opts?: { timeout?: number; polling?: number },
-  ) => Promise<unknown>;
-  evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) => Promise<R>;
-  waitForTimeout: (ms: number) => Promise<void>;
-};
-
 /** Loads the test page, runs `start` in it, waits for the end of playback and returns capture + log. */
 export async function playAndCapture(
-  page: PageLike,
+  page: Page,
   srv: PageServer,
-  start: (p: PageLike) => Promise<void>,
+  start: (p: Page) => Promise<void>,
   timeoutMs = 90_000,
-): Promise<{ cap: Capture; log: LogEvent[] }> {
+): Promise<{ cap: Capture; log: LogEvent[]; firstFrame: number }> {
   await page.goto(srv.url);
-  await page.waitForFunction((() => 'gapless' in window) as (a: never) => unknown);
+  await page.waitForFunction(() => 'gapless' in window);
   await start(page);
   await page.waitForFunction(
-    (() => window.gapless.log.some((e) => e.type === 'ended' || e.type === 'error')) as (a: never) => unknown,
+    () => window.gapless.log.some((e) => e.type === 'ended' || e.type === 'error'),
     undefined,
-    { timeout: timeoutMs, polling: 250 },
+    {
+      timeout: timeoutMs,
+      polling: 250,
+    },
   );
   await page.waitForTimeout(300);
-  const raw = await page.evaluate(() => window.gapless.capture(), undefined);
-  const log = (await page.evaluate(() => window.gapless.log, undefined)) as LogEvent[];
+  const raw = await page.evaluate(() => window.gapless.capture());
+  const log = (await page.evaluate(() => window.gapless.log)) as LogEvent[];
   const err = log.find((e) => e.type === 'error');
   if (err) throw new Error(`player error: ${JSON.stringify(err.detail)}`);
-  return { cap: decodeCapture(raw), log };
+  return { cap: decodeCapture(raw), log, firstFrame: raw.firstFrame };
 }
 
 /** Level (rung index) of the last appended segment of track i and of the first of track i+1. */

@@ -60,6 +60,7 @@ function capture(): { l: string; r: string; firstFrame: number; sampleRate: numb
 async function runEngine(tracks: TrackInput[], opts: PlayerOptions): Promise<void> {
   ctx = new AudioContext({ sampleRate: 44100, latencyHint: 'playback' });
   const rec = await recorderFor(ctx);
+  note('start', null);
   player = new GaplessPlayer({ ...opts, audioContext: ctx });
   player.output.disconnect();
   player.output.connect(rec);
@@ -74,6 +75,7 @@ async function runEngine(tracks: TrackInput[], opts: PlayerOptions): Promise<voi
 async function runNaive(tracks: { initUrl: string; segmentUrls: string[] }[]): Promise<void> {
   ctx = new AudioContext({ sampleRate: 44100, latencyHint: 'playback' });
   const rec = await recorderFor(ctx);
+  note('start', null);
   const c = ctx;
   const playOne = async (i: number): Promise<void> => {
     const t = tracks[i];
@@ -102,11 +104,60 @@ async function runNaive(tracks: { initUrl: string; segmentUrls: string[] }[]): P
   await playOne(0);
 }
 
+type WebAudioTrack = {
+  initUrl: string;
+  segmentUrls: string[];
+  primingSamples: number;
+  sourceSamples: number;
+};
+
+/**
+ * Alternative measured for docs/GAPLESS.md: Web Audio. Each track's whole rendition is downloaded and
+ * decoded with decodeAudioData, then AudioBufferSourceNodes are started back to back on the context
+ * clock (sample-exact). The next track is fetched and decoded while the current one plays.
+ */
+async function runWebAudio(tracks: WebAudioTrack[]): Promise<void> {
+  ctx = new AudioContext({ sampleRate: 44100, latencyHint: 'playback' });
+  const c = ctx;
+  const rec = await recorderFor(c);
+  note('start', null);
+  const decode = async (t: WebAudioTrack): Promise<AudioBuffer> => {
+    const parts = await Promise.all(
+      [t.initUrl, ...t.segmentUrls].map(async (u) => (await fetch(u)).arrayBuffer()),
+    );
+    const all = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
+    let o = 0;
+    for (const p of parts) {
+      all.set(new Uint8Array(p), o);
+      o += p.byteLength;
+    }
+    return c.decodeAudioData(all.buffer);
+  };
+  let when = 0;
+  let decodedBytes = 0;
+  let pending = decode(tracks[0]!);
+  for (let i = 0; i < tracks.length; i++) {
+    const t = tracks[i]!;
+    const buf = await pending;
+    decodedBytes += buf.length * buf.numberOfChannels * 4;
+    if (i + 1 < tracks.length) pending = decode(tracks[i + 1]!);
+    const src = c.createBufferSource();
+    src.buffer = buf;
+    src.connect(rec);
+    if (i === 0) when = c.currentTime + 0.05;
+    src.start(when, t.primingSamples / c.sampleRate, t.sourceSamples / c.sampleRate);
+    note('scheduled', { trackIndex: i, decodedLength: buf.length, decodedBytes });
+    if (i === tracks.length - 1) src.onended = () => note('ended', { decodedBytes });
+    when += t.sourceSamples / c.sampleRate;
+  }
+}
+
 declare global {
   interface Window {
     gapless: {
       runEngine: typeof runEngine;
       runNaive: typeof runNaive;
+      runWebAudio: typeof runWebAudio;
       capture: typeof capture;
       log: LogEvent[];
       state: () => unknown;
@@ -118,6 +169,7 @@ declare global {
 window.gapless = {
   runEngine,
   runNaive,
+  runWebAudio,
   capture,
   log,
   state: () => player?.state ?? null,

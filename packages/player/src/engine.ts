@@ -205,6 +205,8 @@ class Deck {
     entry.resolving.then(
       (l) => {
         entry.levels = l;
+        // Init segments are a few hundred bytes each: fetch all now so a level switch never waits.
+        for (const level of l) void this.player.fetchInit(level.initUrl).catch(() => {});
       },
       () => {},
     );
