@@ -2,8 +2,8 @@
 // pipeline's ladder command in Debian Chromium; an AudioWorklet taps its output and the test rebuilds
 // the signal. Fixtures are built once and cached under .data/fixtures/gapless.
 import { expect, type Page, test } from '@playwright/test';
-import { integratedLoudness, measureSeams, truePeakDb } from './gapless/analysis';
-import { decodeF32, ebur128, LADDER } from './gapless/fixtures';
+import { bestMatch, integratedLoudness, measureSeams, truePeakDb } from './gapless/analysis';
+import { ALBUM_CUTS, decodeF32, ebur128, LADDER } from './gapless/fixtures';
 import {
   albumReference,
   idealSeamStep,
@@ -172,4 +172,42 @@ test('a track whose normalisation gain would clip is held below 0 dBTP', async (
   expect(peak).toBeLessThan(0);
   // The cap costs only what it must: the peak sits near the −1 dBTP ceiling, not far below it.
   expect(peak).toBeGreaterThan(-2.5);
+});
+
+test('with a crossfade set, album tracks still join gaplessly and other tracks overlap by the crossfade', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const fade = 2;
+  // Third: album-t1 presented as another album's track, so the engine must crossfade into it (its sweep
+  // segment, unlike a steady chord, can be located in the capture without ambiguity).
+  const [t2, t3, t1] = trackInputs(srv, ['album-t2', 'album-t3', 'album-t1']);
+  const tracks = [t2!, t3!, { ...t1!, id: 'other-album-track', albumId: 'another-album' }];
+  const { cap } = await playAndCapture(page, srv, (p) =>
+    p.evaluate(
+      (t) => window.gapless.runEngine(t, { crossfadeSeconds: 2, normalisation: { mode: 'off' } }),
+      tracks,
+    ),
+  );
+  // The album seam t2→t3: reference is the sweep from t2's first sample.
+  const album = albumReference();
+  const from = ALBUM_CUTS[0];
+  const ref = { l: album.l.subarray(from), r: album.r.subarray(from) };
+  const { seams } = measureSeams(cap, ref, [ALBUM_CUTS[1]], 44100);
+  console.log(JSON.stringify(seams));
+  expect(Math.abs(seams[0]!.errorSamples)).toBeLessThanOrEqual(MAX_SEAM_SAMPLES);
+  // Where t3 ends and the other track starts in the capture, each located by its own content.
+  const win = 32768;
+  const t3End = seams[0]!.position + ALBUM_CUTS[2];
+  const probeAt = 3 * 44100;
+  const nextStart =
+    bestMatch(
+      cap.l,
+      cap.r,
+      album.l.subarray(probeAt, probeAt + win),
+      album.r.subarray(probeAt, probeAt + win),
+    ) - probeAt;
+  const overlapSeconds = (t3End - nextStart) / 44100;
+  console.log(JSON.stringify({ overlapSeconds }));
+  expect(Math.abs(overlapSeconds - fade)).toBeLessThan(0.15);
 });

@@ -64,7 +64,7 @@ async function runEngine(tracks: TrackInput[], opts: PlayerOptions): Promise<voi
   player = new GaplessPlayer({ ...opts, audioContext: ctx });
   player.output.disconnect();
   player.output.connect(rec);
-  for (const ev of ['trackchange', 'levelchange', 'segment', 'ended', 'error'] as const)
+  for (const ev of ['trackchange', 'levelchange', 'segment', 'ended', 'error', 'crossfade'] as const)
     player.on(ev, (v) => note(ev, v instanceof Error ? v.message : v));
   player.setQueue(tracks);
   await player.play();

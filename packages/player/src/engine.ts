@@ -86,6 +86,8 @@ type PlayerEvents = {
   segment: SegmentEvent;
   ended: PlayerState;
   error: Error;
+  /** A crossfade into `toTrackIndex` began, lasting `seconds`. */
+  crossfade: { toTrackIndex: number; seconds: number };
 };
 
 type Level = {
@@ -662,6 +664,7 @@ export class GaplessPlayer {
       deck.fade.gain.cancelScheduledValues(now);
       deck.fade.gain.setValueCurveAtTime(down, now, dur);
       void inc.deck.el.play();
+      this.emit('crossfade', { toTrackIndex: last.queueIndex + 1, seconds: dur });
     }
     if (inc?.startsAt != null && (deck.el.ended || t >= last.endSeconds)) {
       deck.destroy();
