@@ -3,7 +3,7 @@
 // the signal. Fixtures are built once and cached under .data/fixtures/gapless.
 import { expect, type Page, test } from '@playwright/test';
 import { bestMatch, integratedLoudness, measureSeams, truePeakDb } from './gapless/analysis';
-import { ALBUM_CUTS, decodeF32, ebur128, LADDER } from './gapless/fixtures';
+import { ALBUM_CUTS, decodeF32, decodeRendition, ebur128, LADDER } from './gapless/fixtures';
 import {
   albumReference,
   idealSeamStep,
@@ -72,6 +72,31 @@ test('the loudness meter used below agrees with ffmpeg ebur128', () => {
     srv.fixtures.tracks['pair-loud']!.loudnessLufs,
     1,
   );
+});
+
+test('the seam measurement sees a 1 ms gap and a 1 ms overlap in an offline join', () => {
+  // Exact offline join of the 320k renditions, then 44 zero samples inserted at seam 1 and the first
+  // 44 samples of track 3 dropped at seam 2: the analysis must report +44 and −44 and flag the gap.
+  const parts = ALBUM.map((id) => decodeRendition(srv.fixtures, id, '320k'));
+  const gap = 44;
+  const lead = 4096;
+  const pieces = [parts[0]!, new Float32Array(2 * gap), parts[1]!, parts[2]!.subarray(2 * gap)];
+  const n = pieces.reduce((a, p) => a + p.length / 2, 0);
+  const l = new Float32Array(lead + n);
+  const r = new Float32Array(lead + n);
+  let o = lead;
+  for (const p of pieces) {
+    for (let i = 0; i < p.length / 2; i++) {
+      l[o + i] = p[2 * i]!;
+      r[o + i] = p[2 * i + 1]!;
+    }
+    o += p.length / 2;
+  }
+  const ref = albumReference();
+  const { seams } = measureSeams({ l, r }, ref, ref.cuts, 44100);
+  expect(seams.map((s) => s.errorSamples)).toEqual([gap, -gap]);
+  const ideal = idealSeamStep(srv, { id: ALBUM[0]!, rung: '320k' }, { id: ALBUM[1]!, rung: '320k' });
+  expect(seams[0]!.step / ideal).toBeGreaterThan(STEP_TOLERANCE);
 });
 
 test('an album cut mid-signal plays with no gap, overlap or click at either seam', async ({ page }) => {

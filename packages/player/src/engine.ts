@@ -120,6 +120,24 @@ async function fetchText(url: string): Promise<string> {
   return res.text();
 }
 
+/** GET with up to 3 attempts on network errors and 5xx (a CDN hiccup must not end the album). */
+async function fetchWithRetry(
+  url: string,
+  signal: AbortSignal,
+): Promise<Response & { body: ReadableStream<Uint8Array> }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(url, { signal });
+      if (res.ok && res.body) return res as Response & { body: ReadableStream<Uint8Array> };
+      if (res.status < 500 || attempt >= 3) throw new Error(`GET ${url}: ${res.status}`);
+    } catch (err) {
+      if (signal.aborted || attempt >= 3 || (err instanceof Error && err.message.startsWith('GET ')))
+        throw err;
+    }
+    await sleep(400 * attempt);
+  }
+}
+
 async function resolveLevels(track: TrackInput): Promise<Level[]> {
   const variants = track.masterUrl ? parseMaster(await fetchText(track.masterUrl), track.masterUrl) : [];
   const levels = await Promise.all(
@@ -336,8 +354,7 @@ class Deck {
       const url = levels[level]!.segments[entry.nextSegment]!.url;
       this.abort = new AbortController();
       const t0 = performance.now();
-      const res = await fetch(url, { signal: this.abort.signal });
-      if (!res.ok || !res.body) throw new Error(`GET ${url}: ${res.status}`);
+      const res = await fetchWithRetry(url, this.abort.signal);
       const total = Number(res.headers.get('content-length') ?? 0);
       const reader = res.body.getReader();
       const chunks: Uint8Array[] = [];
