@@ -115,9 +115,7 @@ type Entry = {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function fetchText(url: string): Promise<string> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
-  return res.text();
+  return (await fetchWithRetry(url, new AbortController().signal)).text();
 }
 
 /** GET with up to 3 attempts on network errors and 5xx (a CDN hiccup must not end the album). */
