@@ -5,7 +5,7 @@
 //  - pair: two tracks mastered 12 LU apart; clip: a quiet track with full-scale transients.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { aacGaplessInfo, FFMPEG_AAC_PRIMING_SAMPLES } from '../../packages/player/src/gapless-math';
 
 export const FIXTURE_VERSION = 'v1';
@@ -295,9 +295,14 @@ function clipBait(seconds: number): [Float32Array, Float32Array] {
 
 /** Builds (once) and returns the fixture set; safe to call from every test. */
 export function ensureFixtures(baseDir: string): FixtureSet {
-  const root = join(baseDir, FIXTURE_VERSION);
+  const root = resolve(baseDir, FIXTURE_VERSION);
   const manifest = join(root, 'manifest.json');
-  if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, 'utf8')) as FixtureSet;
+  // The manifest holds only the tracks: the root is where it was found (the worktree may move).
+  if (existsSync(manifest))
+    return {
+      root,
+      tracks: (JSON.parse(readFileSync(manifest, 'utf8')) as Pick<FixtureSet, 'tracks'>).tracks,
+    };
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   const total = ALBUM_CUTS.reduce((a, b) => a + b, 0);
@@ -323,9 +328,8 @@ export function ensureFixtures(baseDir: string): FixtureSet {
   };
   tracks['pair-loud'] = { ...buildTrack(root, 'pair-loud', beatChord(5.5, 0.2213, 1.1), null), album: null };
   tracks.clip = { ...buildTrack(root, 'clip', clipBait(4.5), null), album: null };
-  const set: FixtureSet = { root, tracks };
-  writeFileSync(manifest, JSON.stringify(set, null, 2));
-  return set;
+  writeFileSync(manifest, JSON.stringify({ tracks }, null, 2));
+  return { root, tracks };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
