@@ -2,7 +2,7 @@
 // pipeline's ladder command in Debian Chromium; an AudioWorklet taps its output and the test rebuilds
 // the signal. Fixtures are built once and cached under .data/fixtures/gapless.
 import { expect, type Page, test } from '@playwright/test';
-import { bestMatch, integratedLoudness, measureSeams, truePeakDb } from './gapless/analysis';
+import { bestMatch, firstAbove, integratedLoudness, measureSeams, truePeakDb } from './gapless/analysis';
 import { ALBUM_CUTS, decodeF32, decodeRendition, ebur128, LADDER } from './gapless/fixtures';
 import {
   albumReference,
@@ -235,4 +235,36 @@ test('with a crossfade set, album tracks still join gaplessly and other tracks o
   const overlapSeconds = (t3End - nextStart) / 44100;
   console.log(JSON.stringify({ overlapSeconds }));
   expect(Math.abs(overlapSeconds - fade)).toBeLessThan(0.15);
+});
+
+test('starting mid-track (a seek) lands on the requested sample and the following seam stays exact', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const offsetSeconds = 3.5;
+  const tracks = trackInputs(srv, ALBUM);
+  const { cap } = await playAndCapture(page, srv, (p) =>
+    p.evaluate(
+      (t) => window.gapless.runEngine(t, { bufferAheadSeconds: 5 }, { index: 1, offsetSeconds: 3.5 }),
+      tracks,
+    ),
+  );
+  const album = albumReference();
+  const from = ALBUM_CUTS[0] + Math.round(offsetSeconds * 44100);
+  const ref = { l: album.l.subarray(from), r: album.r.subarray(from) };
+  // The reference from the seek target must be found right at the first audible sample.
+  const onset = firstAbove(cap.l, 0.005);
+  const win = 32768;
+  const probe = 22050;
+  const found = bestMatch(
+    cap.l.subarray(0, onset + 3 * 44100),
+    cap.r.subarray(0, onset + 3 * 44100),
+    ref.l.subarray(probe, probe + win),
+    ref.r.subarray(probe, probe + win),
+  );
+  const seekErrorSamples = found - probe - onset;
+  const { seams } = measureSeams(cap, ref, [ALBUM_CUTS[0] + ALBUM_CUTS[1] - from], 44100);
+  console.log(JSON.stringify({ seekErrorSamples, seams }));
+  expect(Math.abs(seekErrorSamples)).toBeLessThanOrEqual(MAX_SEAM_SAMPLES);
+  expect(Math.abs(seams[0]!.errorSamples)).toBeLessThanOrEqual(MAX_SEAM_SAMPLES);
 });

@@ -57,7 +57,11 @@ function capture(): { l: string; r: string; firstFrame: number; sampleRate: numb
   };
 }
 
-async function runEngine(tracks: TrackInput[], opts: PlayerOptions): Promise<void> {
+async function runEngine(
+  tracks: TrackInput[],
+  opts: PlayerOptions,
+  start: { index: number; offsetSeconds: number } = { index: 0, offsetSeconds: 0 },
+): Promise<void> {
   ctx = new AudioContext({ sampleRate: 44100, latencyHint: 'playback' });
   const rec = await recorderFor(ctx);
   note('start', null);
@@ -66,7 +70,7 @@ async function runEngine(tracks: TrackInput[], opts: PlayerOptions): Promise<voi
   player.output.connect(rec);
   for (const ev of ['trackchange', 'levelchange', 'segment', 'ended', 'error', 'crossfade'] as const)
     player.on(ev, (v) => note(ev, v instanceof Error ? v.message : v));
-  player.setQueue(tracks);
+  player.setQueue(tracks, start.index, start.offsetSeconds);
   await player.play();
   note('play', null);
 }

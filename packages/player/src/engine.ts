@@ -108,6 +108,10 @@ type Entry = {
   resolving: Promise<Level[]>;
   nextSegment: number;
   lastLevel: number;
+  /** Seconds into the track where playback starts (a seek); 0 = from its first sample. */
+  startOffset: number;
+  /** Whether the first segment was chosen from `startOffset` and the playhead placed. */
+  isPositioned: boolean;
   /** Deck-time ranges and the level their audio came from. */
   spans: { start: number; end: number; level: number }[];
 };
@@ -168,6 +172,17 @@ async function resolveLevels(track: TrackInput): Promise<Level[]> {
   return levels.sort((a, b) => a.bandwidth - b.bandwidth);
 }
 
+/** Index of the segment holding `offset` seconds of the track (rendition time includes the priming). */
+function segmentAt(entry: Entry, level: Level): number {
+  const t = entry.startOffset + level.primingSamples / entry.track.sampleRate;
+  let acc = 0;
+  for (let i = 0; i < level.segments.length; i++) {
+    acc += level.segments[i]!.durationSeconds;
+    if (t < acc) return i;
+  }
+  return level.segments.length - 1;
+}
+
 class Deck {
   readonly el: HTMLAudioElement;
   readonly ms = new MediaSource();
@@ -206,7 +221,7 @@ class Deck {
     return this.entries.at(-1);
   }
 
-  add(queueIndex: number, track: TrackInput): Entry {
+  add(queueIndex: number, track: TrackInput, startOffset = 0): Entry {
     const start = this.lastEntry?.endSeconds ?? 0;
     const entry: Entry = {
       queueIndex,
@@ -217,6 +232,8 @@ class Deck {
       resolving: resolveLevels(track),
       nextSegment: 0,
       lastLevel: -1,
+      startOffset: Math.min(Math.max(startOffset, 0), track.sourceSamples / track.sampleRate),
+      isPositioned: startOffset <= 0,
       spans: [],
     };
     // Playlists of the next track are fetched now, while the current one plays.
@@ -295,6 +312,7 @@ class Deck {
           continue;
         }
         const levels = entry.levels ?? (await entry.resolving);
+        if (!entry.isPositioned && entry.nextSegment === 0) entry.nextSegment = segmentAt(entry, levels[0]!);
         const seg = await this.fetchSegment(entry, levels, ahead);
         if (!seg) continue;
         const level = levels[seg.level]!;
@@ -305,6 +323,8 @@ class Deck {
         )
           await this.remove(sb, 0, this.el.currentTime - 30);
         const cut = mseCut(entry.startSeconds, entry.track.sourceSamples, entry.track.sampleRate, level);
+        // After a seek, frames before the target are dropped too (the one before it is kept as pre-roll).
+        cut.appendWindowStart += entry.isPositioned ? 0 : entry.startOffset;
         // Order matters: appendWindowStart must stay below appendWindowEnd at every step.
         if (cut.appendWindowStart >= sb.appendWindowEnd) {
           sb.appendWindowEnd = cut.appendWindowEnd;
@@ -318,6 +338,10 @@ class Deck {
         restoreFrameDurations(seg.bytes, (AAC_FRAME_SAMPLES * initTimescale(init)) / entry.track.sampleRate);
         if (seg.level !== entry.lastLevel || entry.nextSegment === 0) await this.append(sb, init);
         await this.append(sb, seg.bytes);
+        if (!entry.isPositioned) {
+          entry.isPositioned = true;
+          this.el.currentTime = entry.startSeconds + entry.startOffset;
+        }
         const segStart =
           cut.timestampOffset +
           level.segments.slice(0, entry.nextSegment).reduce((a, s) => a + s.durationSeconds, 0);
@@ -471,13 +495,13 @@ export class GaplessPlayer {
   }
 
   /** Replaces the queue and prepares `startIndex` (and the tracks that follow it gaplessly). */
-  setQueue(tracks: TrackInput[], startIndex = 0): void {
+  setQueue(tracks: TrackInput[], startIndex = 0, startOffsetSeconds = 0): void {
     this.stopDecks();
     this.queue = [...tracks];
     this.last = { trackIndex: -1, level: -1 };
     if (tracks.length === 0) return;
     this.deck = new Deck(this, this.audioContext, this.output);
-    this.deck.add(startIndex, this.queue[startIndex]!);
+    this.deck.add(startIndex, this.queue[startIndex]!, startOffsetSeconds);
     this.applyGain(this.deck, this.deck.entries[0]!, this.audioContext.currentTime);
     this.extend(this.deck);
   }
@@ -496,6 +520,13 @@ export class GaplessPlayer {
     this.isPlaying = true;
     this.timer ??= setInterval(() => this.tick(), 40);
     await this.deck?.el.play();
+  }
+
+  /** Jumps to `seconds` into queue track `trackIndex` (default: the current one), keeping play/pause. */
+  async seek(seconds: number, trackIndex = Math.max(this.state.trackIndex, 0)): Promise<void> {
+    const wasPlaying = this.isPlaying;
+    this.setQueue(this.queue, trackIndex, seconds);
+    if (wasPlaying) await this.play();
   }
 
   pause(): void {
