@@ -52,7 +52,15 @@ export default async function bench(h: Harness): Promise<void> {
       },
     };
     for (const [name, run] of Object.entries(runs)) {
-      const { cap, log, firstFrame } = await run();
+      let result: Awaited<ReturnType<typeof run>>;
+      try {
+        result = await run();
+      } catch (err) {
+        // Under extreme load (other engineers' jobs) a run can time out: say so instead of crashing the suite.
+        h.record({ name: `album seams: ${name}`, note: `run failed: ${String(err).slice(0, 200)}` });
+        continue;
+      }
+      const { cap, log, firstFrame } = result;
       const { seams } = measureSeams(cap, ref, ref.cuts, 44100);
       const startFrame = log.find((e) => e.type === 'start')?.frame ?? firstFrame;
       const figures: Record<string, number> = {
