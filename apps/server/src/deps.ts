@@ -3,6 +3,7 @@ import type { ApiDeps } from '@tonearm/api';
 import { Cache, createRedis, whenReady } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { connectDb, disconnectDb } from '@tonearm/db';
+import { createSearch } from './search';
 import { logger } from '@tonearm/observability';
 
 export type ServerDeps = ApiDeps & { close(): Promise<void> };
@@ -15,11 +16,14 @@ export async function createServerDeps(): Promise<ServerDeps> {
   redis.on('error', (e) => log.warn({ err: e }, 'redis error'));
   await whenReady(redis);
   const cache = new Cache(redis, { defaultTtlSeconds: cfg.CACHE_TTL_SECONDS });
+  const search = createSearch(cfg.SEARCH_ENGINE, redis, log);
   return {
     log,
     redis,
     cache,
+    search: search.port,
     async close() {
+      await search.stop();
       redis.disconnect();
       await disconnectDb();
     },

@@ -59,6 +59,9 @@ const ZEnv = z.object({
   PUBLIC_SERVER_URL: z.url().optional(),
   CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
   SEARCH_ENGINE: z.enum(['embedded', 'atlas']).default('embedded'),
+  /** Demo catalog size and seed for `pnpm seed` (scripts/seed.ts). */
+  TONEARM_SEED_SONGS: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  TONEARM_SEED: z.coerce.number().int().min(0).default(42),
   SMTP_URL: z.string().optional(),
   ADMIN_EMAILS: z.string().default(''),
 });

@@ -2,9 +2,12 @@
 import type { Cache } from '@tonearm/cache';
 import type { Logger } from '@tonearm/observability';
 import type { Redis } from 'ioredis';
+import type { SearchPort } from './search/port';
 
 export type CoreDeps = {
   cache: Cache;
   redis: Redis;
   log: Logger;
+  /** Catalog search (Atlas or the embedded index); hosts that serve search provide it. */
+  search?: SearchPort;
 };

@@ -52,6 +52,7 @@ const ArtistSchema = new Schema(
 );
 ArtistSchema.index({ name: 1 });
 ArtistSchema.index({ playCount: -1, _id: 1 });
+ArtistSchema.index({ updatedAt: 1 });
 
 const AlbumSchema = new Schema(
   {
@@ -70,6 +71,7 @@ const AlbumSchema = new Schema(
 );
 AlbumSchema.index({ artistId: 1, year: -1 });
 AlbumSchema.index({ playCount: -1, _id: 1 });
+AlbumSchema.index({ updatedAt: 1 });
 
 export const MEDIA_STATUSES = ['uploaded', 'transcoding', 'ready', 'failed'] as const;
 export type MediaStatus = (typeof MEDIA_STATUSES)[number];
