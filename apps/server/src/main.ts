@@ -4,6 +4,7 @@ import { env } from '@tonearm/config';
 import { enableDefaultMetrics } from '@tonearm/observability';
 import { createApplication } from './app';
 import { createServerDeps } from './deps';
+import { attachRealtime } from './realtime';
 
 const cfg = env();
 enableDefaultMetrics('server');
@@ -12,6 +13,11 @@ const server = createServer();
 server.keepAliveTimeout = 65_000;
 const webOrigin = `http://127.0.0.1:${cfg.WEB_PORT}`;
 const app = createApplication(server, deps, {
+  corsOrigins: [webOrigin, `http://localhost:${cfg.WEB_PORT}`],
+});
+const realtime = attachRealtime(server, deps, {
+  redisUrl: cfg.REDIS_URL,
+  presence: deps.presence,
   corsOrigins: [webOrigin, `http://localhost:${cfg.WEB_PORT}`],
 });
 server.listen(cfg.SERVER_PORT, cfg.SERVER_HOST, () => {
@@ -27,6 +33,7 @@ async function shutdown(signal: string) {
   deps.log.info({ signal }, 'shutting down');
   const timer = setTimeout(() => process.exit(1), 10_000);
   timer.unref();
+  await realtime.close();
   server.close();
   server.closeIdleConnections();
   await app.close();

@@ -2,3 +2,4 @@ export * from './catalog';
 export * from './deps';
 export * from './dto';
 export * from './auth';
+export * from './social';

@@ -1,0 +1,3 @@
+export * from './feed';
+export * from './graph';
+export * from './presence';
