@@ -75,7 +75,10 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
   let timer: ReturnType<typeof setInterval> | undefined;
   let heartbeatMs = 15_000;
 
+  let selfId: string | null = null;
   const apply = (p: PresenceChanged) => {
+    // The user's own sockets also hear their merged presence (other tabs): not a friend.
+    if (p.userId === selfId) return;
     const cur = friends.get(p.userId);
     if (cur && cur.seq > p.seq) return;
     friends.set(p.userId, p);
@@ -91,8 +94,9 @@ export function createRealtimeClient(opts: RealtimeClientOptions): RealtimeClien
 
   socket.on('realtime:ready', (r) => {
     heartbeatMs = r.heartbeatMs;
+    selfId = r.userId;
     for (const f of r.friends) apply(f);
-    beat();
+    // The handshake already carried the current activity: just resume the rhythm.
     schedule();
     for (const cb of readyListeners) cb(r);
   });

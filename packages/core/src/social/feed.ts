@@ -1,7 +1,7 @@
 // The "friends are listening to" feed: the people you follow, what they play now and what they
 // played recently. This query is the initial state (and the re-sync after a reconnect); live changes
 // arrive over socket.io (`presence:changed`, `play:started`) from apps/server/src/realtime.ts.
-import { Song, User } from '@tonearm/db';
+import { mongoose, Song, User } from '@tonearm/db';
 import type { Presence, PresenceStore } from '@tonearm/realtime';
 import { Types } from 'mongoose';
 import type { CoreDeps } from '../deps';
@@ -31,7 +31,7 @@ export async function getFeed(
   if (ids.length === 0) return { friends: [], at: Date.now() };
   const [users, live] = await Promise.all([
     User.find(
-      { _id: { $in: ids.map((id) => new Types.ObjectId(id)) } },
+      { _id: mongoose.trusted({ $in: ids.map((id) => new Types.ObjectId(id)) }) },
       { handle: 1, displayName: 1, isActivityPrivate: 1 },
     ).lean(),
     store.readMany(ids, opts.recentLimit),
@@ -48,7 +48,7 @@ export async function getFeed(
   const valid = [...songIds].filter((s) => /^[a-f0-9]{24}$/.test(s));
   if (valid.length) {
     const docs = await Song.find(
-      { _id: { $in: valid.map((s) => new Types.ObjectId(s)) } },
+      { _id: mongoose.trusted({ $in: valid.map((s) => new Types.ObjectId(s)) }) },
       { title: 1, artistName: 1 },
     ).lean();
     for (const d of docs)

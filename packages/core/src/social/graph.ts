@@ -1,9 +1,12 @@
 // Who may see whose listening activity: a viewer sees a user's activity only if the viewer follows
 // them and neither has blocked the other. Privacy (private session, sticky isActivityPrivate) is
 // applied by the presence store and the feed. Edit here when the visibility rules change.
-import { Block, Follow, User } from '@tonearm/db';
+import { Block, Follow, mongoose, User } from '@tonearm/db';
 import { AppError } from '@tonearm/validators';
 import { Types } from 'mongoose';
+
+// sanitizeFilter is on: operators built here from validated ids are marked trusted.
+const { trusted } = mongoose;
 
 /** Bound on the audience rooms one socket joins; beyond it the feed query still works. */
 export const MAX_LIVE_FOLLOWEES = 2_000;
@@ -13,10 +16,10 @@ const isId = (s: string) => /^[a-f0-9]{24}$/.test(s);
 /** Users who blocked userId or whom userId blocked. */
 export async function blockedPeers(userId: string): Promise<string[]> {
   const id = new Types.ObjectId(userId);
-  const docs = await Block.find(
-    { $or: [{ blockerId: id }, { blockedId: id }] },
-    { blockerId: 1, blockedId: 1 },
-  )
+  const docs = await Block.find(trusted({ $or: [{ blockerId: id }, { blockedId: id }] }), {
+    blockerId: 1,
+    blockedId: 1,
+  })
     .limit(10_000)
     .lean();
   const out = new Set<string>();
@@ -44,12 +47,14 @@ export async function assertCanWatch(viewerId: string, targetId: string): Promis
   const target = new Types.ObjectId(targetId);
   const [follows, blocked] = await Promise.all([
     Follow.exists({ followerId: viewer, followeeId: target }),
-    Block.exists({
-      $or: [
-        { blockerId: viewer, blockedId: target },
-        { blockerId: target, blockedId: viewer },
-      ],
-    }),
+    Block.exists(
+      trusted({
+        $or: [
+          { blockerId: viewer, blockedId: target },
+          { blockerId: target, blockedId: viewer },
+        ],
+      }),
+    ),
   ]);
   // One message for both cases: a blocked viewer must not learn that they are blocked.
   if (!follows || blocked) throw AppError.forbidden('You can only follow the activity of people you follow');
@@ -65,7 +70,7 @@ export async function isActivityPrivate(userId: string): Promise<boolean> {
 export async function privateAmong(userIds: string[]): Promise<string[]> {
   if (userIds.length === 0) return [];
   const docs = await User.find(
-    { _id: { $in: userIds.map((id) => new Types.ObjectId(id)) }, isActivityPrivate: true },
+    { _id: trusted({ $in: userIds.map((id) => new Types.ObjectId(id)) }), isActivityPrivate: true },
     { _id: 1 },
   ).lean();
   return docs.map((d) => String(d._id));
