@@ -13,7 +13,7 @@ import {
   type CoreDeps,
   isActivityPrivate,
   privateAmong,
-  visibleFollowees,
+  socialGraphOf,
 } from '@tonearm/core';
 import { metrics } from '@tonearm/observability';
 import {
@@ -84,9 +84,14 @@ export function attachRealtime(server: HttpServer, deps: CoreDeps, opts: Realtim
   let closing = false;
 
   /** Fans a write's result out: followers (minus blocked users) and the user's own other tabs. */
-  async function publish(userId: string, update: PresenceUpdate | null): Promise<void> {
+  async function publish(
+    userId: string,
+    update: PresenceUpdate | null,
+    knownBlocked?: string[],
+  ): Promise<void> {
     if (!update || (!update.changed && !update.playStarted)) return;
-    const blocked = (await blockedPeers(userId)).map(userRoom);
+    // Read at emit time (not cached): a block takes effect on the very next event.
+    const blocked = (knownBlocked ?? (await blockedPeers(userId))).map(userRoom);
     const target = io.to([audienceRoom(userId), userRoom(userId)]).except(blocked);
     if (update.changed) target.emit('presence:changed', update.view);
     if (update.playStarted && update.view.presence.state === 'streaming') {
@@ -133,7 +138,21 @@ export function attachRealtime(server: HttpServer, deps: CoreDeps, opts: Realtim
       );
     });
 
+    // Heartbeats come every TTL/3; state changes (play, pause, seek, skip) come faster but in bursts.
+    // A token bucket per socket (10 burst, 2/s) keeps a misbehaving client from flooding Redis.
+    let tokens = 10;
+    let refilledAt = Date.now();
+    const allow = () => {
+      const now = Date.now();
+      tokens = Math.min(10, tokens + ((now - refilledAt) / 1000) * 2);
+      refilledAt = now;
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
+    };
+
     socket.on('presence:heartbeat', (payload, ack) => {
+      if (!allow()) return ack?.({ ok: false, code: 'TOO_MANY_REQUESTS', message: 'Slow down' });
       const parsed = ZHeartbeat.safeParse(payload);
       if (!parsed.success) return ack?.({ ok: false, code: 'BAD_REQUEST', message: 'Invalid heartbeat' });
       presence
@@ -146,6 +165,7 @@ export function attachRealtime(server: HttpServer, deps: CoreDeps, opts: Realtim
     });
 
     socket.on('presence:private', (payload, ack) => {
+      if (!allow()) return ack?.({ ok: false, code: 'TOO_MANY_REQUESTS', message: 'Slow down' });
       const parsed = ZSetPrivate.safeParse(payload);
       if (!parsed.success) return ack?.({ ok: false, code: 'BAD_REQUEST', message: 'Invalid payload' });
       presence
@@ -159,6 +179,7 @@ export function attachRealtime(server: HttpServer, deps: CoreDeps, opts: Realtim
 
     socket.on('presence:subscribe', (payload, ack) => {
       if (typeof ack !== 'function') return;
+      if (!allow()) return ack({ ok: false, code: 'TOO_MANY_REQUESTS', message: 'Slow down' });
       const parsed = ZSubscribe.safeParse(payload);
       if (!parsed.success) return ack({ ok: false, code: 'BAD_REQUEST', message: 'Invalid user id' });
       const target = parsed.data.userId;
@@ -181,7 +202,7 @@ export function attachRealtime(server: HttpServer, deps: CoreDeps, opts: Realtim
 
     void (async () => {
       await socket.join(userRoom(userId));
-      const followees = await visibleFollowees(userId);
+      const { followees, blocked } = await socialGraphOf(userId);
       if (followees.length) await socket.join(followees.map(audienceRoom));
       const initial = ZActivity.safeParse((socket.handshake.auth as { activity?: unknown }).activity);
       const update = await presence.heartbeat(
@@ -189,7 +210,7 @@ export function attachRealtime(server: HttpServer, deps: CoreDeps, opts: Realtim
         conn(),
         initial.success ? initial.data : { state: 'online', device: 'web' },
       );
-      await publish(userId, update);
+      await publish(userId, update, blocked);
       const snapshot = await presence.readMany(followees, 0);
       const hiddenIds = new Set(await privateAmong(followees));
       socket.emit('realtime:ready', {

@@ -8,7 +8,7 @@ import { createSession, generateApiKey, SESSION_COOKIE } from '@tonearm/core';
 import { ApiKey, Artist, Block, Follow, Song, User } from '@tonearm/db';
 import { createRealtimeClient, type RealtimeClient } from '@tonearm/realtime/client';
 import type { PresenceChanged, PlayStarted } from '@tonearm/realtime/events';
-import { PresenceStore } from '@tonearm/realtime';
+import { createRealtimeEmitter, PresenceStore } from '@tonearm/realtime';
 import {
   type ServerProcess,
   startServerProcess,
@@ -22,6 +22,7 @@ import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const TTL_MS = 1_500;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let svc: TestServices;
 let redis: Redis;
 let s1: ServerProcess;
@@ -152,11 +153,20 @@ describe('socket.io handshake', () => {
     const r = await new Promise<{ userId: string }>((resolve) => s.once('realtime:ready', resolve));
     expect(r.userId).toBe(C.id);
     // A worker-style publish reaches it through the room (from server 1's process via Redis).
-    const { createRealtimeEmitter } = await import('@tonearm/realtime');
     const emitter = createRealtimeEmitter(redis);
     const got = new Promise((resolve) => s.once('song:transcode', resolve));
     emitter.toUser(C.id, 'song:transcode', { songId: song1, status: 'transcoding', progress: 0.5 });
     expect(await got).toEqual({ songId: song1, status: 'transcoding', progress: 0.5 });
+    // A flood of heartbeats is cut by the per-socket token bucket (10 burst).
+    const acks = await Promise.all(
+      Array.from({ length: 15 }, () =>
+        s.timeout(3_000).emitWithAck('presence:heartbeat', { state: 'online', device: 'bot' }),
+      ),
+    );
+    expect(acks.filter((a) => a.ok)).toHaveLength(10);
+    expect(acks.filter((a) => !a.ok).map((a) => (a as { code: string }).code)).toEqual(
+      Array(5).fill('TOO_MANY_REQUESTS'),
+    );
     s.close();
   });
 });
@@ -344,6 +354,44 @@ describe('fan-out between two server processes', () => {
     expect(await redis.hlen(`pres:c:${A.id}`)).toBe(1);
     const feed = await trpc(s2.url, A.cookie).social.feed.query();
     expect(feed.friends.find((f) => f.user.id === B.id)?.nowPlaying?.title).toBe('First Song');
+  });
+
+  it('a new follow goes live through the emitter; a new block cuts it even before the audience is revoked', async () => {
+    const emitter = createRealtimeEmitter(redis);
+    const c = connect(C, [s2.url]);
+    await ready(c);
+    expect(c.friends.has(B.id)).toBe(false);
+    await Follow.create({ followerId: C.id, followeeId: B.id });
+    emitter.grantAudience(C.id, B.id);
+    await sleep(200); // the remote join travels through Redis like any broadcast
+    const seen = nextChange(c, B.id, (p) => p.presence.state === 'streaming' && p.presence.songId === song2);
+    b.setActivity({
+      state: 'streaming',
+      songId: song2,
+      startedAt: Date.now(),
+      positionSec: 0,
+      isPaused: false,
+      device: 'tv',
+    });
+    await seen;
+
+    // B blocks C. No revokeAudience yet: C's socket is still in audience:B, the emit-time check must hold.
+    await Block.create({ blockerId: B.id, blockedId: C.id });
+    const leaked: PresenceChanged[] = [];
+    c.onFriend((p) => p.userId === B.id && leaked.push(p));
+    const aSees = nextChange(a, B.id, (p) => p.presence.state === 'streaming' && p.presence.songId === song3);
+    b.setActivity({
+      state: 'streaming',
+      songId: song3,
+      startedAt: Date.now(),
+      positionSec: 0,
+      isPaused: false,
+      device: 'tv',
+    });
+    await aSees;
+    emitter.revokeAudience(C.id, B.id);
+    await sleep(300);
+    expect(leaked).toEqual([]);
   });
 
   it('counts socket connections in /metrics', async () => {

@@ -8,6 +8,6 @@ export type CoreDeps = {
   cache: Cache;
   redis: Redis;
   log: Logger;
-  /** Presence in Redis; defaults to a store on `redis` (which must then have no keyPrefix). */
+  /** Presence in Redis; defaults to a store on `redis` with default options. */
   presence?: PresenceStore;
 };

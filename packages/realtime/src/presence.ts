@@ -12,7 +12,7 @@ import { type Activity, type PresenceChanged, ZPresenceChanged } from './events'
 import { HEARTBEAT, LEAVE, READ_MANY, SET_PRIVATE, SWEEP } from './presence-lua';
 
 export type PresenceOptions = {
-  /** Key prefix (no ioredis keyPrefix on the client: the scripts derive keys themselves). */
+  /** Key prefix, after the client's own ioredis keyPrefix if it has one. */
   prefix?: string;
   /** A connection without a heartbeat for this long is gone. */
   ttlMs?: number;
@@ -43,6 +43,8 @@ const SCRIPTS: Record<Script, string> = {
 
 export class PresenceStore {
   readonly prefix: string;
+  /** The prefix as the scripts see it: the scripts derive key names, which ioredis cannot prefix. */
+  private readonly scriptPrefix: string;
   readonly ttlMs: number;
   readonly privateSessionMs: number;
   readonly recentMax: number;
@@ -50,8 +52,8 @@ export class PresenceStore {
   private readonly r: ScriptRedis;
 
   constructor(redis: Redis, opts: PresenceOptions = {}) {
-    if (redis.options.keyPrefix) throw new Error('PresenceStore needs a Redis client without keyPrefix');
     this.prefix = opts.prefix ?? 'pres';
+    this.scriptPrefix = `${redis.options.keyPrefix ?? ''}${this.prefix}`;
     this.ttlMs = opts.ttlMs ?? 45_000;
     this.privateSessionMs = opts.privateSessionMs ?? 6 * 3600_000;
     this.recentMax = opts.recentMax ?? 20;
@@ -75,7 +77,7 @@ export class PresenceStore {
     activity: Activity,
   ): Promise<PresenceUpdate> {
     const res = (await this.r.tonearm_presence_heartbeat(
-      this.prefix,
+      this.scriptPrefix,
       userId,
       conn.connId,
       conn.sid,
@@ -92,7 +94,7 @@ export class PresenceStore {
   /** A socket disconnected cleanly; a no-op if another socket has since taken over the connection id. */
   async leave(userId: string, conn: { connId: string; sid: string }): Promise<PresenceUpdate | null> {
     const res = (await this.r.tonearm_presence_leave(
-      this.prefix,
+      this.scriptPrefix,
       userId,
       conn.connId,
       conn.sid,
@@ -103,7 +105,7 @@ export class PresenceStore {
 
   async setPrivate(userId: string, isPrivate: boolean): Promise<PresenceUpdate> {
     const res = (await this.r.tonearm_presence_setPrivate(
-      this.prefix,
+      this.scriptPrefix,
       userId,
       isPrivate ? 1 : 0,
       this.privateSessionMs,
@@ -118,7 +120,7 @@ export class PresenceStore {
 
   /** Expires connections past their deadline; returns the users whose visible state changed. */
   async sweep(limit = 500): Promise<PresenceChanged[]> {
-    const flat = (await this.r.tonearm_presence_sweep(this.prefix, limit, this.recentMax)) as string[];
+    const flat = (await this.r.tonearm_presence_sweep(this.scriptPrefix, limit, this.recentMax)) as string[];
     const out: PresenceChanged[] = [];
     for (let i = 1; i < flat.length; i += 2) out.push(ZPresenceChanged.parse(JSON.parse(flat[i]!)));
     return out;
@@ -128,7 +130,11 @@ export class PresenceStore {
   async readMany(userIds: string[], recentLimit = 10): Promise<Map<string, FriendPresence>> {
     const out = new Map<string, FriendPresence>();
     if (userIds.length === 0) return out;
-    const rows = (await this.r.tonearm_presence_readMany(this.prefix, recentLimit, ...userIds)) as string[][];
+    const rows = (await this.r.tonearm_presence_readMany(
+      this.scriptPrefix,
+      recentLimit,
+      ...userIds,
+    )) as string[][];
     rows.forEach((row, i) => {
       const [head, ...recent] = row;
       const view = ZPresenceChanged.parse(JSON.parse(head!));

@@ -29,6 +29,14 @@ export async function blockedPeers(userId: string): Promise<string[]> {
 
 /** Followees whose activity viewerId may see, newest follow first. */
 export async function visibleFollowees(viewerId: string, limit = MAX_LIVE_FOLLOWEES): Promise<string[]> {
+  return (await socialGraphOf(viewerId, limit)).followees;
+}
+
+/** Both at once (a socket's handshake needs both): visible followees and block peers. */
+export async function socialGraphOf(
+  viewerId: string,
+  limit = MAX_LIVE_FOLLOWEES,
+): Promise<{ followees: string[]; blocked: string[] }> {
   const [follows, blocked] = await Promise.all([
     Follow.find({ followerId: new Types.ObjectId(viewerId) }, { followeeId: 1 })
       .sort({ createdAt: -1 })
@@ -37,7 +45,7 @@ export async function visibleFollowees(viewerId: string, limit = MAX_LIVE_FOLLOW
     blockedPeers(viewerId),
   ]);
   const hidden = new Set(blocked);
-  return follows.map((f) => String(f.followeeId)).filter((id) => !hidden.has(id));
+  return { followees: follows.map((f) => String(f.followeeId)).filter((id) => !hidden.has(id)), blocked };
 }
 
 /** Throws unless viewerId may watch targetId's activity live. */
