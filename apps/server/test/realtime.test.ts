@@ -356,13 +356,13 @@ describe('fan-out between two server processes', () => {
     expect(feed.friends.find((f) => f.user.id === B.id)?.nowPlaying?.title).toBe('First Song');
   });
 
-  it('a new follow goes live through the emitter; a new block cuts it even before the audience is revoked', async () => {
+  it('a new follow goes live at once; a new block cuts it even before the audience is revoked', async () => {
     const emitter = createRealtimeEmitter(redis);
     const c = connect(C, [s2.url]);
     await ready(c);
     expect(c.friends.has(B.id)).toBe(false);
-    await Follow.create({ followerId: C.id, followeeId: B.id });
-    emitter.grantAudience(C.id, B.id);
+    // user.follow (issue 3's procedure) grants the live audience to C's open sockets.
+    await trpc(s2.url, C.cookie).user.follow.mutate({ userId: B.id });
     await sleep(200); // the remote join travels through Redis like any broadcast
     const seen = nextChange(c, B.id, (p) => p.presence.state === 'streaming' && p.presence.songId === song2);
     b.setActivity({

@@ -24,8 +24,17 @@ export type RealtimeEmitter = {
  * `redis` must have no keyPrefix (the adapter's channels are not prefixed) and should be a
  * connection of its own or the process's ordinary one: the emitter only PUBLISHes.
  */
-export function createRealtimeEmitter(redis: Redis, opts: { key?: string } = {}): RealtimeEmitter {
-  const raw = new Emitter<ServerToClientEvents>(redis, { key: opts.key ?? 'socket.io' });
+export function createRealtimeEmitter(
+  redis: Redis,
+  opts: { key?: string; onError?: (err: unknown) => void } = {},
+): RealtimeEmitter {
+  // The emitter fires PUBLISH without handling its promise: a Redis outage would become an
+  // unhandled rejection (a crash). Live pushes are best effort; clients re-sync on reconnect.
+  const client = {
+    publish: (channel: string, msg: string | Buffer) =>
+      redis.publish(channel, msg).catch((err: unknown) => opts.onError?.(err)),
+  };
+  const raw = new Emitter<ServerToClientEvents>(client, { key: opts.key ?? 'socket.io' });
   return {
     raw,
     toUser(userId, event, payload) {

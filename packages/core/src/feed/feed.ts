@@ -6,7 +6,7 @@ import type { Presence, PresenceStore } from '@tonearm/realtime';
 import { Types } from 'mongoose';
 import type { CoreDeps } from '../deps';
 import { presenceOf } from './presence';
-import { visibleFollowees } from './graph';
+import { visibleFollowees } from './visibility';
 
 export type FeedSong = { id: string; title: string; artistName: string };
 export type FeedEntry = {

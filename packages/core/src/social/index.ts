@@ -1,3 +1,0 @@
-export * from './feed';
-export * from './graph';
-export * from './presence';
