@@ -7,8 +7,9 @@ import { connectDb, disconnectDb } from '@tonearm/db';
 import { createSearch } from './search';
 import { logger } from '@tonearm/observability';
 import { producerConnection, Queues } from '@tonearm/queue';
+import { PresenceStore } from '@tonearm/realtime';
 
-export type ServerDeps = ApiDeps & { close(): Promise<void> };
+export type ServerDeps = ApiDeps & { presence: PresenceStore; close(): Promise<void> };
 
 export async function createServerDeps(): Promise<ServerDeps> {
   const cfg = env();
@@ -27,12 +28,14 @@ export async function createServerDeps(): Promise<ServerDeps> {
     fallbackBaseUrl: `${publicUrl}/media/`,
   });
   await media.storage.ensureBucket();
+  const presence = new PresenceStore(redis, { ttlMs: cfg.PRESENCE_TTL_MS });
   return {
     log,
     redis,
     cache,
     search: search.port,
     media,
+    presence,
     async close() {
       await search.stop();
       await queues.close();

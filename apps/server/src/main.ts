@@ -5,6 +5,7 @@ import { enableDefaultMetrics } from '@tonearm/observability';
 import { createApplication } from './app';
 import { createServerDeps } from './deps';
 import { mediaEdgeRoute } from './media-edge';
+import { attachRealtime } from './realtime';
 
 const cfg = env();
 enableDefaultMetrics('server');
@@ -16,6 +17,11 @@ const corsOrigins = [webOrigin, `http://localhost:${cfg.WEB_PORT}`];
 const edge =
   cfg.MEDIA_BASE_URL || !deps.media ? null : mediaEdgeRoute(deps.media.storage, deps.log, corsOrigins);
 const app = createApplication(server, deps, { corsOrigins, routes: edge ? [edge] : [] });
+const realtime = attachRealtime(server, deps, {
+  redisUrl: cfg.REDIS_URL,
+  presence: deps.presence,
+  corsOrigins,
+});
 server.listen(cfg.SERVER_PORT, cfg.SERVER_HOST, () => {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.SERVER_PORT;
@@ -29,6 +35,7 @@ async function shutdown(signal: string) {
   deps.log.info({ signal }, 'shutting down');
   const timer = setTimeout(() => process.exit(1), 10_000);
   timer.unref();
+  await realtime.close();
   server.close();
   server.closeIdleConnections();
   await app.close();

@@ -5,6 +5,7 @@ import { authRouter } from './router/auth';
 import { libraryRouter } from './router/library';
 import { playlistRouter } from './router/playlist';
 import { searchRouter } from './router/search';
+import { socialRouter } from './router/social';
 import { songRouter } from './router/song';
 import { userRouter } from './router/user';
 import { playbackRouter } from './router/playback';
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   search: searchRouter,
   upload: uploadRouter,
   playback: playbackRouter,
+  social: socialRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -72,6 +72,8 @@ const ZEnv = z.object({
   /** Public URL of the standalone server as browsers see it. */
   PUBLIC_SERVER_URL: z.url().optional(),
   CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  /** A presence connection without a heartbeat for this long is offline (clients beat at a third). */
+  PRESENCE_TTL_MS: z.coerce.number().int().min(300).max(600_000).default(45_000),
   SEARCH_ENGINE: z.enum(['embedded', 'atlas']).default('embedded'),
   /** Demo catalog size and seed for `pnpm seed` (scripts/seed.ts). */
   TONEARM_SEED_SONGS: z.coerce.number().int().min(1).max(1_000_000).default(200),

@@ -1,6 +1,7 @@
 // What domain services receive instead of importing process-wide singletons: tests build their own.
 import type { Cache } from '@tonearm/cache';
 import type { Logger } from '@tonearm/observability';
+import type { PresenceStore } from '@tonearm/realtime';
 import type { Redis } from 'ioredis';
 import type { MediaDeps } from './media/deps';
 import type { SearchPort } from './search/port';
@@ -13,4 +14,6 @@ export type CoreDeps = {
   search?: SearchPort;
   /** Storage, signing and queues for uploads and playback; absent where media is not configured. */
   media?: MediaDeps;
+  /** Presence in Redis; defaults to a store on `redis` with default options. */
+  presence?: PresenceStore;
 };

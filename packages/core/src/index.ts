@@ -3,6 +3,7 @@ export * from './auth';
 export * from './catalog';
 export * from './deps';
 export * from './dto';
+export * from './feed';
 export * from './library';
 export * from './pagination';
 export * from './playlists';

@@ -197,6 +197,8 @@ const BlockSchema = new Schema(
   { ...opts, timestamps: { createdAt: true, updatedAt: false } },
 );
 BlockSchema.index({ blockerId: 1, blockedId: 1 }, { unique: true });
+// Who blocked me: the realtime fan-out hides a user's activity from both sides of a block.
+BlockSchema.index({ blockedId: 1, blockerId: 1 });
 
 const PlayEventSchema = new Schema(
   {

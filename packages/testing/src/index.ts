@@ -55,3 +55,4 @@ export async function startTestServices(): Promise<TestServices> {
   };
 }
 export * from './typos';
+export * from './server-process';
