@@ -60,6 +60,15 @@ const ZEnv = z.object({
   CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
   SEARCH_ENGINE: z.enum(['embedded', 'atlas']).default('embedded'),
   SMTP_URL: z.string().optional(),
+  EMAIL_FROM: z.string().default('Tonearm <no-reply@tonearm.local>'),
+  /** JSON overrides of the rate-limit scope table (packages/ratelimit/src/scopes.ts). */
+  RATE_LIMITS: z.string().optional(),
+  /** Behind a load balancer: take the client IP from X-Forwarded-For (first hop). */
+  TRUST_PROXY: bool.default(false),
+  /** Port of the worker process's /metrics and /healthz listener (0 = any free port). */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(18003),
+  /** How long SIGTERM waits for in-flight requests and jobs before exiting anyway (ms). */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
   ADMIN_EMAILS: z.string().default(''),
 });
 

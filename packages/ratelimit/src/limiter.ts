@@ -1,0 +1,136 @@
+// One limiter per process over the scope table: one Lua script call to Redis per check (sliding
+// window, exact across processes), callers already blocked answered from memory (ephemeralCache)
+// without Redis, and the scope's failMode applied when Redis errors or hangs.
+import { metrics } from '@tonearm/observability';
+import { Ratelimit } from '@upstash/ratelimit';
+import type { Redis } from 'ioredis';
+import { upstashAdapter } from './redis-adapter';
+import { type Scope, type ScopeName, SCOPES } from './scopes';
+
+export type RateLimitDecision = {
+  scope: ScopeName;
+  /** allowed: counted and under the limit; blocked: over it; unavailable: Redis failed and the scope fails closed. */
+  outcome: 'allowed' | 'blocked' | 'unavailable';
+  limit: number;
+  windowSeconds: number;
+  remaining: number;
+  /** Unix ms when the window frees up. */
+  resetMs: number;
+  retryAfterSeconds: number;
+  /** Answered without Redis: from the blocked-caller cache, or failed open/closed. */
+  source: 'redis' | 'memory' | 'fail-open' | 'fail-closed';
+};
+
+export type RateLimiterOptions = {
+  scopes?: Record<ScopeName, Scope>;
+  /** Redis key prefix of the counters. */
+  prefix?: string;
+  /** A check slower than this counts as Redis being unavailable (ms). */
+  timeoutMs?: number;
+};
+
+export class RateLimiter {
+  readonly scopes: Record<ScopeName, Scope>;
+  private readonly redis: ReturnType<typeof upstashAdapter>;
+  private readonly prefix: string;
+  private readonly timeoutMs: number;
+  private readonly limiters = new Map<string, Ratelimit>();
+  /** Shared by every scope: identifiers are namespaced by scope, so they never collide. */
+  private readonly blocked = new Map<string, number>();
+
+  constructor(redis: Redis, opts: RateLimiterOptions = {}) {
+    this.redis = upstashAdapter(redis);
+    this.scopes = opts.scopes ?? SCOPES;
+    this.prefix = opts.prefix ?? 'rl';
+    this.timeoutMs = opts.timeoutMs ?? 500;
+  }
+
+  private limiterFor(scope: ScopeName, limit: number, windowSeconds: number): Ratelimit {
+    const id = `${scope}:${limit}:${windowSeconds}`;
+    let rl = this.limiters.get(id);
+    if (!rl) {
+      rl = new Ratelimit({
+        // biome-ignore lint/suspicious/noExplicitAny: the adapter implements the slice of @upstash/redis Ratelimit calls
+        redis: this.redis as any,
+        limiter: Ratelimit.slidingWindow(limit, `${windowSeconds} s`),
+        prefix: `${this.prefix}:${scope}`,
+        ephemeralCache: this.blocked,
+        // Our own timeout below applies the scope's failMode; Ratelimit's would always fail open.
+        timeout: 0,
+        analytics: false,
+        enableTelemetry: false,
+      });
+      this.limiters.set(id, rl);
+    }
+    return rl;
+  }
+
+  /**
+   * Counts one call of `identifier` in `scope`. `limit` overrides the scope's limit (an API key's own
+   * rateLimitPerMinute). Never throws: a Redis failure becomes the scope's failMode.
+   */
+  async check(scopeName: ScopeName, identifier: string, limit?: number): Promise<RateLimitDecision> {
+    const scope = this.scopes[scopeName];
+    const max = limit ?? scope.limit;
+    const rl = this.limiterFor(scopeName, max, scope.windowSeconds);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const res = await Promise.race([
+        rl.limit(`${scopeName}:${max}:${identifier}`),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('rate limit check timed out')), this.timeoutMs);
+        }),
+      ]);
+      const now = Date.now();
+      const decision: RateLimitDecision = {
+        scope: scopeName,
+        outcome: res.success ? 'allowed' : 'blocked',
+        limit: res.limit,
+        windowSeconds: scope.windowSeconds,
+        remaining: Math.max(0, res.remaining),
+        resetMs: res.reset,
+        retryAfterSeconds: res.success ? 0 : Math.max(1, Math.ceil((res.reset - now) / 1000)),
+        source: res.reason === 'cacheBlock' ? 'memory' : 'redis',
+      };
+      metrics.rateLimitDecisions.inc({
+        scope: scopeName,
+        result:
+          decision.outcome === 'allowed'
+            ? 'allowed'
+            : decision.source === 'memory'
+              ? 'blocked_cached'
+              : 'blocked',
+      });
+      return decision;
+    } catch {
+      const isOpen = scope.failMode === 'open';
+      metrics.rateLimitDecisions.inc({ scope: scopeName, result: isOpen ? 'fail_open' : 'fail_closed' });
+      return {
+        scope: scopeName,
+        outcome: isOpen ? 'allowed' : 'unavailable',
+        limit: max,
+        windowSeconds: scope.windowSeconds,
+        remaining: max,
+        resetMs: Date.now() + scope.windowSeconds * 1000,
+        retryAfterSeconds: isOpen ? 0 : 5,
+        source: isOpen ? 'fail-open' : 'fail-closed',
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** RateLimit-* (IETF draft) and Retry-After headers for a decision. */
+export function rateLimitHeaders(d: RateLimitDecision): Record<string, string> {
+  if (d.source === 'fail-open') return {};
+  const resetSeconds = Math.max(0, Math.ceil((d.resetMs - Date.now()) / 1000));
+  const h: Record<string, string> = {
+    'RateLimit-Limit': String(d.limit),
+    'RateLimit-Remaining': String(d.remaining),
+    'RateLimit-Reset': String(resetSeconds),
+    'RateLimit-Policy': `${d.limit};w=${d.windowSeconds}`,
+  };
+  if (d.outcome !== 'allowed') h['Retry-After'] = String(d.retryAfterSeconds);
+  return h;
+}
