@@ -1,11 +1,19 @@
-// Builds the process-wide dependencies of a server: MongoDB, Redis, cache, logger.
+// Builds the process-wide dependencies of a server: MongoDB, Redis, cache, logger, BullMQ producers,
+// the rate limiter and an S3 client (for readiness).
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ApiDeps } from '@tonearm/api';
 import { Cache, createRedis, whenReady } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { connectDb, disconnectDb } from '@tonearm/db';
 import { logger } from '@tonearm/observability';
+import { producerConnection, Queues } from '@tonearm/queue';
+import { RateLimiter, resolveScopes } from '@tonearm/ratelimit';
 
-export type ServerDeps = ApiDeps & { close(): Promise<void> };
+export type ServerDeps = ApiDeps & {
+  /** Resolves when the media bucket answers (readiness). */
+  checkS3(): Promise<unknown>;
+  close(): Promise<void>;
+};
 
 export async function createServerDeps(): Promise<ServerDeps> {
   const cfg = env();
@@ -15,11 +23,31 @@ export async function createServerDeps(): Promise<ServerDeps> {
   redis.on('error', (e) => log.warn({ err: e }, 'redis error'));
   await whenReady(redis);
   const cache = new Cache(redis, { defaultTtlSeconds: cfg.CACHE_TTL_SECONDS });
+  const queueConn = producerConnection(cfg.REDIS_URL);
+  queueConn.on('error', (e) => log.warn({ err: e }, 'redis (queues) error'));
+  const queues = new Queues(queueConn);
+  const rateLimiter = new RateLimiter(redis, { scopes: resolveScopes(cfg.RATE_LIMITS) });
+  const s3 = new S3Client({
+    region: cfg.S3_REGION,
+    endpoint: cfg.S3_ENDPOINT,
+    forcePathStyle: cfg.S3_FORCE_PATH_STYLE,
+    maxAttempts: 1,
+    credentials:
+      cfg.S3_ACCESS_KEY_ID && cfg.S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: cfg.S3_ACCESS_KEY_ID, secretAccessKey: cfg.S3_SECRET_ACCESS_KEY }
+        : undefined,
+  });
   return {
     log,
     redis,
     cache,
+    queues,
+    rateLimiter,
+    checkS3: () => s3.send(new HeadBucketCommand({ Bucket: cfg.S3_BUCKET })),
     async close() {
+      await queues.close().catch(() => {});
+      queueConn.disconnect();
+      s3.destroy();
       redis.disconnect();
       await disconnectDb();
     },

@@ -2,3 +2,5 @@ export * from './catalog';
 export * from './deps';
 export * from './dto';
 export * from './auth';
+export * from './email';
+export * from './plays';
