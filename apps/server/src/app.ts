@@ -33,6 +33,16 @@ export type Application = {
   /** Resolves once no request is in flight (or after timeoutMs; false then). */
   idle(timeoutMs: number): Promise<boolean>;
   inFlight(): number;
+  /** Requests read from a connection, and responses finished in full, since start. */
+  counts(): { received: number; answered: number };
+  /**
+   * Stops accepting connections without touching open ones (http.Server#close would also drop idle
+   * keep-alive sockets at once, racing a request a client is sending on one). Resolves when every
+   * connection has ended.
+   */
+  stopAccepting(): Promise<void>;
+  /** Ends connections that carry no request; call once in-flight requests have drained. */
+  closeIdleConnections(): void;
   close(): Promise<void>;
 };
 
@@ -96,6 +106,8 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
   const cors = new Set(opts.corsOrigins ?? []);
   let draining = false;
   let inFlight = 0;
+  let received = 0;
+  let answered = 0;
   let idleWaiters: Array<() => void> = [];
 
   async function ready(): Promise<{ ok: boolean; checks: Record<string, string> }> {
@@ -118,7 +130,11 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
+    received++;
     metrics.httpInFlight.inc();
+    res.once('finish', () => {
+      answered++;
+    });
     if (draining) res.setHeader('connection', 'close');
     res.once('close', () => {
       inFlight--;
@@ -185,11 +201,21 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
 
   server.on('request', handle);
   return {
+    stopAccepting() {
+      return new Promise<void>((resolve) => {
+        // net.Server#close: stop listening only; the HTTP override would also close idle sockets.
+        Object.getPrototypeOf(Object.getPrototypeOf(server)).close.call(server, () => resolve());
+      });
+    },
+    closeIdleConnections() {
+      server.closeIdleConnections();
+    },
     handle,
     beginDrain() {
       draining = true;
     },
     inFlight: () => inFlight,
+    counts: () => ({ received, answered }),
     idle(timeoutMs) {
       if (inFlight === 0) return Promise.resolve(true);
       return new Promise<boolean>((resolve) => {

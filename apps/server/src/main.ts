@@ -31,6 +31,9 @@ server.listen(cfg.SERVER_PORT, cfg.SERVER_HOST, () => {
   deps.log.info({ 'server.port': port }, `tonearm server listening on http://${cfg.SERVER_HOST}:${port}`);
 });
 
+const QUIET_MS = 250;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -41,15 +44,29 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, cfg.SHUTDOWN_TIMEOUT_MS);
   timer.unref();
+  // 1. Readiness fails and every response closes its connection, while the listener still accepts:
+  //    the load balancer takes this instance out and keep-alive clients reconnect elsewhere.
   app.beginDrain();
-  // Stop accepting; Node closes idle keep-alive sockets now and busy ones after their response.
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  await sleep(cfg.SHUTDOWN_DRAIN_DELAY_MS);
+  // 2. Stop accepting; sockets already open stay until their requests are answered.
+  const closed = app.stopAccepting();
   await runShutdownHooks(deps.log);
-  const drained = await app.idle(cfg.SHUTDOWN_TIMEOUT_MS);
+  // 3. Wait for in-flight requests, and for a quiet spell so a request already on the wire on a
+  //    fresh connection is read and answered rather than cut off; then drop idle sockets.
+  let drained = false;
+  do {
+    drained = await app.idle(cfg.SHUTDOWN_TIMEOUT_MS);
+    await sleep(QUIET_MS);
+  } while (drained && app.inFlight() > 0);
+  app.closeIdleConnections();
   await closed;
   await app.close();
   await deps.close();
-  deps.log.info({ drained }, 'drained: exiting');
+  const { received, answered } = app.counts();
+  deps.log.info(
+    { drained, 'http.requests.received': received, 'http.requests.answered': answered },
+    'drained: exiting',
+  );
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

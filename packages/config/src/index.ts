@@ -69,6 +69,9 @@ const ZEnv = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(18003),
   /** How long SIGTERM waits for in-flight requests and jobs before exiting anyway (ms). */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
+  /** After SIGTERM, how long the server keeps accepting (readiness failing) so the load balancer
+   * can take it out before the listener closes (ms); about one health-check interval. */
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).default(3_000),
   ADMIN_EMAILS: z.string().default(''),
 });
 
