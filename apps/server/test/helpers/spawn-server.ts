@@ -12,11 +12,21 @@ export type ServerProcess = {
 };
 
 const appDir = join(import.meta.dirname, '..', '..');
+const workersDir = join(appDir, '..', '..', 'packages', 'workers');
 
-export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+export function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+  return spawnEntry(appDir, { SERVER_PORT: '0', ...env });
+}
+
+/** The worker process (packages/workers/src/main.ts) with its /metrics listener on a free port. */
+export function spawnWorker(env: Record<string, string>): Promise<ServerProcess> {
+  return spawnEntry(workersDir, { WORKER_METRICS_PORT: '0', ...env });
+}
+
+async function spawnEntry(cwd: string, env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: appDir,
-    env: { ...process.env, SERVER_PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'test', ...env },
+    cwd,
+    env: { ...process.env, LOG_LEVEL: 'info', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];
