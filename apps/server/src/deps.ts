@@ -5,7 +5,7 @@ import type { ApiDeps } from '@tonearm/api';
 import { Cache, createRedis, whenReady } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { connectDb, disconnectDb } from '@tonearm/db';
-import { logger } from '@tonearm/observability';
+import { logger, metrics } from '@tonearm/observability';
 import { producerConnection, Queues } from '@tonearm/queue';
 import { RateLimiter, resolveScopes } from '@tonearm/ratelimit';
 
@@ -26,7 +26,10 @@ export async function createServerDeps(): Promise<ServerDeps> {
   const queueConn = producerConnection(cfg.REDIS_URL);
   queueConn.on('error', (e) => log.warn({ err: e }, 'redis (queues) error'));
   const queues = new Queues(queueConn);
-  const rateLimiter = new RateLimiter(redis, { scopes: resolveScopes(cfg.RATE_LIMITS) });
+  const rateLimiter = new RateLimiter(redis, {
+    scopes: resolveScopes(cfg.RATE_LIMITS),
+    onDecision: (scope, result) => metrics.rateLimitDecisions.inc({ scope, result }),
+  });
   const s3 = new S3Client({
     region: cfg.S3_REGION,
     endpoint: cfg.S3_ENDPOINT,

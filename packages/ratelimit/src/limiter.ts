@@ -1,9 +1,8 @@
 // One limiter per process over the scope table: one Lua script call to Redis per check (sliding
 // window, exact across processes), callers already blocked answered from memory (ephemeralCache)
 // without Redis, and the scope's failMode applied when Redis errors or hangs.
-import { metrics } from '@tonearm/observability';
 import { Ratelimit } from '@upstash/ratelimit';
-import type { Redis } from 'ioredis';
+import { Redis as IORedis, type Redis } from 'ioredis';
 import { upstashAdapter } from './redis-adapter';
 import { type Scope, type ScopeName, SCOPES } from './scopes';
 
@@ -27,13 +26,18 @@ export type RateLimiterOptions = {
   prefix?: string;
   /** A check slower than this counts as Redis being unavailable (ms). */
   timeoutMs?: number;
+  /** Called once per check (metrics); kept a callback so the web proxy bundle needs no prom-client. */
+  onDecision?: (scope: ScopeName, result: DecisionResult) => void;
 };
+
+export type DecisionResult = 'allowed' | 'blocked' | 'blocked_cached' | 'fail_open' | 'fail_closed';
 
 export class RateLimiter {
   readonly scopes: Record<ScopeName, Scope>;
   private readonly redis: ReturnType<typeof upstashAdapter>;
   private readonly prefix: string;
   private readonly timeoutMs: number;
+  private readonly onDecision: NonNullable<RateLimiterOptions['onDecision']>;
   private readonly limiters = new Map<string, Ratelimit>();
   /** Shared by every scope: identifiers are namespaced by scope, so they never collide. */
   private readonly blocked = new Map<string, number>();
@@ -43,6 +47,7 @@ export class RateLimiter {
     this.scopes = opts.scopes ?? SCOPES;
     this.prefix = opts.prefix ?? 'rl';
     this.timeoutMs = opts.timeoutMs ?? 500;
+    this.onDecision = opts.onDecision ?? (() => {});
   }
 
   private limiterFor(scope: ScopeName, limit: number, windowSeconds: number): Ratelimit {
@@ -74,37 +79,18 @@ export class RateLimiter {
     const max = limit ?? scope.limit;
     const rl = this.limiterFor(scopeName, max, scope.windowSeconds);
     let timer: NodeJS.Timeout | undefined;
+    let res: Awaited<ReturnType<Ratelimit['limit']>>;
+    // Only the Redis round trip is guarded: a bug below must throw, not silently fail open.
     try {
-      const res = await Promise.race([
+      res = await Promise.race([
         rl.limit(`${scopeName}:${max}:${identifier}`),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error('rate limit check timed out')), this.timeoutMs);
         }),
       ]);
-      const now = Date.now();
-      const decision: RateLimitDecision = {
-        scope: scopeName,
-        outcome: res.success ? 'allowed' : 'blocked',
-        limit: res.limit,
-        windowSeconds: scope.windowSeconds,
-        remaining: Math.max(0, res.remaining),
-        resetMs: res.reset,
-        retryAfterSeconds: res.success ? 0 : Math.max(1, Math.ceil((res.reset - now) / 1000)),
-        source: res.reason === 'cacheBlock' ? 'memory' : 'redis',
-      };
-      metrics.rateLimitDecisions.inc({
-        scope: scopeName,
-        result:
-          decision.outcome === 'allowed'
-            ? 'allowed'
-            : decision.source === 'memory'
-              ? 'blocked_cached'
-              : 'blocked',
-      });
-      return decision;
     } catch {
       const isOpen = scope.failMode === 'open';
-      metrics.rateLimitDecisions.inc({ scope: scopeName, result: isOpen ? 'fail_open' : 'fail_closed' });
+      this.onDecision(scopeName, isOpen ? 'fail_open' : 'fail_closed');
       return {
         scope: scopeName,
         outcome: isOpen ? 'allowed' : 'unavailable',
@@ -118,6 +104,26 @@ export class RateLimiter {
     } finally {
       clearTimeout(timer);
     }
+    const now = Date.now();
+    const decision: RateLimitDecision = {
+      scope: scopeName,
+      outcome: res.success ? 'allowed' : 'blocked',
+      limit: res.limit,
+      windowSeconds: scope.windowSeconds,
+      remaining: Math.max(0, res.remaining),
+      resetMs: res.reset,
+      retryAfterSeconds: res.success ? 0 : Math.max(1, Math.ceil((res.reset - now) / 1000)),
+      source: res.reason === 'cacheBlock' ? 'memory' : 'redis',
+    };
+    this.onDecision(
+      scopeName,
+      decision.outcome === 'allowed'
+        ? 'allowed'
+        : decision.source === 'memory'
+          ? 'blocked_cached'
+          : 'blocked',
+    );
+    return decision;
   }
 }
 
@@ -133,4 +139,17 @@ export function rateLimitHeaders(d: RateLimitDecision): Record<string, string> {
   };
   if (d.outcome !== 'allowed') h['Retry-After'] = String(d.retryAfterSeconds);
   return h;
+}
+
+/** A Redis client for a limiter outside the server (the web proxy): fails fast, never queues. */
+export function createRateLimitRedis(url: string): Redis {
+  const r = new IORedis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 500,
+    connectTimeout: 2_000,
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+  });
+  r.on('error', () => {});
+  return r;
 }

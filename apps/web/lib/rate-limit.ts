@@ -1,0 +1,48 @@
+// Per-IP rate limit of page and route requests (scope "web" in packages/ratelimit/src/scopes.ts),
+// run by proxy.ts. Fails open when Redis is unreachable: pages must render even if the limiter's
+// store is down (the API server still limits the calls those pages make).
+import { env } from '@tonearm/config';
+import { createRateLimitRedis, RateLimiter, rateLimitHeaders, resolveScopes } from '@tonearm/ratelimit';
+import { type NextRequest, NextResponse } from 'next/server';
+
+let limiter: RateLimiter | undefined;
+function getLimiter(): RateLimiter {
+  if (!limiter) {
+    const cfg = env();
+    limiter = new RateLimiter(createRateLimitRedis(cfg.REDIS_URL), {
+      scopes: resolveScopes(cfg.RATE_LIMITS),
+      prefix: 'rl',
+    });
+  }
+  return limiter;
+}
+
+/** The client IP: the first X-Forwarded-For hop (the load balancer overwrites it), else X-Real-IP. */
+export function clientIp(req: NextRequest): string {
+  return (
+    req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || 'unknown'
+  );
+}
+
+export async function rateLimitRequest(
+  req: NextRequest,
+  l: RateLimiter = getLimiter(),
+): Promise<NextResponse> {
+  const d = await l.check('web', clientIp(req));
+  const headers = rateLimitHeaders(d);
+  if (d.outcome === 'blocked') {
+    return NextResponse.json(
+      {
+        error: {
+          code: 'TOO_MANY_REQUESTS',
+          message: 'Too many requests',
+          retryAfterSeconds: d.retryAfterSeconds,
+        },
+      },
+      { status: 429, headers },
+    );
+  }
+  const res = NextResponse.next();
+  for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+  return res;
+}
