@@ -1,18 +1,22 @@
 // Per-IP rate limit of page and route requests (scope "web" in packages/ratelimit/src/scopes.ts),
 // run by proxy.ts. Fails open when Redis is unreachable: pages must render even if the limiter's
-// store is down (the API server still limits the calls those pages make).
-import { env } from '@tonearm/config';
+// store is down (the API server still limits the calls those pages make). Reads REDIS_URL and
+// RATE_LIMITS from the environment directly: @tonearm/config's file loading would make Next trace
+// the whole repository into the proxy bundle.
 import { createRateLimitRedis, RateLimiter, rateLimitHeaders, resolveScopes } from '@tonearm/ratelimit';
 import { type NextRequest, NextResponse } from 'next/server';
 
-let limiter: RateLimiter | undefined;
-function getLimiter(): RateLimiter {
-  if (!limiter) {
-    const cfg = env();
-    limiter = new RateLimiter(createRateLimitRedis(cfg.REDIS_URL), {
-      scopes: resolveScopes(cfg.RATE_LIMITS),
-      prefix: 'rl',
-    });
+let limiter: RateLimiter | null | undefined;
+function getLimiter(): RateLimiter | null {
+  if (limiter === undefined) {
+    const url = process.env.REDIS_URL;
+    if (!url) console.warn('[tonearm web] REDIS_URL is not set: page rate limiting is off');
+    limiter = url
+      ? new RateLimiter(createRateLimitRedis(url), {
+          scopes: resolveScopes(process.env.RATE_LIMITS),
+          prefix: 'rl',
+        })
+      : null;
   }
   return limiter;
 }
@@ -26,8 +30,9 @@ export function clientIp(req: NextRequest): string {
 
 export async function rateLimitRequest(
   req: NextRequest,
-  l: RateLimiter = getLimiter(),
+  l: RateLimiter | null = getLimiter(),
 ): Promise<NextResponse> {
+  if (!l) return NextResponse.next();
   const d = await l.check('web', clientIp(req));
   const headers = rateLimitHeaders(d);
   if (d.outcome === 'blocked') {
