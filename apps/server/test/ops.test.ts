@@ -8,7 +8,7 @@ import { createRedis, whenReady } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { createSession, SESSION_COOKIE } from '@tonearm/core';
 import { Artist, Song, User } from '@tonearm/db';
-import { startTestServices, type TestServices, uid } from '@tonearm/testing';
+import { awayFromWindowEdge, startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, spawnServer, spawnWorker } from './helpers/spawn-server';
 
@@ -93,6 +93,7 @@ describe('dashboard and alert metrics exist on /metrics', () => {
     expect((await q('song.top', { limit: 2 }, { 'x-forwarded-for': ip() })).status).toBe(200);
     expect((await q('song.byId', { id: 'bad' }, { 'x-forwarded-for': ip() })).status).toBe(400);
     const limitedIp = ip();
+    await awayFromWindowEdge();
     const statuses = [];
     for (let i = 0; i < 5; i++)
       statuses.push((await q('song.top', { limit: 1 }, { 'x-forwarded-for': limitedIp })).status);

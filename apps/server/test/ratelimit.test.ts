@@ -3,7 +3,7 @@
 // error are right.
 import { ApiKey, Types } from '@tonearm/db';
 import { generateApiKey } from '@tonearm/core';
-import { startTestServices, type TestServices, uid } from '@tonearm/testing';
+import { awayFromWindowEdge, startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, spawnServer } from './helpers/spawn-server';
 
@@ -40,6 +40,7 @@ function call(i: number, headers: Record<string, string>) {
 describe('rate limits across two server processes', () => {
   it(`admits exactly ${N} of ${N}+5 concurrent anonymous requests from one IP`, async () => {
     const ip = freshIp();
+    await awayFromWindowEdge();
     const res = await Promise.all(
       Array.from({ length: N + 5 }, (_, i) => call(i, { 'x-forwarded-for': ip })),
     );
@@ -93,6 +94,7 @@ describe('rate limits across two server processes', () => {
     };
     const [k1, k2] = await Promise.all([make(4), make(6)]);
     const ip = freshIp();
+    await awayFromWindowEdge();
     const burst = (key: string, n: number) =>
       Promise.all(Array.from({ length: n }, (_, i) => call(i, { 'x-api-key': key, 'x-forwarded-for': ip })));
     const [r1, r2] = await Promise.all([burst(k1, 7), burst(k2, 9)]);

@@ -1,5 +1,5 @@
-// One limiter per process over the scope table: one Lua script call to Redis per check (sliding
-// window, exact across processes), callers already blocked answered from memory (ephemeralCache)
+// One limiter per process over the scope table: one Lua script call to Redis per check (fixed or
+// sliding window per scope, exact across processes), callers already blocked answered from memory (ephemeralCache)
 // without Redis, and the scope's failMode applied when Redis errors or hangs.
 import { Ratelimit } from '@upstash/ratelimit';
 import { Redis as IORedis, type Redis } from 'ioredis';
@@ -24,7 +24,11 @@ export type RateLimiterOptions = {
   scopes?: Record<ScopeName, Scope>;
   /** Redis key prefix of the counters. */
   prefix?: string;
-  /** A check slower than this counts as Redis being unavailable (ms). */
+  /**
+   * A check slower than this counts as Redis being unavailable (ms). Unset by default: the Redis
+   * client's own commandTimeout bounds a hung Redis (createRedis and createRateLimitRedis: 500 ms),
+   * and a per-check timer would cost more than the script call itself on the hot path.
+   */
   timeoutMs?: number;
   /** Called once per check (metrics); kept a callback so the web proxy bundle needs no prom-client. */
   onDecision?: (scope: ScopeName, result: DecisionResult) => void;
@@ -36,7 +40,7 @@ export class RateLimiter {
   readonly scopes: Record<ScopeName, Scope>;
   private readonly redis: ReturnType<typeof upstashAdapter>;
   private readonly prefix: string;
-  private readonly timeoutMs: number;
+  private readonly timeoutMs: number | undefined;
   private readonly onDecision: NonNullable<RateLimiterOptions['onDecision']>;
   private readonly limiters = new Map<string, Ratelimit>();
   /** Shared by every scope: identifiers are namespaced by scope, so they never collide. */
@@ -46,18 +50,22 @@ export class RateLimiter {
     this.redis = upstashAdapter(redis);
     this.scopes = opts.scopes ?? SCOPES;
     this.prefix = opts.prefix ?? 'rl';
-    this.timeoutMs = opts.timeoutMs ?? 500;
+    this.timeoutMs = opts.timeoutMs;
     this.onDecision = opts.onDecision ?? (() => {});
   }
 
-  private limiterFor(scope: ScopeName, limit: number, windowSeconds: number): Ratelimit {
-    const id = `${scope}:${limit}:${windowSeconds}`;
+  private limiterFor(scope: ScopeName, limit: number, s: Scope): Ratelimit {
+    const windowSeconds = s.windowSeconds;
+    const id = `${scope}:${limit}:${windowSeconds}:${s.algorithm}`;
     let rl = this.limiters.get(id);
     if (!rl) {
       rl = new Ratelimit({
         // biome-ignore lint/suspicious/noExplicitAny: the adapter implements the slice of @upstash/redis Ratelimit calls
         redis: this.redis as any,
-        limiter: Ratelimit.slidingWindow(limit, `${windowSeconds} s`),
+        limiter:
+          s.algorithm === 'sliding'
+            ? Ratelimit.slidingWindow(limit, `${windowSeconds} s`)
+            : Ratelimit.fixedWindow(limit, `${windowSeconds} s`),
         prefix: `${this.prefix}:${scope}`,
         ephemeralCache: this.blocked,
         // Our own timeout below applies the scope's failMode; Ratelimit's would always fail open.
@@ -77,17 +85,14 @@ export class RateLimiter {
   async check(scopeName: ScopeName, identifier: string, limit?: number): Promise<RateLimitDecision> {
     const scope = this.scopes[scopeName];
     const max = limit ?? scope.limit;
-    const rl = this.limiterFor(scopeName, max, scope.windowSeconds);
-    let timer: NodeJS.Timeout | undefined;
+    const rl = this.limiterFor(scopeName, max, scope);
+    const key = `${scopeName}:${max}:${identifier}`;
     let res: Awaited<ReturnType<Ratelimit['limit']>>;
     // Only the Redis round trip is guarded: a bug below must throw, not silently fail open.
     try {
-      res = await Promise.race([
-        rl.limit(`${scopeName}:${max}:${identifier}`),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('rate limit check timed out')), this.timeoutMs);
-        }),
-      ]);
+      res = await (this.timeoutMs === undefined
+        ? rl.limit(key)
+        : withDeadline(rl.limit(key), this.timeoutMs));
     } catch {
       const isOpen = scope.failMode === 'open';
       this.onDecision(scopeName, isOpen ? 'fail_open' : 'fail_closed');
@@ -101,8 +106,6 @@ export class RateLimiter {
         retryAfterSeconds: isOpen ? 0 : 5,
         source: isOpen ? 'fail-open' : 'fail-closed',
       };
-    } finally {
-      clearTimeout(timer);
     }
     const now = Date.now();
     const decision: RateLimitDecision = {
@@ -125,6 +128,16 @@ export class RateLimiter {
     );
     return decision;
   }
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('rate limit check timed out')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** RateLimit-* (IETF draft) and Retry-After headers for a decision. */

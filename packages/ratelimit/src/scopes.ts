@@ -12,6 +12,12 @@ export type Scope = {
   limit: number;
   windowSeconds: number;
   /**
+   * fixed: one INCR-style script per check, the cheapest (≈ one Redis round trip), but a caller can
+   * spend two budgets around a window edge. sliding: weighs the previous window in (two GETs more
+   * inside the script), for the low-volume scopes where a boundary burst matters (credential guessing).
+   */
+  algorithm: 'fixed' | 'sliding';
+  /**
    * Redis unreachable: "open" lets the call through (availability over strictness: reads and plays
    * must not fail because the limiter's store is down); "closed" answers 503 (sign-in and recovery
    * need Redis for sessions anyway, and unthrottled credential guessing is worse than a short outage).
@@ -25,6 +31,7 @@ export const SCOPES: Record<ScopeName, Scope> = {
     by: 'ip',
     limit: 300,
     windowSeconds: 60,
+    algorithm: 'fixed',
     failMode: 'open',
     description: 'API calls without a session or API key, per client IP',
   },
@@ -32,6 +39,7 @@ export const SCOPES: Record<ScopeName, Scope> = {
     by: 'user',
     limit: 1200,
     windowSeconds: 60,
+    algorithm: 'fixed',
     failMode: 'open',
     description: 'API calls of a signed-in person, per user id',
   },
@@ -39,6 +47,7 @@ export const SCOPES: Record<ScopeName, Scope> = {
     by: 'apiKey',
     limit: 600,
     windowSeconds: 60,
+    algorithm: 'fixed',
     failMode: 'open',
     description: "Programmatic clients, per API key; the key's own rateLimitPerMinute wins",
   },
@@ -46,6 +55,7 @@ export const SCOPES: Record<ScopeName, Scope> = {
     by: 'ip',
     limit: 10,
     windowSeconds: 60,
+    algorithm: 'sliding',
     failMode: 'closed',
     description: 'auth.* procedures (sign-in, sign-up...), per client IP',
   },
@@ -53,6 +63,7 @@ export const SCOPES: Record<ScopeName, Scope> = {
     by: 'ip',
     limit: 5,
     windowSeconds: 15 * 60,
+    algorithm: 'sliding',
     failMode: 'closed',
     description: 'Password reset and verification mails, per client IP',
   },
@@ -60,6 +71,7 @@ export const SCOPES: Record<ScopeName, Scope> = {
     by: 'ip',
     limit: 600,
     windowSeconds: 60,
+    algorithm: 'fixed',
     failMode: 'open',
     description: 'Next.js page and route requests, per client IP',
   },
@@ -86,6 +98,7 @@ export function procedureScope(path: string): ScopeName | null {
 const ZScopeOverride = z.strictObject({
   limit: z.number().int().positive().optional(),
   windowSeconds: z.number().int().positive().optional(),
+  algorithm: z.enum(['fixed', 'sliding']).optional(),
   failMode: z.enum(['open', 'closed']).optional(),
 });
 const ZOverrides = z.partialRecord(

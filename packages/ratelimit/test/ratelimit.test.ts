@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createRedis, whenReady } from '@tonearm/cache';
 import { env } from '@tonearm/config';
-import { uid } from '@tonearm/testing';
+import { awayFromWindowEdge, uid } from '@tonearm/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiter, rateLimitHeaders, resolveScopes, SCOPES, subjectOf } from '../src';
@@ -27,6 +27,7 @@ describe('RateLimiter', () => {
   it('admits exactly N of N+k concurrent calls and reports headers', async () => {
     const rl = new RateLimiter(redis, { scopes });
     const id = `ip-${uid()}`;
+    await awayFromWindowEdge();
     const ds = await Promise.all(Array.from({ length: 9 }, () => rl.check('anonymous', id)));
     expect(ds.filter((d) => d.outcome === 'allowed')).toHaveLength(5);
     expect(ds.filter((d) => d.outcome === 'blocked')).toHaveLength(4);
@@ -49,6 +50,7 @@ describe('RateLimiter', () => {
     await whenReady(own);
     const rl = new RateLimiter(own, { scopes });
     const id = `ip-${uid()}`;
+    await awayFromWindowEdge();
     for (let i = 0; i < 6; i++) await rl.check('anonymous', id);
     own.disconnect();
     const d = await rl.check('anonymous', id);
@@ -64,6 +66,7 @@ describe('RateLimiter', () => {
     const rl = new RateLimiter(redis, { scopes });
     const a = subjectOf({ ip: '10.0.0.1', apiKey: { keyId: `k-${uid()}`, rateLimitPerMinute: 3 } });
     const b = subjectOf({ ip: '10.0.0.1', apiKey: { keyId: `k-${uid()}`, rateLimitPerMinute: 4 } });
+    await awayFromWindowEdge();
     const run = async (s: typeof a, n: number) => {
       const out = [];
       for (let i = 0; i < n; i++) out.push((await rl.check(s.scope, s.identifier, s.limit)).outcome);
@@ -86,6 +89,7 @@ describe('RateLimiter', () => {
     expect(subjectOf({ ip: '1.2.3.4' }, 'song.top')).toEqual({ scope: 'anonymous', identifier: '1.2.3.4' });
     const rl = new RateLimiter(redis, { scopes });
     const ip = `ip-${uid()}`;
+    await awayFromWindowEdge();
     const outcomes = [];
     for (let i = 0; i < 4; i++) outcomes.push((await rl.check('auth', ip)).outcome);
     expect(outcomes).toEqual(['allowed', 'allowed', 'blocked', 'blocked']);
@@ -137,6 +141,22 @@ describe('Redis unreachable', () => {
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(open.source).toBe('fail-open');
     expect(closed.outcome).toBe('unavailable');
+    stuck.disconnect();
+  });
+
+  it("hung Redis, default limiter: the client's commandTimeout bounds the check", async () => {
+    const stuck = createRedis(`redis://127.0.0.1:${hangPort}`, {
+      enableReadyCheck: false,
+      enableOfflineQueue: true,
+      commandTimeout: 300,
+    });
+    stuck.on('error', () => {});
+    const rl = new RateLimiter(stuck, { scopes });
+    const t0 = Date.now();
+    const [open, closed] = await Promise.all([rl.check('anonymous', 'a'), rl.check('auth', 'b')]);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(open).toMatchObject({ outcome: 'allowed', source: 'fail-open' });
+    expect(closed).toMatchObject({ outcome: 'unavailable', source: 'fail-closed' });
     stuck.disconnect();
   });
 });
