@@ -3,7 +3,7 @@ import type { NextConfig } from 'next';
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  transpilePackages: ['@tonearm/validators'],
+  transpilePackages: ['@tonearm/validators', '@tonearm/ratelimit'],
   typescript: { ignoreBuildErrors: false },
 };
 

@@ -6,6 +6,8 @@ import { libraryRouter } from './router/library';
 import { playlistRouter } from './router/playlist';
 import { searchRouter } from './router/search';
 import { socialRouter } from './router/social';
+import { playRouter } from './router/plays';
+import { queueRouter } from './router/queue';
 import { songRouter } from './router/song';
 import { userRouter } from './router/user';
 import { playbackRouter } from './router/playback';
@@ -25,6 +27,8 @@ export const appRouter = createTRPCRouter({
   upload: uploadRouter,
   playback: playbackRouter,
   social: socialRouter,
+  play: playRouter,
+  queue: queueRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -79,6 +79,18 @@ const ZEnv = z.object({
   TONEARM_SEED_SONGS: z.coerce.number().int().min(1).max(1_000_000).default(200),
   TONEARM_SEED: z.coerce.number().int().min(0).default(42),
   SMTP_URL: z.string().optional(),
+  EMAIL_FROM: z.string().default('Tonearm <no-reply@tonearm.local>'),
+  /** JSON overrides of the rate-limit scope table (packages/ratelimit/src/scopes.ts). */
+  RATE_LIMITS: z.string().optional(),
+  /** Behind a load balancer: take the client IP from X-Forwarded-For (first hop). */
+  TRUST_PROXY: bool.default(false),
+  /** Port of the worker process's /metrics and /healthz listener (0 = any free port). */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(18003),
+  /** How long SIGTERM waits for in-flight requests and jobs before exiting anyway (ms). */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
+  /** After SIGTERM, how long the server keeps accepting (readiness failing) so the load balancer
+   * can take it out before the listener closes (ms); about one health-check interval. */
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).default(3_000),
   ADMIN_EMAILS: z.string().default(''),
 });
 

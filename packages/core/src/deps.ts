@@ -2,6 +2,7 @@
 import type { Cache } from '@tonearm/cache';
 import type { Logger } from '@tonearm/observability';
 import type { PresenceStore } from '@tonearm/realtime';
+import type { Queues } from '@tonearm/queue';
 import type { Redis } from 'ioredis';
 import type { MediaDeps } from './media/deps';
 import type { SearchPort } from './search/port';
@@ -16,4 +17,6 @@ export type CoreDeps = {
   media?: MediaDeps;
   /** Presence in Redis; defaults to a store on `redis` with default options. */
   presence?: PresenceStore;
+  /** BullMQ producers; absent in hosts that never enqueue (enqueuing then fails as SERVICE_UNAVAILABLE). */
+  queues?: Queues;
 };
