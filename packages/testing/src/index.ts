@@ -54,3 +54,6 @@ export async function startTestServices(): Promise<TestServices> {
     },
   };
 }
+
+/** The fixed demo catalog, for tests of hosts (apps/web) that may not import @tonearm/db. */
+export { seedSkeleton } from '@tonearm/db';
