@@ -6,6 +6,7 @@ import type { ApiDeps } from '@tonearm/api';
 import { mongoose } from '@tonearm/db';
 import { registry } from '@tonearm/observability';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { createFastQueryHandler } from './fast-query';
 
 /** An extra HTTP route mounted under a path prefix (the dev media edge, the queue dashboard...). */
 export type Route = {
@@ -38,6 +39,17 @@ function headersOf(req: IncomingMessage): Headers {
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export function createApplication(server: Server, deps: ApiDeps, opts: AppOptions = {}): Application {
+  const createContext = (req: IncomingMessage, res: ServerResponse) =>
+    createTRPCContext({
+      deps,
+      headers: headersOf(req),
+      resHeaders: new Headers(),
+      ip: req.socket.remoteAddress ?? undefined,
+      requestId: undefined,
+    }).then((ctx) => {
+      res.setHeader('x-request-id', ctx.requestId);
+      return ctx;
+    });
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -45,19 +57,16 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
     // Large inputs (a long addSongs list) may arrive as a POSTed query; the body is bounded.
     allowMethodOverride: true,
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req, res }) =>
-      createTRPCContext({
-        deps,
-        headers: headersOf(req),
-        resHeaders: new Headers(),
-        ip: req.socket.remoteAddress ?? undefined,
-        requestId: undefined,
-      }).then((ctx) => {
-        res.setHeader('x-request-id', ctx.requestId);
-        return ctx;
-      }),
+    createContext: ({ req, res }) => createContext(req, res),
     responseMeta: ({ ctx }) => ({ headers: ctx?.resHeaders ?? new Headers() }),
     onError: logTrpcError,
+  });
+  const fastQuery = createFastQueryHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    createContext,
+    onError: logTrpcError,
+    responseHeaders: (ctx) => ctx?.resHeaders,
   });
 
   const cors = new Set(opts.corsOrigins ?? []);
@@ -93,7 +102,7 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
     }
     const url = req.url ?? '/';
     if (url.startsWith('/trpc/')) {
-      trpc(req, res);
+      if (!fastQuery(req, res)) trpc(req, res);
       return;
     }
     for (const route of opts.routes ?? []) {
