@@ -1,12 +1,13 @@
-// Fast path for the hottest request shape: ONE query over GET (not batched, not streamed). It calls
+// Fast path for the hottest request shape: queries over GET (single or batched, not streamed). It calls
 // the same procedure with the same context, error formatter and onError as tRPC's adapter, but writes
 // the JSON straight to the socket instead of building fetch Request/Response objects, abort signals
 // and a WritableStream per request — on a cached read that plumbing cost more than the procedure.
-// Anything else (batches, mutations, POSTed queries, unparsable input) returns false and goes to
+// Anything else (mutations, mixed batches, POSTed queries, unparsable input) returns false and goes to
 // tRPC's own handler, which stays the reference behaviour. The hostile-input and error tests run
 // through both paths.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyProcedure, AnyRouter } from '@trpc/server';
+import { getHTTPStatusCode } from '@trpc/server/http';
 import {
   getErrorShape,
   getTRPCErrorFromUnknown,
@@ -47,22 +48,56 @@ export function createFastQueryHandler<TCtx>(opts: FastQueryOptions<TCtx>) {
     res.end(JSON.stringify(body));
   }
 
+  async function run(
+    path: string,
+    proc: AnyProcedure,
+    input: unknown,
+    made: { ctx?: TCtx; error?: unknown },
+    index: number,
+  ) {
+    const ctx = made.ctx;
+    try {
+      // A context that could not be built fails every call with its error, as in tRPC's handler.
+      if (ctx === undefined) throw made.error;
+      const data = await proc({
+        ctx,
+        path,
+        type: 'query',
+        getRawInput: async () => input,
+        signal: undefined,
+        batchIndex: index,
+      });
+      return transformTRPCResponse(config, { result: { data } });
+    } catch (cause) {
+      const error = getTRPCErrorFromUnknown(cause);
+      opts.onError({ error, path, input, ctx, type: 'query' });
+      const shape = getErrorShape({ config, error, type: 'query', path, input, ctx });
+      return transformTRPCResponse(config, { error: shape });
+    }
+  }
   /** Handles the request and returns true, or returns false without touching it. */
   return function tryHandle(req: IncomingMessage, res: ServerResponse): boolean {
     const url = req.url ?? '';
     if (req.method !== 'GET' || !url.startsWith(opts.basePath)) return false;
     if (req.headers['trpc-accept'] || req.headers.accept === 'text/event-stream') return false;
     const q = url.indexOf('?');
-    let path: string;
+    let paths: string[];
     try {
-      path = decodeURIComponent(url.slice(opts.basePath.length, q < 0 ? undefined : q));
+      paths = decodeURIComponent(url.slice(opts.basePath.length, q < 0 ? undefined : q)).split(',');
     } catch {
       return false;
     }
-    const proc = Object.hasOwn(procedures, path) ? procedures[path] : undefined;
-    if (!proc || proc._def.type !== 'query') return false;
     const params = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
-    if (params.has('batch')) return false;
+    const isBatch = params.get('batch') === '1';
+    if (params.has('batch') && !isBatch) return false;
+    if (!isBatch && paths.length !== 1) return false;
+    if (paths.length > 50) return false;
+    const procs: AnyProcedure[] = [];
+    for (const path of paths) {
+      const proc = Object.hasOwn(procedures, path) ? procedures[path] : undefined;
+      if (proc?._def.type !== 'query') return false;
+      procs.push(proc);
+    }
     const rawParam = params.get('input');
     let input: unknown;
     if (rawParam !== null) {
@@ -72,32 +107,21 @@ export function createFastQueryHandler<TCtx>(opts: FastQueryOptions<TCtx>) {
         return false;
       }
     }
+    if (isBatch && input !== undefined && (typeof input !== 'object' || input === null)) return false;
+    const inputs = paths.map((_, i) =>
+      isBatch ? (input as Record<string, unknown> | undefined)?.[String(i)] : input,
+    );
 
-    let ctx: TCtx | undefined;
     void (async () => {
+      const made: { ctx?: TCtx; error?: unknown } = {};
       try {
-        ctx = await opts.createContext(req, res);
-        const data = await proc({
-          ctx,
-          path,
-          type: 'query',
-          getRawInput: async () => input,
-          signal: undefined,
-          batchIndex: 0,
-        });
-        send(res, 200, transformTRPCResponse(config, { result: { data } }), ctx);
+        made.ctx = await opts.createContext(req, res);
       } catch (cause) {
-        const error = getTRPCErrorFromUnknown(cause);
-        opts.onError({ error, path, input, ctx, type: 'query' });
-        const shape = getErrorShape({ config, error, type: 'query', path, input, ctx });
-        const status = (shape.data as { httpStatus?: unknown }).httpStatus;
-        send(
-          res,
-          typeof status === 'number' ? status : 500,
-          transformTRPCResponse(config, { error: shape }),
-          ctx,
-        );
+        made.error = cause;
       }
+      const results = await Promise.all(paths.map((p, i) => run(p, procs[i]!, inputs[i], made, i)));
+      const status = getHTTPStatusCode(results as Parameters<typeof getHTTPStatusCode>[0]);
+      send(res, status, isBatch ? results : results[0], made.ctx);
     })().catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end('{"error":{"message":"Internal server error"}}');

@@ -1,6 +1,6 @@
 // The GET fast path must answer exactly as tRPC's own handler does: same status, same body (minus
-// the stack, which differs by call site), same headers that matter. tRPC's handler is reached with a
-// batch of one, which the fast path never takes.
+// the stack, which differs by call site), same headers that matter. tRPC's handler is reached by
+// POSTing the same query (method override), which the fast path never takes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fixture, setup } from './helpers';
 
@@ -26,16 +26,18 @@ async function both(path: string, input: unknown, headers: Record<string, string
   const fast = await fetch(`${f.url}/trpc/${path}${input === undefined ? '' : `?input=${enc(input)}`}`, {
     headers,
   });
-  const slow = await fetch(`${f.url}/trpc/${path}?batch=1&input=${enc({ 0: input })}`, { headers });
-  const fastBody = (await fast.json()) as Body;
-  const slowBody = ((await slow.json()) as Body[])[0]!;
-  return { fast, slow, fastBody, slowBody };
+  const slow = await fetch(`${f.url}/trpc/${path}`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    ...(input === undefined ? {} : { body: JSON.stringify(input) }),
+  });
+  return { fast, slow, fastBody: (await fast.json()) as Body, slowBody: (await slow.json()) as Body };
 }
 
 describe('GET fast path', () => {
   const cases: [string, string, () => unknown, () => Record<string, string>][] = [
     ['a hit', 'song.byId', () => ({ id: f.songIds[0] }), () => ({})],
-    ['a list with defaults', 'song.list', () => undefined, () => ({})],
+    ['a list with defaults', 'song.list', () => ({}), () => ({})],
     ['bad input', 'song.byId', () => ({ id: 'nope', extra: 1 }), () => ({})],
     ['not found', 'song.byId', () => ({ id: '0123456789abcdef01234567' }), () => ({})],
     ['unauthorised', 'playlist.mine', () => ({}), () => ({})],
@@ -56,6 +58,24 @@ describe('GET fast path', () => {
       expect(r.fast.headers.get('x-request-id')).toBeTruthy();
     });
   }
+
+  it('answers a batch (mixed results → 207) exactly as tRPC does', async () => {
+    const input = { 0: { id: f.songIds[0] }, 1: { id: 'nope' }, 2: { limit: 2 } };
+    const path = 'song.byId,song.byId,song.top';
+    const fast = await fetch(
+      `${f.url}/trpc/${path}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,
+    );
+    const slow = await fetch(`${f.url}/trpc/${path}?batch=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(input),
+    });
+    expect(fast.status).toBe(207);
+    expect(slow.status).toBe(207);
+    const fb = ((await fast.json()) as Body[]).map(strip);
+    const sb = ((await slow.json()) as Body[]).map(strip);
+    expect(fb).toEqual(sb);
+  });
 
   it('leaves unparsable input to tRPC (PARSE_ERROR → 400)', async () => {
     const res = await fetch(`${f.url}/trpc/song.byId?input=%7Bnope`);
