@@ -50,6 +50,11 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
       res.setHeader('x-request-id', ctx.requestId);
       return ctx;
     });
+  // When the context could not be built, the error is still logged once, with the client's request id.
+  const onError = (o: Parameters<typeof logTrpcError>[0] & { req: IncomingMessage }) => {
+    const id = o.req.headers['x-request-id'];
+    logTrpcError(o, deps.log.child({ 'http.request.id': typeof id === 'string' ? id : 'unknown' }));
+  };
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -59,13 +64,13 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
     maxBodySize: MAX_BODY_BYTES,
     createContext: ({ req, res }) => createContext(req, res),
     responseMeta: ({ ctx }) => ({ headers: ctx?.resHeaders ?? new Headers() }),
-    onError: logTrpcError,
+    onError,
   });
   const fastQuery = createFastQueryHandler({
     router: appRouter,
     basePath: '/trpc/',
     createContext,
-    onError: logTrpcError,
+    onError,
     responseHeaders: (ctx) => ctx?.resHeaders,
   });
 

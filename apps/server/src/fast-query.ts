@@ -26,6 +26,7 @@ export type FastQueryOptions<TCtx> = {
     input: unknown;
     ctx: TCtx | undefined;
     type: 'query';
+    req: IncomingMessage;
   }): void;
   /** Extra response headers (Set-Cookie…) once the procedure ran. */
   responseHeaders(ctx: TCtx | undefined): Headers | undefined;
@@ -49,6 +50,7 @@ export function createFastQueryHandler<TCtx>(opts: FastQueryOptions<TCtx>) {
   }
 
   async function run(
+    req: IncomingMessage,
     path: string,
     proc: AnyProcedure,
     input: unknown,
@@ -70,7 +72,7 @@ export function createFastQueryHandler<TCtx>(opts: FastQueryOptions<TCtx>) {
       return transformTRPCResponse(config, { result: { data } });
     } catch (cause) {
       const error = getTRPCErrorFromUnknown(cause);
-      opts.onError({ error, path, input, ctx, type: 'query' });
+      opts.onError({ error, path, input, ctx, type: 'query', req });
       const shape = getErrorShape({ config, error, type: 'query', path, input, ctx });
       return transformTRPCResponse(config, { error: shape });
     }
@@ -119,7 +121,7 @@ export function createFastQueryHandler<TCtx>(opts: FastQueryOptions<TCtx>) {
       } catch (cause) {
         made.error = cause;
       }
-      const results = await Promise.all(paths.map((p, i) => run(p, procs[i]!, inputs[i], made, i)));
+      const results = await Promise.all(paths.map((p, i) => run(req, p, procs[i]!, inputs[i], made, i)));
       const status = getHTTPStatusCode(results as Parameters<typeof getHTTPStatusCode>[0]);
       send(res, status, isBatch ? results : results[0], made.ctx);
     })().catch(() => {

@@ -27,7 +27,7 @@ async function handler(req: Request): Promise<Response> {
         ip: req.headers.get('x-forwarded-for')?.split(',')[0]?.trim(),
       }),
     responseMeta: ({ ctx }) => ({ headers: new Headers({ 'x-request-id': ctx?.requestId ?? '' }) }),
-    onError: logTrpcError,
+    onError: (o) => logTrpcError(o, deps.log),
   });
 }
 
