@@ -6,6 +6,7 @@ import type { ApiDeps } from '@tonearm/api';
 import { mongoose } from '@tonearm/db';
 import { metrics, registry } from '@tonearm/observability';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { createFastQueryHandler } from './fast-query';
 
 /** An extra HTTP route mounted under a path prefix (the dev media edge, the queue dashboard...). */
 export type Route = {
@@ -78,6 +79,22 @@ function headersOf(req: IncomingMessage): Headers {
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export function createApplication(server: Server, deps: ApiDeps, opts: AppOptions = {}): Application {
+  const createContext = (req: IncomingMessage, res: ServerResponse) =>
+    createTRPCContext({
+      deps,
+      headers: headersOf(req),
+      resHeaders: new Headers(),
+      ip: clientIp(req),
+      requestId: undefined,
+    }).then((ctx) => {
+      res.setHeader('x-request-id', ctx.requestId);
+      return ctx;
+    });
+  // When the context could not be built, the error is still logged once, with the client's request id.
+  const onError = (o: Parameters<typeof logTrpcError>[0] & { req: IncomingMessage }) => {
+    const id = o.req.headers['x-request-id'];
+    logTrpcError(o, deps.log.child({ 'http.request.id': typeof id === 'string' ? id : 'unknown' }));
+  };
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -85,19 +102,16 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
     // Large inputs (a long addSongs list) may arrive as a POSTed query; the body is bounded.
     allowMethodOverride: true,
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req, res }) =>
-      createTRPCContext({
-        deps,
-        headers: headersOf(req),
-        resHeaders: new Headers(),
-        ip: clientIp(req),
-        requestId: undefined,
-      }).then((ctx) => {
-        res.setHeader('x-request-id', ctx.requestId);
-        return ctx;
-      }),
+    createContext: ({ req, res }) => createContext(req, res),
     responseMeta: ({ ctx }) => ({ headers: ctx?.resHeaders ?? new Headers() }),
-    onError: logTrpcError,
+    onError,
+  });
+  const fastQuery = createFastQueryHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    createContext,
+    onError,
+    responseHeaders: (ctx) => ctx?.resHeaders,
   });
 
   function clientIp(req: IncomingMessage): string | undefined {
@@ -173,7 +187,7 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
     }
     const url = req.url ?? '/';
     if (url.startsWith('/trpc/')) {
-      trpc(req, res);
+      if (!fastQuery(req, res)) trpc(req, res);
       return;
     }
     for (const route of opts.routes ?? []) {

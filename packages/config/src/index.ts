@@ -6,11 +6,11 @@ import { z } from 'zod';
 
 /** The repository root (the folder holding pnpm-workspace.yaml), found by walking up from cwd. */
 export function repoRoot(from = process.cwd()): string {
-  let dir = resolve(from);
+  let dir = resolve(/*turbopackIgnore: true*/ from);
   for (;;) {
     if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) return resolve(from);
+    if (parent === dir) return resolve(/*turbopackIgnore: true*/ from);
     dir = parent;
   }
 }
@@ -21,8 +21,9 @@ export function loadServicesEnv(): void {
   if (servicesEnvLoaded) return;
   servicesEnvLoaded = true;
   const file = process.env.TONEARM_SERVICES_ENV ?? join(repoRoot(), '.data', 'services.env');
-  if (!existsSync(file)) return;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  // Runtime paths, not assets: keep Next.js's file tracing from pulling in the whole repository.
+  if (!existsSync(/*turbopackIgnore: true*/ file)) return;
+  for (const line of readFileSync(/*turbopackIgnore: true*/ file, 'utf8').split('\n')) {
     const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
     if (m?.[1] && process.env[m[1]] === undefined) process.env[m[1]] = m[2];
   }

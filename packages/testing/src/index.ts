@@ -66,3 +66,6 @@ export async function awayFromWindowEdge(windowSeconds = 60, marginMs = 5_000): 
   const left = windowMs - (Date.now() % windowMs);
   if (left < marginMs) await new Promise((r) => setTimeout(r, left + 50));
 }
+
+/** The fixed demo catalog, for tests of hosts (apps/web) that may not import @tonearm/db. */
+export { seedSkeleton } from '@tonearm/db';
