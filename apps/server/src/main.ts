@@ -10,6 +10,7 @@ import {
   runShutdownHooks,
   setListenersStreamingProvider,
 } from '@tonearm/observability';
+import { queueDashboardRoute } from './admin-queues';
 import { createApplication } from './app';
 import { createServerDeps } from './deps';
 
@@ -23,6 +24,7 @@ const webOrigin = `http://127.0.0.1:${cfg.WEB_PORT}`;
 const app = createApplication(server, deps, {
   corsOrigins: [webOrigin, `http://localhost:${cfg.WEB_PORT}`],
   readinessChecks: { s3: deps.checkS3 },
+  routes: [queueDashboardRoute(deps)],
   trustProxy: cfg.TRUST_PROXY,
 });
 server.listen(cfg.SERVER_PORT, cfg.SERVER_HOST, () => {
