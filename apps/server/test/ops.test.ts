@@ -67,6 +67,7 @@ describe('dashboard and alert metrics exist on /metrics', () => {
       MONGODB_URI: svc.mongoUri,
       TRUST_PROXY: '1',
       RATE_LIMITS: JSON.stringify({ anonymous: { limit: 3 } }),
+      REDIS_COMMAND_TIMEOUT_MS: '5000',
     };
     [server, worker] = await Promise.all([spawnServer(env), spawnWorker(env)]);
   }, 90_000);
