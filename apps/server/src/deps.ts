@@ -23,7 +23,7 @@ export async function createServerDeps(): Promise<ServerDeps> {
   const cfg = env();
   const log = logger('tonearm-server');
   await connectDb(cfg.MONGODB_URI);
-  const redis = createRedis(cfg.REDIS_URL);
+  const redis = createRedis(cfg.REDIS_URL, { commandTimeout: cfg.REDIS_COMMAND_TIMEOUT_MS });
   redis.on('error', (e) => log.warn({ err: e }, 'redis error'));
   await whenReady(redis);
   const cache = new Cache(redis, { defaultTtlSeconds: cfg.CACHE_TTL_SECONDS });

@@ -11,6 +11,7 @@ import {
   runShutdownHooks,
   setListenersStreamingProvider,
 } from '@tonearm/observability';
+import { queueDashboardRoute } from './admin-queues';
 import { createApplication } from './app';
 import { createServerDeps } from './deps';
 import { mediaEdgeRoute } from './media-edge';
@@ -28,7 +29,7 @@ const edge =
   cfg.MEDIA_BASE_URL || !deps.media ? null : mediaEdgeRoute(deps.media.storage, deps.log, corsOrigins);
 const app = createApplication(server, deps, {
   corsOrigins,
-  routes: edge ? [edge] : [],
+  routes: [queueDashboardRoute(deps), ...(edge ? [edge] : [])],
   readinessChecks: { s3: deps.checkS3 },
   trustProxy: cfg.TRUST_PROXY,
 });

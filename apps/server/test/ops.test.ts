@@ -7,12 +7,21 @@ import { join } from 'node:path';
 import { createRedis, whenReady } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { createSession, SESSION_COOKIE } from '@tonearm/core';
-import { Artist, Song, User } from '@tonearm/db';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Album, Artist, Song, Types, User } from '@tonearm/db';
+import { Jobs, Queues, workerConnection } from '@tonearm/queue';
+import sharp from 'sharp';
 import { awayFromWindowEdge, startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, spawnServer, spawnWorker } from './helpers/spawn-server';
 
 const root = join(import.meta.dirname, '..', '..', '..');
+const s3 = new S3Client({
+  region: env().S3_REGION,
+  endpoint: env().S3_ENDPOINT,
+  forcePathStyle: true,
+  credentials: { accessKeyId: env().S3_ACCESS_KEY_ID!, secretAccessKey: env().S3_SECRET_ACCESS_KEY! },
+});
 const ops = (p: string) => join(root, 'ops', p);
 
 describe('promtool', () => {
@@ -58,6 +67,7 @@ describe('dashboard and alert metrics exist on /metrics', () => {
       MONGODB_URI: svc.mongoUri,
       TRUST_PROXY: '1',
       RATE_LIMITS: JSON.stringify({ anonymous: { limit: 3 } }),
+      REDIS_COMMAND_TIMEOUT_MS: '5000',
     };
     [server, worker] = await Promise.all([spawnServer(env), spawnWorker(env)]);
   }, 90_000);
@@ -156,8 +166,27 @@ describe('dashboard and alert metrics exist on /metrics', () => {
     ).toBeGreaterThanOrEqual(1);
   }, 120_000);
 
-  it('the worker process drains on SIGTERM and exits 0', async () => {
+  it('the worker process lets a running job finish on SIGTERM, then exits 0', async () => {
+    // A cover job (several sharp encodes: long enough to be mid-flight when the signal lands).
+    await s3.send(new CreateBucketCommand({ Bucket: env().S3_BUCKET })).catch(() => {});
+    const sourceKey = `uploads/covers/${uid()}.png`;
+    const png = await sharp({ create: { width: 2000, height: 2000, channels: 3, background: '#39c' } })
+      .png()
+      .toBuffer();
+    await s3.send(new PutObjectCommand({ Bucket: env().S3_BUCKET, Key: sourceKey, Body: png }));
+    const album = await Album.create({ title: 'T', artistId: new Types.ObjectId(), artistName: 'X' });
+    const queues = new Queues(workerConnection());
+    const job = await queues.enqueue(
+      Jobs.processCover,
+      { kind: 'album', id: String(album._id), sourceKey },
+      { jobId: `cover-album-${album._id}` },
+    );
+    for (let i = 0; i < 200 && !(await job.isActive()); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await job.isActive()).toBe(true);
     expect(await worker.stop()).toBe(0);
     expect(worker.logs.some((l) => l.message === 'workers drained')).toBe(true);
-  });
+    expect(await (await queues.get('covers').getJob(String(job.id)))?.isCompleted()).toBe(true);
+    expect((await Album.findById(album._id).lean())?.coverKey).toMatch(/^covers\/album\//);
+    await queues.close();
+  }, 60_000);
 });

@@ -11,6 +11,7 @@ import { Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueDashboardRoute } from '../src/admin-queues';
 import { createApplication } from '../src/app';
 
 let svc: TestServices;
@@ -37,7 +38,8 @@ beforeAll(async () => {
     }),
   );
   server = createServer();
-  createApplication(server, { cache: svc.cache, redis: svc.redis, log, queues });
+  const deps = { cache: svc.cache, redis: svc.redis, log, queues };
+  createApplication(server, deps, { routes: [queueDashboardRoute(deps)] });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address();
   url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -118,6 +120,41 @@ describe('queue admin procedures', () => {
     await expect(admin.client.queue.retry.mutate({ queue: 'stats', jobId: 'nope' })).rejects.toMatchObject({
       data: { code: 'NOT_FOUND' },
     });
+  });
+});
+
+describe('queue dashboard page', () => {
+  it('renders depths and failed jobs for admins, refuses others, retries on POST', async () => {
+    expect((await fetch(`${url}/admin/queues`)).status).toBe(401);
+    const user = await signIn('user');
+    expect((await fetch(`${url}/admin/queues`, { headers: { cookie: user.cookie } })).status).toBe(403);
+    const admin = await signIn('admin');
+    // A failed job to show: a payload the stats job would reject, failed by hand as a worker would.
+    const q = queues.get('stats');
+    const job = await q.add('stats.countPlay', { eventId: '<script>x</script>' }, { attempts: 1 });
+    const w = new (await import('bullmq')).Worker(
+      'stats',
+      async () => {
+        throw new Error('boom <b>');
+      },
+      { connection: workerConnection(), prefix: q.opts.prefix },
+    );
+    for (let i = 0; i < 100 && !(await job.isFailed()); i++) await new Promise((r) => setTimeout(r, 50));
+    await w.close();
+    const page = await fetch(`${url}/admin/queues`, { headers: { cookie: admin.cookie } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<th>stats</th>');
+    expect(html).toContain('boom &lt;b&gt;');
+    expect(html).not.toContain('<script>');
+    const retry = await fetch(`${url}/admin/queues/retry?queue=stats&jobId=${job.id}`, {
+      method: 'POST',
+      headers: { cookie: admin.cookie },
+      redirect: 'manual',
+    });
+    expect(retry.status).toBe(303);
+    expect(retry.headers.get('location')).toBe('/admin/queues?retried=1');
+    expect(await job.isWaiting()).toBe(true);
   });
 });
 

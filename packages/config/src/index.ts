@@ -81,6 +81,8 @@ const ZEnv = z.object({
   TONEARM_SEED: z.coerce.number().int().min(0).default(42),
   SMTP_URL: z.string().optional(),
   EMAIL_FROM: z.string().default('Tonearm <no-reply@tonearm.local>'),
+  /** Request-path Redis command timeout (ms): past it, cache reads miss and rate limits apply their failMode. */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(500),
   /** JSON overrides of the rate-limit scope table (packages/ratelimit/src/scopes.ts). */
   RATE_LIMITS: z.string().optional(),
   /** Behind a load balancer: take the client IP from X-Forwarded-For (first hop). */

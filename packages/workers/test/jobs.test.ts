@@ -172,8 +172,20 @@ describe('play statistics', () => {
         })) === 20,
     );
     await waitFor(async () => ((await Song.findById(song._id).lean())?.playCount === 20 ? true : null));
-    const d = await PlayDaily.findOne({ kind: 'song', refId: song._id, day: '2026-11-24' }).lean();
-    expect(d?.plays).toBe(20);
+    // The daily aggregates are written after the song counter: wait for every job to complete.
+    await waitFor(
+      async () => (await queues.get('stats').getJobCounts('active', 'waiting')).active === 0 || null,
+    );
+    await waitFor(async () => {
+      const counts = await Promise.all(ids.map(async (id) => queues.get('stats').getJob(`play-${id}`)));
+      return (await Promise.all(counts.map((j) => j?.isCompleted()))).every(Boolean) || null;
+    });
+    for (const kind of ['song', 'artist', 'user'] as const) {
+      const refId = kind === 'song' ? song._id : kind === 'artist' ? artist._id : user._id;
+      const d = await PlayDaily.findOne({ kind, refId, day: '2026-11-24' }).lean();
+      expect(d?.plays).toBe(20);
+      expect(d?.playedSec).toBe(600);
+    }
   });
 });
 
@@ -187,7 +199,7 @@ describe('retries and the dead-letter path', () => {
     );
     const failed = await waitFor(async () => {
       const j = await queues.get('stats').getJob(String(job.id));
-      return j && (await j.isFailed()) ? j : null;
+      return j && (await j.isFailed()) && j.failedReason ? j : null;
     });
     expect(failed.attemptsMade).toBe(3);
     expect(failed.failedReason).toBe(`play event ${eventId} not found`);
@@ -217,7 +229,7 @@ describe('retries and the dead-letter path', () => {
     const job = await q.add('stats.countPlay', { eventId: 42 }, { attempts: 5 });
     const failed = await waitFor(async () => {
       const j = await q.getJob(String(job.id));
-      return j && (await j.isFailed()) ? j : null;
+      return j && (await j.isFailed()) && j.failedReason ? j : null;
     });
     // Started once, never retried (attemptsMade is not bumped for unrecoverable failures on every path).
     expect(failed.attemptsStarted).toBe(1);
@@ -311,7 +323,7 @@ describe('cover images', () => {
     );
     const failed = await waitFor(async () => {
       const j = await queues.get('covers').getJob(String(job.id));
-      return j && (await j.isFailed()) ? j : null;
+      return j && (await j.isFailed()) && j.failedReason ? j : null;
     });
     expect(failed.attemptsStarted).toBe(1);
     expect(failed.failedReason).toMatch(/^not an image/);

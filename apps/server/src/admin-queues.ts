@@ -1,0 +1,89 @@
+// The admin queue dashboard as a small server-rendered page (mounted under /admin/queues through
+// createApplication's routes): depth per queue and state, failed jobs with their reasons, and a
+// retry button. Admin sessions only; the same data is available as the queue.* tRPC procedures.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiDeps } from '@tonearm/api';
+import { authenticateHeaders } from '@tonearm/core';
+import { Jobs, listFailed, queueDepths, queueNamesOf, retryFailed } from '@tonearm/queue';
+import type { Route } from './app';
+
+const esc = (s: unknown) =>
+  String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+function headersOf(req: IncomingMessage) {
+  return { get: (n: string) => (req.headers[n.toLowerCase()] as string | undefined) ?? null };
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8') {
+  res
+    .writeHead(status, {
+      'content-type': type,
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+      'x-frame-options': 'DENY',
+    })
+    .end(body);
+}
+
+export function queueDashboardRoute(deps: ApiDeps, prefix = '/admin/queues'): Route {
+  return {
+    prefix,
+    async handle(req, res) {
+      const { session } = await authenticateHeaders(deps.redis, headersOf(req));
+      if (!session) return send(res, 401, 'Sign in as an admin first', 'text/plain');
+      if (session.role !== 'admin') return send(res, 403, 'Admins only', 'text/plain');
+      if (!deps.queues) return send(res, 503, 'Queues unavailable', 'text/plain');
+      const url = new URL(req.url ?? '/', 'http://x');
+      const names = queueNamesOf(Jobs);
+
+      if (req.method === 'POST' && url.pathname === `${prefix}/retry`) {
+        // Same-origin forms only (the session cookie is SameSite=Lax; this also stops other sites).
+        const origin = req.headers.origin;
+        if (origin && new URL(origin).host !== req.headers.host)
+          return send(res, 403, 'Cross-origin', 'text/plain');
+        const queue = url.searchParams.get('queue') ?? '';
+        const jobId = url.searchParams.get('jobId') ?? '';
+        const ok = names.includes(queue) && (await retryFailed(deps.queues, queue, jobId));
+        res.writeHead(303, { location: `${prefix}?retried=${ok ? 1 : 0}` }).end();
+        return;
+      }
+      if (req.method !== 'GET' || (url.pathname !== prefix && url.pathname !== `${prefix}/`)) {
+        return send(res, 404, 'Not found', 'text/plain');
+      }
+      const [depths, failed] = await Promise.all([
+        queueDepths(deps.queues, names),
+        listFailed(deps.queues, names, 100),
+      ]);
+      const states = [...new Set(depths.map((d) => d.state))];
+      const depthRows = names
+        .map(
+          (q) =>
+            `<tr><th>${esc(q)}</th>${states
+              .map((s) => `<td>${depths.find((d) => d.queue === q && d.state === s)?.count ?? 0}</td>`)
+              .join('')}</tr>`,
+        )
+        .join('');
+      const failedRows = failed
+        .map(
+          (f) =>
+            `<tr><td>${esc(f.queue)}</td><td>${esc(f.jobId)}</td><td>${esc(f.name)}</td><td>${f.attemptsMade}</td>` +
+            `<td>${f.failedAt ? esc(new Date(f.failedAt).toISOString()) : ''}</td><td>${esc(f.failedReason)}</td>` +
+            `<td><form method="post" action="${prefix}/retry?queue=${encodeURIComponent(f.queue)}&amp;jobId=${encodeURIComponent(f.jobId)}"><button>Retry</button></form></td></tr>`,
+        )
+        .join('');
+      send(
+        res,
+        200,
+        `<!doctype html><html><head><meta charset="utf-8"><title>Tonearm queues</title>
+<style>body{font:14px system-ui;margin:2rem}table{border-collapse:collapse;margin-bottom:2rem}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}</style></head>
+<body><h1>Queues</h1><table><tr><th>queue</th>${states.map((s) => `<th>${esc(s)}</th>`).join('')}</tr>${depthRows}</table>
+<h2>Failed jobs (past their retries)</h2>
+<table><tr><th>queue</th><th>job</th><th>name</th><th>attempts</th><th>failed at</th><th>reason</th><th></th></tr>${failedRows || '<tr><td colspan="7">none</td></tr>'}</table>
+</body></html>`,
+      );
+    },
+  };
+}
