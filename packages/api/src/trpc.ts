@@ -4,7 +4,7 @@ import { initTRPC } from '@trpc/server';
 import { metrics } from '@tonearm/observability';
 import { rateLimitHeaders, subjectOf } from '@tonearm/ratelimit';
 import type { AppErrorData } from '@tonearm/validators';
-import { AppError } from '@tonearm/validators';
+import { AppError, type ApiKeyScope } from '@tonearm/validators';
 import { ZodError, z } from 'zod';
 import type { TRPCContext } from './context';
 import { toAppError, toTRPCError } from './errors';
@@ -99,12 +99,6 @@ const rateLimited = t.middleware(async ({ path, ctx, next }) => {
 
 export const publicProcedure = t.procedure.use(observed).use(rateLimited);
 
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
-  const userId = ctx.session?.userId ?? ctx.apiKey?.userId;
-  if (!userId) throw AppError.unauthorized();
-  return next({ ctx: { ...ctx, userId } });
-});
-
 /** A signed-in person (a session, not an API key): account settings, keys, the social graph. */
 export const sessionProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw AppError.unauthorized();
@@ -117,8 +111,11 @@ export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, userId: ctx.session.userId } });
 });
 
-/** Programmatic access: an API key carrying the scope (a signed-in person passes too). */
-export const apiKeyProcedure = (scope: string) =>
+/**
+ * A signed-in person, or an API key carrying the scope. There is deliberately no procedure that takes
+ * any API key whatever its scopes: every procedure a key may call names the scope it needs.
+ */
+export const apiKeyProcedure = (scope: ApiKeyScope) =>
   publicProcedure.use(({ ctx, next }) => {
     if (ctx.session) return next({ ctx: { ...ctx, userId: ctx.session.userId } });
     if (!ctx.apiKey) throw AppError.unauthorized('An API key or a session is required');

@@ -21,7 +21,16 @@ export type SignUpInput = z.infer<typeof ZSignUpInput>;
 export const ZLogInInput = z.strictObject({ email: ZEmail, password: ZPassword });
 export type LogInInput = z.infer<typeof ZLogInInput>;
 
-export const API_KEY_SCOPES = ['library:read', 'library:write', 'playlists:read', 'playlists:write'] as const;
+export const API_KEY_SCOPES = [
+  'library:read',
+  'library:write',
+  'playlists:read',
+  'playlists:write',
+  'playback',
+  'plays:write',
+  'uploads:write',
+  'social:read',
+] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const ZCreateApiKeyInput = z.strictObject({

@@ -4,7 +4,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { grantCookieHeaders, startPlayback } from '@tonearm/core';
 import { ZObjectId } from '@tonearm/validators';
 import { z } from 'zod';
-import { protectedProcedure } from '../trpc';
+import { apiKeyProcedure } from '../trpc';
 
 const ZRendition = z.object({
   name: z.string(),
@@ -36,7 +36,7 @@ export const ZPlaybackStartOutput = z.object({
 });
 
 export const playbackRouter = {
-  start: protectedProcedure
+  start: apiKeyProcedure('playback')
     .input(z.strictObject({ songId: ZObjectId }))
     .output(ZPlaybackStartOutput)
     .mutation(async ({ ctx, input }) => {

@@ -2,7 +2,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { reportPlay } from '@tonearm/core';
 import { ZObjectId } from '@tonearm/validators';
 import { z } from 'zod';
-import { protectedProcedure } from '../trpc';
+import { apiKeyProcedure } from '../trpc';
 
 export const ZReportPlayInput = z.strictObject({
   eventId: z
@@ -23,7 +23,7 @@ export const ZReportPlayInput = z.strictObject({
 
 export const playRouter = {
   /** Records a play idempotently by eventId and enqueues its counting; nothing slow runs here. */
-  report: protectedProcedure
+  report: apiKeyProcedure('plays:write')
     .input(ZReportPlayInput)
     .output(z.object({ eventId: z.string(), isDuplicate: z.boolean() }))
     .mutation(({ ctx, input }) => reportPlay(ctx.deps, ctx.userId, input)),

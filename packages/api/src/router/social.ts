@@ -2,7 +2,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { getFeed } from '@tonearm/core';
 import { ZPresence } from '@tonearm/realtime/events';
 import { z } from 'zod';
-import { protectedProcedure } from '../trpc';
+import { apiKeyProcedure } from '../trpc';
 
 const ZFeedSong = z.object({ id: z.string(), title: z.string(), artistName: z.string() });
 
@@ -29,7 +29,7 @@ export const ZFeedInput = z
 
 export const socialRouter = {
   /** Initial state of the "friends are listening to" feed; also the re-sync after a reconnect. */
-  feed: protectedProcedure
+  feed: apiKeyProcedure('social:read')
     .input(ZFeedInput)
     .output(ZFeedOutput)
     .query(({ ctx, input }) => getFeed(ctx.deps, ctx.userId, input)),

@@ -4,7 +4,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { createUpload, finalizeUpload, UPLOAD_CONTENT_TYPES } from '@tonearm/core';
 import { ZObjectId, zText } from '@tonearm/validators';
 import { z } from 'zod';
-import { protectedProcedure } from '../trpc';
+import { apiKeyProcedure } from '../trpc';
 
 export const ZCreateUploadInput = z.strictObject({
   title: zText(200).describe('Song title'),
@@ -17,7 +17,7 @@ export const ZCreateUploadInput = z.strictObject({
 });
 
 export const uploadRouter = {
-  create: protectedProcedure
+  create: apiKeyProcedure('uploads:write')
     .input(ZCreateUploadInput)
     .output(
       z.object({
@@ -28,7 +28,7 @@ export const uploadRouter = {
       }),
     )
     .mutation(({ ctx, input }) => createUpload(ctx.deps, ctx.userId, input)),
-  finalize: protectedProcedure
+  finalize: apiKeyProcedure('uploads:write')
     .input(z.strictObject({ songId: ZObjectId }))
     .output(
       z.object({ songId: z.string(), status: z.enum(['transcoding', 'ready']), durationSec: z.number() }),
