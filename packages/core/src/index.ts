@@ -3,3 +3,4 @@ export * from './deps';
 export * from './dto';
 export * from './auth';
 export * from './search';
+export * from './recommend';
