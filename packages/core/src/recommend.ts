@@ -5,7 +5,7 @@
 // The pipeline runs on real MongoDB and the dev stand-in alike: no $setWindowFields, no $set stage.
 import { PlayEvent, Song, type SongDoc, SongNeighbors, Types } from '@tonearm/db';
 import { AppError } from '@tonearm/validators';
-import { trusted } from 'mongoose';
+import { type QueryFilter, trusted } from 'mongoose';
 import type { CoreDeps } from './deps';
 import { type SongDto, toSongDto } from './dto';
 
@@ -246,7 +246,7 @@ async function blend(songId: string, want: number): Promise<Recommendation[] | n
   const top = Math.max(...neighbors.map((n) => n.score as number), 0);
   for (const n of neighbors) add(n.songId!, (W.listeners * (n.score as number)) / (top || 1), 'listeners');
 
-  const ready = { _id: trusted({ $ne: self }), 'media.status': 'ready' };
+  const ready: QueryFilter<SongDoc> = { _id: trusted({ $ne: self }), 'media.status': 'ready' };
   const fields = { _id: 1, playCount: 1 };
   const [album, artist, genre] = await Promise.all([
     song.albumId
