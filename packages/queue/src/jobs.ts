@@ -2,7 +2,7 @@
 // (the API) and consumers (workers) both import from here, so a payload is validated on both ends.
 // Add a job here first, then its processor in packages/workers/src/processors/.
 import type { JobsOptions } from 'bullmq';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export type JobDefinition<S extends z.ZodType> = {
   queue: string;
@@ -35,4 +35,13 @@ export function defineJob<S extends z.ZodType>(
 export type JobPayload<J> = J extends JobDefinition<infer S> ? z.infer<S> : never;
 
 /** Every job of the system. Helpers working on a feature add theirs here. */
-export const Jobs = {} as const;
+export const Jobs = {
+  /** Recomputes "More like this" neighbours from play events (incremental every 10 min, full nightly). */
+  songNeighbors: defineJob(
+    'recommendations',
+    'song-neighbors',
+    z.strictObject({ mode: z.enum(['incremental', 'full']).default('incremental') }),
+    // One run at a time is enough; a failed run is simply redone by the next tick.
+    { attempts: 2, removeOnComplete: { age: 3600, count: 50 } },
+  ),
+} as const;

@@ -3,7 +3,7 @@
 import { env } from '@tonearm/config';
 import { connectDb, disconnectDb } from '@tonearm/db';
 import { enableDefaultMetrics, logger } from '@tonearm/observability';
-import { QUEUE_PREFIX, workerConnection } from '@tonearm/queue';
+import { QUEUE_PREFIX, Queues, workerConnection } from '@tonearm/queue';
 import { Worker } from 'bullmq';
 import { parsePayload } from './processor';
 import { processors } from './registry';
@@ -30,6 +30,18 @@ const workers = processors.map(
       },
     ),
 );
+const schedulerQueues = new Queues(workerConnection(cfg.REDIS_URL));
+for (const p of processors) {
+  for (const s of p.schedules ?? []) {
+    await schedulerQueues
+      .get(p.job.queue)
+      .upsertJobScheduler(s.id, s.every ? { every: s.every } : { pattern: s.pattern }, {
+        name: p.job.name,
+        data: p.job.schema.parse(s.payload),
+        opts: p.job.defaults,
+      });
+  }
+}
 log.info({ queues: processors.map((p) => p.job.queue) }, 'workers started');
 
 let stopping = false;
@@ -40,6 +52,7 @@ async function shutdown(signal: string) {
   const timer = setTimeout(() => process.exit(1), 30_000);
   timer.unref();
   await Promise.all(workers.map((w) => w.close()));
+  await schedulerQueues.close();
   await disconnectDb();
   process.exit(0);
 }
