@@ -6,7 +6,9 @@ import {
   connectDb,
   disconnectDb,
   generateCatalog,
+  generatePlayLog,
   insertCatalog,
+  insertPlayLog,
   seedSkeleton,
   syncIndexes,
 } from '@tonearm/db';
