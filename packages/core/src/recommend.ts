@@ -204,8 +204,19 @@ export async function refreshSongNeighbors(
 export type Reason = 'listeners' | 'album' | 'artist' | 'genre' | 'popular';
 export type Recommendation = SongDto & { score: number; reasons: Reason[] };
 
-/** How much each signal weighs in the blend; collaborative evidence leads when it exists. */
-const W = { listeners: 1, album: 0.3, artist: 0.25, genre: 0.1, popular: 0.05 } as const;
+/**
+ * How much each signal weighs in the blend; collaborative evidence leads when it exists.
+ * `listenersPopularity` mixes a song's popularity into its collaborative score (0 = pure cosine).
+ */
+export const MLT_WEIGHTS = {
+  listeners: 1,
+  listenersPopularity: 0,
+  album: 0.3,
+  artist: 0.25,
+  genre: 0.1,
+  popular: 0.05,
+};
+const W = MLT_WEIGHTS;
 
 /**
  * Songs like `songId`: collaborative neighbours blended with same album, artist and genre, and chart
@@ -244,7 +255,20 @@ async function blend(songId: string, want: number): Promise<Recommendation[] | n
   const row = await SongNeighbors.findOne({ songId: self }).lean();
   const neighbors = (row?.neighbors ?? []).filter((n) => n.songId && typeof n.score === 'number');
   const top = Math.max(...neighbors.map((n) => n.score as number), 0);
-  for (const n of neighbors) add(n.songId!, (W.listeners * (n.score as number)) / (top || 1), 'listeners');
+  const cfPlays = new Map<string, number>();
+  if (W.listenersPopularity > 0 && neighbors.length) {
+    const docs = await Song.find(
+      { _id: trusted({ $in: neighbors.map((n) => n.songId) }) },
+      { playCount: 1 },
+    ).lean();
+    for (const d of docs) cfPlays.set(String(d._id), Math.log1p(d.playCount ?? 0));
+  }
+  const cfMax = Math.max(1, ...cfPlays.values());
+  for (const n of neighbors) {
+    const pop = (cfPlays.get(String(n.songId)) ?? 0) / cfMax;
+    const prior = 1 - W.listenersPopularity + W.listenersPopularity * pop;
+    add(n.songId!, (W.listeners * prior * (n.score as number)) / (top || 1), 'listeners');
+  }
 
   const ready: QueryFilter<SongDoc> = { _id: trusted({ $ne: self }), 'media.status': 'ready' };
   const fields = { _id: 1, playCount: 1 };
