@@ -6,7 +6,9 @@ import {
   connectDb,
   disconnectDb,
   generateCatalog,
+  generatePlayLog,
   insertCatalog,
+  insertPlayLog,
   seedSkeleton,
   syncIndexes,
 } from '@tonearm/db';
@@ -21,8 +23,16 @@ const t0 = performance.now();
 const catalog = generateCatalog({ seed: cfg.TONEARM_SEED, songs });
 const inserted = await insertCatalog(catalog);
 const skeleton = await seedSkeleton();
+// Demo listeners with taste clusters, so "More like this" has plays to learn from (the worker's
+// song-neighbors job computes neighbours on its first run).
+const plays = await insertPlayLog(
+  generatePlayLog(catalog, {
+    seed: cfg.TONEARM_SEED,
+    users: Math.min(500, Math.max(30, Math.round(songs / 10))),
+  }),
+);
 console.log(
   `[seed] catalog of ${catalog.songs.length} songs, ${catalog.albums.length} albums, ${catalog.artists.length} artists ` +
-    `(${inserted.songs} songs new) + skeleton ${skeleton.songs} songs in ${Math.round(performance.now() - t0)} ms`,
+    `(${inserted.songs} songs new) + skeleton ${skeleton.songs} songs + ${plays} demo plays in ${Math.round(performance.now() - t0)} ms`,
 );
 await disconnectDb();

@@ -4,6 +4,7 @@ import { artistRouter } from './router/artist';
 import { authRouter } from './router/auth';
 import { libraryRouter } from './router/library';
 import { playlistRouter } from './router/playlist';
+import { discoveryRouter } from './router/discovery';
 import { searchRouter } from './router/search';
 import { socialRouter } from './router/social';
 import { playRouter } from './router/plays';
@@ -29,6 +30,7 @@ export const appRouter = createTRPCRouter({
   social: socialRouter,
   play: playRouter,
   queue: queueRouter,
+  discovery: discoveryRouter,
 });
 
 export type AppRouter = typeof appRouter;

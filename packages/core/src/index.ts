@@ -13,3 +13,4 @@ export * from './media';
 export * from './auth';
 export * from './email';
 export * from './plays';
+export * from './recommend';

@@ -3,3 +3,4 @@ export * from './models';
 export { Types } from 'mongoose';
 export * from './seed';
 export * from './catalog-gen';
+export * from './playlog-gen';

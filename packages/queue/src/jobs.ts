@@ -75,6 +75,14 @@ export const Jobs = {
     }),
     { attempts: 4, backoff: { type: 'exponential', delay: 5_000 } },
   ),
+  /** Recomputes "More like this" neighbours from play events (incremental every 10 min, full nightly). */
+  songNeighbors: defineJob(
+    'recommendations',
+    'song-neighbors',
+    z.strictObject({ mode: z.enum(['incremental', 'full']).default('incremental') }),
+    // One run at a time is enough; a failed run is simply redone by the next tick.
+    { attempts: 2, removeOnComplete: { age: 3600, count: 50 } },
+  ),
 } as const;
 
 /** Where jobs that failed past their retries are copied, with their reason, for the admin view. */

@@ -28,6 +28,18 @@ const names = [...new Set([...queueNamesOf(Jobs), ...processors.map((p) => p.job
 setQueueDepthProvider(() => queueDepths(queues, names));
 
 const pool = startWorkers({ processors, connection: () => workerConnection(cfg.REDIS_URL), queues, log });
+// Repeatable jobs (e.g. the neighbours refresh) are declared by their processors; upserting is idempotent.
+for (const p of processors) {
+  for (const s of p.schedules ?? []) {
+    await queues
+      .get(p.job.queue)
+      .upsertJobScheduler(s.id, s.every ? { every: s.every } : { pattern: s.pattern }, {
+        name: p.job.name,
+        data: p.job.schema.parse(s.payload),
+        opts: p.job.defaults,
+      });
+  }
+}
 log.info({ queues: processors.map((p) => p.job.queue) }, 'workers started');
 
 let stopping = false;

@@ -14,6 +14,8 @@ export type Processor<S extends z.ZodType> = {
   /** How long a job may run before BullMQ considers it stalled (ms). */
   lockDuration?: number;
   handle(payload: z.infer<S>, ctx: ProcessorContext): Promise<unknown>;
+  /** Repeatable runs the worker registers at start (BullMQ job schedulers, idempotent by id). */
+  schedules?: { id: string; every?: number; pattern?: string; payload: z.input<S> }[];
 };
 
 export function defineProcessor<S extends z.ZodType>(p: Processor<S>): Processor<S> {

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Processor } from './processor';
 import { coverProcessor } from './processors/cover';
 import { emailProcessor } from './processors/email';
+import { songNeighborsProcessor } from './processors/song-neighbors';
 import { statsProcessor } from './processors/stats';
 import { transcodeProcessor } from './processors/transcode';
 
@@ -11,4 +12,5 @@ export const processors: Processor<z.ZodType>[] = [
   emailProcessor as unknown as Processor<z.ZodType>,
   statsProcessor as unknown as Processor<z.ZodType>,
   coverProcessor as unknown as Processor<z.ZodType>,
+  songNeighborsProcessor as unknown as Processor<z.ZodType>,
 ];

@@ -1,0 +1,216 @@
+// "More like this": the co-occurrence job on the MongoDB stand-in (full and incremental), and the
+// blend served to the player: collaborative neighbours first, content and popularity for cold songs,
+// never the song itself or an unplayable song, cached and invalidated by the job.
+import {
+  generateCatalog,
+  generatePlayLog,
+  insertCatalog,
+  insertPlayLog,
+  PlayEvent,
+  Song,
+  SongNeighbors,
+  Types,
+  type Catalog,
+  type PlayLog,
+} from '@tonearm/db';
+import { startTestServices, type TestServices } from '@tonearm/testing';
+import { trusted } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CoreDeps, moreLikeThis, refreshSongNeighbors } from '../src';
+
+let svc: TestServices;
+let deps: CoreDeps;
+let cat: Catalog;
+let log: PlayLog;
+
+beforeAll(async () => {
+  svc = await startTestServices();
+  deps = { cache: svc.cache, redis: svc.redis, log: svc.log };
+  cat = generateCatalog({ seed: 9, songs: 600 });
+  await insertCatalog(cat);
+  log = generatePlayLog(cat, { seed: 3, users: 100, playsPerUser: [15, 30], clusters: 6 });
+  await insertPlayLog(log);
+});
+afterAll(() => svc?.close());
+
+const clusterOfSong = () => {
+  const m = new Map<string, number>();
+  for (const [i, c] of log.clusters.entries()) for (const s of c) m.set(String(s._id), i);
+  return m;
+};
+
+describe('refreshSongNeighbors', () => {
+  it('computes top-K cosine neighbours per song, mostly from the same taste cluster', async () => {
+    const run = await refreshSongNeighbors(deps, { mode: 'full', topK: 20, now: new Date('2026-12-01') });
+    expect(run.mode).toBe('full');
+    expect(run.rowsWritten).toBeGreaterThan(100);
+    const rows = await SongNeighbors.find().lean();
+    expect(rows.length).toBe(run.rowsWritten);
+    const cluster = clusterOfSong();
+    let same = 0;
+    let total = 0;
+    for (const r of rows) {
+      expect(r.neighbors.length).toBeLessThanOrEqual(20);
+      const scores = r.neighbors.map((n) => n.score as number);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      for (const n of r.neighbors) {
+        expect(String(n.songId)).not.toBe(String(r.songId));
+        expect(n.score).toBeGreaterThan(0);
+        expect(n.score).toBeLessThanOrEqual(1);
+        total++;
+        if (cluster.get(String(n.songId)) === cluster.get(String(r.songId))) same++;
+      }
+    }
+    // 6 clusters: by chance 1 in 6 would share one; co-occurrence finds taste.
+    expect(same / total).toBeGreaterThan(0.5);
+  });
+
+  it('normalises so that a hit does not top every list', async () => {
+    const rows = await SongNeighbors.find().lean();
+    const firsts = new Map<string, number>();
+    for (const r of rows) {
+      const f = r.neighbors[0]?.songId;
+      if (f) firsts.set(String(f), (firsts.get(String(f)) ?? 0) + 1);
+    }
+    const most = Math.max(...firsts.values());
+    expect(most / rows.length).toBeLessThan(0.2);
+  });
+
+  it('incrementally recomputes only the rows whose co-occurrences changed', async () => {
+    const before = new Map(
+      (await SongNeighbors.find().lean()).map((r) => [String(r.songId), r.computedAt.getTime()]),
+    );
+    const idle = await refreshSongNeighbors(deps, { now: new Date('2026-12-01') });
+    expect(idle).toMatchObject({ mode: 'incremental', songs: 0, rowsWritten: 0 });
+
+    // Two listeners of one cluster discover two songs of another together.
+    const [u1, u2] = log.users;
+    const s1 = log.clusters[0]![0]!;
+    const s2 = log.clusters[1]![0]!;
+    const at = new Date('2026-11-20T12:00:00Z');
+    const plays = [u1!, u2!].flatMap((u, i) =>
+      [s1, s2].map((s, j) => ({
+        eventId: `inc-${i}-${j}`,
+        userId: u._id,
+        songId: s._id,
+        artistId: s.artistId,
+        startedAt: at,
+        playedSec: 100,
+        completed: true,
+      })),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    await insertPlayLog({ plays });
+    const run = await refreshSongNeighbors(deps, { now: new Date('2026-12-01') });
+    expect(run.mode).toBe('incremental');
+    expect(run.listeners).toBe(2);
+    expect(run.songs).toBeGreaterThan(0);
+    expect(run.songs).toBeLessThan(before.size);
+    const after = await SongNeighbors.find().lean();
+    const recomputed = after.filter((r) => r.computedAt.getTime() !== before.get(String(r.songId)));
+    expect(recomputed.length).toBeGreaterThan(0);
+    expect(recomputed.length).toBeLessThan(after.length);
+    const row = after.find((r) => String(r.songId) === String(s1._id));
+    expect(row?.neighbors.map((n) => String(n.songId))).toContain(String(s2._id));
+  });
+
+  it('matches a full recompute after incremental runs', async () => {
+    const inc = new Map(
+      (await SongNeighbors.find().lean()).map((r) => [
+        String(r.songId),
+        r.neighbors.map((n) => String(n.songId)),
+      ]),
+    );
+    await refreshSongNeighbors(deps, { mode: 'full', topK: 20, now: new Date('2026-12-01') });
+    const full = await SongNeighbors.find().lean();
+    let equal = 0;
+    for (const r of full)
+      if (
+        JSON.stringify(inc.get(String(r.songId))?.slice(0, 5)) ===
+        JSON.stringify(r.neighbors.slice(0, 5).map((n) => String(n.songId)))
+      )
+        equal++;
+    // Rows of songs not played by the new listeners keep slightly stale listener counts (n) until
+    // the next full run; their top neighbours agree.
+    expect(equal / full.length).toBeGreaterThan(0.9);
+  });
+});
+
+describe('moreLikeThis', () => {
+  const songWithNeighbors = async () => {
+    const row = await SongNeighbors.findOne({ 'neighbors.4': trusted({ $exists: true }) }).lean();
+    return String(row!.songId);
+  };
+
+  it('leads with collaborative neighbours and never returns the song itself', async () => {
+    const id = await songWithNeighbors();
+    const recs = await moreLikeThis(deps, id, 10);
+    expect(recs).toHaveLength(10);
+    expect(recs.map((r) => r.id)).not.toContain(id);
+    expect(recs[0]!.reasons).toContain('listeners');
+    expect(new Set(recs.map((r) => r.id)).size).toBe(10);
+    for (const r of recs) expect(r.status).toBe('ready');
+  });
+
+  it('never returns an unplayable song, even a cached strong neighbour', async () => {
+    const id = await songWithNeighbors();
+    const first = await moreLikeThis(deps, id, 10);
+    const victim = first[0]!.id;
+    await Song.updateOne({ _id: victim }, { $set: { 'media.status': 'failed' } });
+    const again = await moreLikeThis(deps, id, 10);
+    expect(again.map((r) => r.id)).not.toContain(victim);
+    await svc.cache.invalidateTags(`mlt:${id}`);
+    const fresh = await moreLikeThis(deps, id, 10);
+    expect(fresh.map((r) => r.id)).not.toContain(victim);
+    expect(fresh).toHaveLength(10);
+    await Song.updateOne({ _id: victim }, { $set: { 'media.status': 'ready' } });
+  });
+
+  it('falls back to content and popularity for a cold song nobody played', async () => {
+    const bjork = cat.artists.find((a) => a.name === 'Björk')!;
+    const cold = await Song.create({
+      title: 'Brand New Song',
+      artistId: bjork._id,
+      artistName: bjork.name,
+      genre: 'electronic',
+      media: { status: 'ready' },
+    });
+    expect(await PlayEvent.countDocuments({ songId: cold._id })).toBe(0);
+    const recs = await moreLikeThis(deps, String(cold._id), 10);
+    expect(recs).toHaveLength(10);
+    expect(recs.map((r) => r.id)).not.toContain(String(cold._id));
+    expect(recs[0]!.artistName).toBe('Björk');
+    expect(recs[0]!.reasons).toContain('artist');
+    expect(recs.every((r) => !r.reasons.includes('listeners'))).toBe(true);
+    expect(recs.some((r) => r.reasons.includes('genre') || r.reasons.includes('popular'))).toBe(true);
+  });
+
+  it('a song with no artist-mates, genre or plays still gets the charts', async () => {
+    const lone = await Song.create({
+      title: 'Lonely',
+      artistId: new Types.ObjectId(),
+      artistName: 'Nobody Yet',
+      media: { status: 'ready' },
+    });
+    const recs = await moreLikeThis(deps, String(lone._id), 5);
+    expect(recs).toHaveLength(5);
+    expect(recs.every((r) => r.reasons.includes('popular'))).toBe(true);
+    const plays = recs.map((r) => r.playCount);
+    expect(plays).toEqual([...plays].sort((a, b) => b - a));
+  });
+
+  it('throws NOT_FOUND for an unknown song', async () => {
+    await expect(moreLikeThis(deps, String(new Types.ObjectId()), 5)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('serves from the cache until the job invalidates the song', async () => {
+    const id = await songWithNeighbors();
+    await moreLikeThis(deps, id, 7);
+    const key = svc.cache.key('mlt', `${id}:7`);
+    expect(await svc.redis.exists(key)).toBe(1);
+    await refreshSongNeighbors(deps, { mode: 'full', topK: 20, now: new Date('2026-12-01') });
+    expect(await svc.redis.exists(key)).toBe(0);
+  });
+});

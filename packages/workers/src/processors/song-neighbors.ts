@@ -1,0 +1,33 @@
+// "More like this" neighbours: runs the co-occurrence pipeline (packages/core/src/recommend.ts).
+// Idempotent: rows are replaced and the watermark moves only after the writes, so a retried or
+// overlapping run recomputes the same rows.
+import { Cache, createRedis } from '@tonearm/cache';
+import { env } from '@tonearm/config';
+import { refreshSongNeighbors } from '@tonearm/core';
+import { Jobs } from '@tonearm/queue';
+import type { Redis } from 'ioredis';
+import { defineProcessor } from '../processor';
+
+let shared: { redis: Redis; cache: Cache } | undefined;
+function deps() {
+  if (!shared) {
+    const redis = createRedis(env().REDIS_URL, { enableOfflineQueue: true, commandTimeout: 5_000 });
+    shared = { redis, cache: new Cache(redis, { defaultTtlSeconds: env().CACHE_TTL_SECONDS }) };
+  }
+  return shared;
+}
+
+export const songNeighborsProcessor = defineProcessor({
+  job: Jobs.songNeighbors,
+  concurrency: 1,
+  lockDuration: 10 * 60_000,
+  schedules: [
+    { id: 'song-neighbors-incremental', every: 10 * 60_000, payload: { mode: 'incremental' } },
+    { id: 'song-neighbors-full', pattern: '17 4 * * *', payload: { mode: 'full' } },
+  ],
+  async handle(payload, ctx) {
+    const run = await refreshSongNeighbors(deps(), { mode: payload.mode });
+    ctx.log.info({ ...run }, 'song neighbours refreshed');
+    return run;
+  },
+});

@@ -1,0 +1,67 @@
+// The neighbours job end to end through BullMQ: enqueued with the shared job definition, consumed by
+// a Worker running the registered processor, rows written; a bad payload fails without retries.
+import { env } from '@tonearm/config';
+import { generateCatalog, generatePlayLog, insertCatalog, insertPlayLog, SongNeighbors } from '@tonearm/db';
+import { Jobs, Queues, workerConnection } from '@tonearm/queue';
+import { startTestServices, type TestServices } from '@tonearm/testing';
+import { QueueEvents, Worker } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePayload, processors } from '../src';
+
+let svc: TestServices;
+let queues: Queues;
+let worker: Worker;
+let events: QueueEvents;
+const prefix = `bull-t${Date.now()}`;
+
+beforeAll(async () => {
+  svc = await startTestServices();
+  const cat = generateCatalog({ seed: 4, songs: 300 });
+  await insertCatalog(cat);
+  await insertPlayLog(generatePlayLog(cat, { seed: 2, users: 40, playsPerUser: [10, 20], clusters: 4 }));
+  const p = processors.find((x) => x.job.name === Jobs.songNeighbors.name)!;
+  queues = new Queues(workerConnection(env().REDIS_URL), { prefix });
+  worker = new Worker(
+    p.job.queue,
+    async (job) => p.handle(parsePayload(p.job, job.data), { job, log: svc.log }),
+    {
+      connection: workerConnection(env().REDIS_URL),
+      prefix,
+      concurrency: p.concurrency,
+    },
+  );
+  events = new QueueEvents(p.job.queue, { connection: workerConnection(env().REDIS_URL), prefix });
+  await events.waitUntilReady();
+});
+afterAll(async () => {
+  await worker?.close();
+  await events?.close();
+  await queues?.close();
+  await svc?.close();
+});
+
+describe('song-neighbors job', () => {
+  it('is registered with an incremental and a nightly full schedule', () => {
+    const p = processors.find((x) => x.job.name === 'song-neighbors')!;
+    expect(p.job.queue).toBe('recommendations');
+    expect(p.schedules?.map((s) => s.payload)).toEqual([{ mode: 'incremental' }, { mode: 'full' }]);
+  });
+
+  it('runs through BullMQ and writes neighbour rows', async () => {
+    const job = await queues.enqueue(Jobs.songNeighbors, { mode: 'full' });
+    const result = (await job.waitUntilFinished(events, 120_000)) as { mode: string; rowsWritten: number };
+    expect(result.mode).toBe('full');
+    expect(result.rowsWritten).toBeGreaterThan(10);
+    expect(await SongNeighbors.countDocuments()).toBe(result.rowsWritten);
+  });
+
+  it('rejects an invalid payload before enqueueing and fails it unretried if it arrives anyway', async () => {
+    expect(() => Jobs.songNeighbors.schema.parse({ mode: 'sometimes' })).toThrow();
+    const job = await queues
+      .get('recommendations')
+      .add('song-neighbors', { mode: 'sometimes' }, { attempts: 3 });
+    await expect(job.waitUntilFinished(events, 30_000)).rejects.toThrow(/invalid payload/);
+    const after = await queues.get('recommendations').getJob(job.id!);
+    expect(after?.attemptsMade).toBe(1);
+  });
+});
