@@ -34,11 +34,17 @@ function headersOf(req: IncomingMessage): Headers {
   return h;
 }
 
+/** Bigger than any valid input (the largest is a 500-id addSongs), small enough to refuse abuse. */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
 export function createApplication(server: Server, deps: ApiDeps, opts: AppOptions = {}): Application {
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     allowBatching: true,
+    // Large inputs (a long addSongs list) may arrive as a POSTed query; the body is bounded.
+    allowMethodOverride: true,
+    maxBodySize: MAX_BODY_BYTES,
     createContext: ({ req, res }) =>
       createTRPCContext({
         deps,

@@ -27,13 +27,20 @@ const MONGO_UNAVAILABLE = new Set([
   'MongooseServerSelectionError',
 ]);
 
+/** ioredis with the offline queue off (createRedis) fails fast with these when Redis is away. */
+const REDIS_UNAVAILABLE = /ECONNREFUSED|Connection is closed|Stream isn't writeable|Command timed out/;
+
 /** Maps anything thrown to an AppError; unknown errors become INTERNAL_SERVER_ERROR (not exposed). */
 export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
   if (e instanceof TRPCError) {
     if (e.cause instanceof AppError) return e.cause;
     if (e.cause instanceof ZodError) {
-      return new AppError('BAD_REQUEST', { message: 'Invalid input', cause: e.cause });
+      // Input validation is the client's fault; output validation ("Output validation failed",
+      // INTERNAL_SERVER_ERROR) is ours and must not leak the schema's complaints.
+      if (e.code === 'BAD_REQUEST')
+        return new AppError('BAD_REQUEST', { message: 'Invalid input', cause: e.cause });
+      return new AppError('INTERNAL_SERVER_ERROR', { cause: e, expose: false });
     }
     if (e.cause && !(e.code === 'INTERNAL_SERVER_ERROR' && e.cause === undefined)) {
       const inner = toAppError(e.cause);
@@ -58,7 +65,11 @@ export function toAppError(e: unknown): AppError {
     if (err.name === 'ValidationError' || err.name === 'CastError' || err.name === 'StrictModeError') {
       return new AppError('BAD_REQUEST', { message: err.message, cause: e });
     }
-    if (MONGO_UNAVAILABLE.has(err.name) || /ECONNREFUSED|Connection is closed/.test(err.message)) {
+    if (
+      MONGO_UNAVAILABLE.has(err.name) ||
+      REDIS_UNAVAILABLE.test(err.message) ||
+      err.name === 'MaxRetriesPerRequestError'
+    ) {
       return new AppError('SERVICE_UNAVAILABLE', { message: 'A backing service is unavailable', cause: e });
     }
   }

@@ -1,8 +1,22 @@
+import { albumRouter } from './router/album';
+import { apiKeyRouter } from './router/api-key';
+import { artistRouter } from './router/artist';
+import { authRouter } from './router/auth';
+import { libraryRouter } from './router/library';
+import { playlistRouter } from './router/playlist';
 import { songRouter } from './router/song';
+import { userRouter } from './router/user';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  apiKey: apiKeyRouter,
+  artist: artistRouter,
+  album: albumRouter,
   song: songRouter,
+  playlist: playlistRouter,
+  library: libraryRouter,
+  user: userRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -14,7 +14,13 @@ const t = initTRPC.context<TRPCContext>().create({
   errorFormatter({ shape, error, ctx }) {
     const app = toAppError(error);
     const zod =
-      error.cause instanceof ZodError ? error.cause : app.cause instanceof ZodError ? app.cause : null;
+      app.code !== 'BAD_REQUEST'
+        ? null
+        : error.cause instanceof ZodError
+          ? error.cause
+          : app.cause instanceof ZodError
+            ? app.cause
+            : null;
     const flat = zod ? z.flattenError(zod) : null;
     const data: AppErrorData & typeof shape.data = {
       ...shape.data,
@@ -60,6 +66,12 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   const userId = ctx.session?.userId ?? ctx.apiKey?.userId;
   if (!userId) throw AppError.unauthorized();
   return next({ ctx: { ...ctx, userId } });
+});
+
+/** A signed-in person (a session, not an API key): account settings, keys, the social graph. */
+export const sessionProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.session) throw AppError.unauthorized();
+  return next({ ctx: { ...ctx, userId: ctx.session.userId, session: ctx.session } });
 });
 
 export const adminProcedure = publicProcedure.use(({ ctx, next }) => {

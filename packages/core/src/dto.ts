@@ -1,6 +1,6 @@
 // Plain JSON shapes that leave the domain layer (and the cache). Ids are strings, dates ISO strings,
 // so a cached value and a freshly loaded one are identical.
-import type { SongDoc } from '@tonearm/db';
+import type { AlbumDoc, ArtistDoc, PlaylistDoc, SongDoc, UserDoc } from '@tonearm/db';
 
 export type SongDto = {
   id: string;
@@ -29,5 +29,104 @@ export function toSongDto(s: SongDoc): SongDto {
     genre: s.genre ?? null,
     playCount: s.playCount ?? 0,
     status: (s.media?.status ?? 'uploaded') as SongDto['status'],
+  };
+}
+
+export type ArtistDto = { id: string; name: string; genres: string[]; bio: string; playCount: number };
+
+export function toArtistDto(a: ArtistDoc): ArtistDto {
+  return {
+    id: String(a._id),
+    name: a.name,
+    genres: a.genres ?? [],
+    bio: a.bio ?? '',
+    playCount: a.playCount ?? 0,
+  };
+}
+
+export type AlbumDto = {
+  id: string;
+  title: string;
+  artistId: string;
+  artistName: string;
+  year: number | null;
+  genre: string | null;
+  playCount: number;
+};
+
+export function toAlbumDto(a: AlbumDoc): AlbumDto {
+  return {
+    id: String(a._id),
+    title: a.title,
+    artistId: String(a.artistId),
+    artistName: a.artistName,
+    year: a.year ?? null,
+    genre: a.genre ?? null,
+    playCount: a.playCount ?? 0,
+  };
+}
+
+export type PlaylistEntryDto = { entryId: string; songId: string; addedAt: string };
+export type PlaylistDto = {
+  id: string;
+  ownerId: string;
+  name: string;
+  description: string;
+  isPublic: boolean;
+  revision: number;
+  entries: PlaylistEntryDto[];
+  createdAt: string;
+  updatedAt: string;
+};
+/** A playlist in a list: no entries, just their count. */
+export type PlaylistSummaryDto = Omit<PlaylistDto, 'entries'> & { entryCount: number };
+
+const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : new Date(0).toISOString());
+
+export function toPlaylistDto(p: PlaylistDoc): PlaylistDto {
+  return {
+    id: String(p._id),
+    ownerId: String(p.ownerId),
+    name: p.name,
+    description: p.description ?? '',
+    isPublic: p.isPublic ?? false,
+    revision: p.revision ?? 0,
+    entries: (p.entries ?? []).map((e) => ({
+      entryId: String(e._id),
+      songId: String(e.songId),
+      addedAt: iso(e.addedAt),
+    })),
+    createdAt: iso((p as { createdAt?: unknown }).createdAt),
+    updatedAt: iso((p as { updatedAt?: unknown }).updatedAt),
+  };
+}
+
+export function toPlaylistSummaryDto(p: PlaylistDoc): PlaylistSummaryDto {
+  const { entries, ...rest } = toPlaylistDto({ ...p, entries: [] } as unknown as PlaylistDoc);
+  return { ...rest, entryCount: p.entries?.length ?? entries.length };
+}
+
+export type UserDto = {
+  id: string;
+  email: string;
+  handle: string;
+  displayName: string;
+  role: 'user' | 'admin';
+};
+export type ProfileDto = {
+  id: string;
+  handle: string;
+  displayName: string;
+  followerCount: number;
+  followingCount: number;
+};
+
+export function toUserDto(u: UserDoc): UserDto {
+  return {
+    id: String(u._id),
+    email: u.email,
+    handle: u.handle,
+    displayName: u.displayName,
+    role: (u.role ?? 'user') as UserDto['role'],
   };
 }

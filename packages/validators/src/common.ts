@@ -33,7 +33,8 @@ export const ZHandle = z
   .trim()
   .min(3)
   .max(32)
-  .regex(/^[a-z0-9_]+$/i, 'letters, digits and underscores only');
+  .regex(/^[a-z0-9_]+$/i, 'letters, digits and underscores only')
+  .transform((s) => s.toLowerCase());
 
 /** Opaque pagination cursor (base64url of the sort key); bounded so it cannot be abused. */
 export const ZCursor = z

@@ -1,0 +1,31 @@
+// Output schemas shared by several routers. A procedure's `.output()` is the contract clients
+// compile against: rename a field here and every consumer's typecheck says where it is read.
+import { z } from 'zod';
+
+export const ZArtistOutput = z.object({
+  id: z.string(),
+  name: z.string(),
+  genres: z.array(z.string()),
+  bio: z.string(),
+  playCount: z.number(),
+});
+
+export const ZAlbumOutput = z.object({
+  id: z.string(),
+  title: z.string(),
+  artistId: z.string(),
+  artistName: z.string(),
+  year: z.number().nullable(),
+  genre: z.string().nullable(),
+  playCount: z.number(),
+});
+
+export const ZUserOutput = z.object({
+  id: z.string(),
+  email: z.string(),
+  handle: z.string(),
+  displayName: z.string(),
+  role: z.enum(['user', 'admin']),
+});
+
+export const ZDeletedOutput = z.object({ id: z.string() });

@@ -1,0 +1,46 @@
+import type { TRPCRouterRecord } from '@trpc/server';
+import { block, follow, followersOf, followingOf, getProfile, unblock, unfollow } from '@tonearm/core';
+import { ZHandleInput, ZUserIdInput, ZUserPageInput, zPage } from '@tonearm/validators';
+import { z } from 'zod';
+import { publicProcedure, sessionProcedure } from '../trpc';
+
+const ZProfileOutput = z.object({
+  id: z.string(),
+  handle: z.string(),
+  displayName: z.string(),
+  followerCount: z.number(),
+  followingCount: z.number(),
+});
+const ZEdgeOutput = z.object({ userId: z.string(), since: z.string() });
+
+/** Profiles and the follow graph; the live feed over it belongs to the realtime work (issue 5). */
+export const userRouter = {
+  byHandle: publicProcedure
+    .input(ZHandleInput)
+    .output(ZProfileOutput)
+    .query(({ ctx, input }) => getProfile(ctx.deps, input.handle, ctx.session?.userId ?? null)),
+  followers: publicProcedure
+    .input(ZUserPageInput)
+    .output(zPage(ZEdgeOutput))
+    .query(({ ctx, input }) => followersOf(ctx.deps, input.userId, input)),
+  following: publicProcedure
+    .input(ZUserPageInput)
+    .output(zPage(ZEdgeOutput))
+    .query(({ ctx, input }) => followingOf(ctx.deps, input.userId, input)),
+  follow: sessionProcedure
+    .input(ZUserIdInput)
+    .output(z.object({ following: z.literal(true) }))
+    .mutation(({ ctx, input }) => follow(ctx.deps, ctx.userId, input.userId)),
+  unfollow: sessionProcedure
+    .input(ZUserIdInput)
+    .output(z.object({ following: z.literal(false) }))
+    .mutation(({ ctx, input }) => unfollow(ctx.deps, ctx.userId, input.userId)),
+  block: sessionProcedure
+    .input(ZUserIdInput)
+    .output(z.object({ blocked: z.literal(true) }))
+    .mutation(({ ctx, input }) => block(ctx.deps, ctx.userId, input.userId)),
+  unblock: sessionProcedure
+    .input(ZUserIdInput)
+    .output(z.object({ blocked: z.literal(false) }))
+    .mutation(({ ctx, input }) => unblock(ctx.deps, ctx.userId, input.userId)),
+} satisfies TRPCRouterRecord;
