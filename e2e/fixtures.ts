@@ -1,6 +1,7 @@
 // Shared helpers for the player's Playwright suites: the main pages, ids read from the seeded
 // catalog through the UI itself, and where screenshots go.
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { expect, type Page } from '@playwright/test';
 
 export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '.data', 'screenshots');
@@ -70,4 +71,27 @@ export async function overflowingElements(page: Page): Promise<string[]> {
     }
     return out.slice(0, 5);
   });
+}
+
+export type TestUser = { displayName: string; handle: string; email: string; password: string };
+
+export function newUser(name: string): TestUser {
+  const tag = randomBytes(4).toString('hex');
+  return {
+    displayName: name,
+    handle: `${name.toLowerCase()}_${tag}`,
+    email: `${name.toLowerCase()}.${tag}@example.test`,
+    password: `correct horse ${tag}`,
+  };
+}
+
+/** Creates an account through the sign-up page; the person is signed in afterwards. */
+export async function signUp(page: Page, user: TestUser): Promise<void> {
+  await page.goto('/signup');
+  await page.getByLabel('Name', { exact: true }).fill(user.displayName);
+  await page.getByLabel('Username', { exact: true }).fill(user.handle);
+  await page.getByLabel('Email', { exact: true }).fill(user.email);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByTestId('account-name')).toHaveText(user.displayName);
 }

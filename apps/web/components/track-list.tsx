@@ -6,7 +6,9 @@ import type { ReactNode } from 'react';
 import { formatDuration, spokenDuration } from '../lib/format';
 import { useCurrentTrack, usePlayer, usePlayerState } from '../lib/player/player-provider';
 import type { Track } from '../lib/types';
+import { useSession } from '../lib/hooks/use-auth';
 import { Cover } from './cover';
+import { AddToPlaylistButton, LikeButton } from './track-actions';
 import { PauseIcon, PlayIcon, PlusIcon } from './icons';
 
 const STATUS_LABEL: Record<Track['status'], string | null> = {
@@ -36,6 +38,7 @@ export function TrackList({
   renderTitle?: (track: Track, index: number) => ReactNode;
 }) {
   const player = usePlayer();
+  const isSignedIn = Boolean(useSession().data);
   const current = useCurrentTrack();
   const status = usePlayerState((s) => s.status);
   const isPlaying = status === 'playing' || status === 'loading';
@@ -82,6 +85,8 @@ export function TrackList({
             </span>
             <span className="track-actions">
               {renderActions?.(t, i)}
+              {isSignedIn && <LikeButton track={t} />}
+              {isSignedIn && <AddToPlaylistButton track={t} />}
               <button
                 type="button"
                 className="icon-btn sm"

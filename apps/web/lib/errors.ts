@@ -17,7 +17,7 @@ export function describeError(e: unknown): string {
     const first = Object.entries(data.fieldErrors).find(([, v]) => v.length > 0);
     if (first) return `${first[0]}: ${first[1][0]}`;
   }
-  if (data?.appCode === 'UNAUTHORIZED') return message || 'Log in to do that.';
+  if (data?.appCode === 'UNAUTHORIZED') return 'Log in first.';
   if (data?.appCode === 'TOO_MANY_REQUESTS') return 'Too many requests. Wait a moment and try again.';
   if (data?.appCode === 'INTERNAL_SERVER_ERROR') {
     return `Something went wrong on the server${data.requestId ? ` (request ${data.requestId})` : ''}.`;

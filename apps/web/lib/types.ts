@@ -53,12 +53,13 @@ export type PlaylistSummary = {
   name: string;
   isPublic: boolean;
   trackCount: number;
+  /** Send it back with the next edit. */
+  revision: number;
   owner: UserSummary | null;
 };
 
 export type PlaylistView = PlaylistSummary & {
   description: string;
-  revision: number;
   isOwner: boolean;
   /** Entries keep their own id so the same song can appear twice and still be moved precisely. */
   entries: { entryId: string; track: Track }[];

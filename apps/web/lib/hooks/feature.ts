@@ -47,12 +47,12 @@ export function unavailableAction<I, O>(feature: string): Action<I, O> {
   };
 }
 
-type QueryLike<T> = { data: T | undefined; error: unknown; isPending: boolean; isEnabled?: boolean };
+type QueryLike = { data: unknown; error: unknown; isPending: boolean; isEnabled?: boolean };
 
 /** Adapts a TanStack query result (from `useQuery(trpc.x.y.queryOptions(...))`). */
-export function fromQuery<T>(q: QueryLike<T>): Loadable<T> {
+export function fromQuery<Q extends QueryLike>(q: Q): Loadable<Exclude<Q['data'], undefined>> {
   return {
-    data: q.data,
+    data: q.data as Exclude<Q['data'], undefined> | undefined,
     error: q.error ? (q.error instanceof Error ? q.error : new Error(String(q.error))) : null,
     isPending: q.isPending && q.isEnabled !== false,
     isUnavailable: false,

@@ -17,12 +17,45 @@ export function useSong(id: string): Loadable<Song> {
   return fromQuery(useQuery(trpc.song.byId.queryOptions({ id })));
 }
 
-export function useAlbum(_id: string): Loadable<AlbumView> {
-  return unavailable('Album pages');
+/** Combines several loadables into one: pending while any is, failed if any failed. */
+function all<T>(parts: Loadable<unknown>[], build: () => T): Loadable<T> {
+  const error = parts.find((p) => p.error)?.error ?? null;
+  const isPending = parts.some((p) => p.isPending);
+  const ready = !error && parts.every((p) => p.data !== undefined);
+  return { data: ready ? build() : undefined, error, isPending, isUnavailable: false };
 }
 
-export function useArtist(_id: string): Loadable<ArtistView> {
-  return unavailable('Artist pages');
+/** Albums hold far fewer songs than this; one page is the whole album. */
+const ALBUM_PAGE = 100;
+
+export function useAlbum(id: string): Loadable<AlbumView> {
+  const trpc = useTRPC();
+  const album = fromQuery(useQuery(trpc.album.byId.queryOptions({ id })));
+  const songs = fromQuery(useQuery(trpc.song.byAlbum.queryOptions({ albumId: id, limit: ALBUM_PAGE })));
+  return all([album, songs], () => ({
+    id: album.data!.id,
+    title: album.data!.title,
+    artistId: album.data!.artistId,
+    artistName: album.data!.artistName,
+    year: album.data!.year,
+    genre: album.data!.genre,
+    tracks: songs.data!.items.map(toTrack),
+  }));
+}
+
+export function useArtist(id: string): Loadable<ArtistView> {
+  const trpc = useTRPC();
+  const artist = fromQuery(useQuery(trpc.artist.byId.queryOptions({ id })));
+  const songs = fromQuery(useQuery(trpc.song.byArtist.queryOptions({ artistId: id, limit: 10 })));
+  const albums = fromQuery(useQuery(trpc.album.byArtist.queryOptions({ artistId: id, limit: 50 })));
+  return all([artist, songs, albums], () => ({
+    id: artist.data!.id,
+    name: artist.data!.name,
+    genres: artist.data!.genres,
+    bio: artist.data!.bio,
+    topTracks: songs.data!.items.map(toTrack),
+    albums: albums.data!.items.map((a) => ({ id: a.id, title: a.title, year: a.year })),
+  }));
 }
 
 export function useMoreLikeThis(_songId: string): Loadable<Track[]> {

@@ -9,7 +9,9 @@ export type PlaybackSource = {
   songId: string;
   /** Signed master playlist URL. */
   masterUrl: string;
-  /** True when the edge authorises with signed cookies (segment requests must carry them). */
+  /** CloudFront signed-URL parameters appended to every playlist and segment request (one signature per track). */
+  signedQuery: string | null;
+  /** True when the edge authorises with signed cookies instead (requests must carry them). */
   withCredentials: boolean;
   /** When the signature stops working (ms since epoch); the player re-resolves before it. */
   expiresAtMs: number | null;
@@ -166,6 +168,7 @@ export class HlsEngine implements PlaybackEngine {
     if (!this.useHlsJs) {
       // Safari and iOS play HLS natively (hls.js needs MSE, which iPhones lacked before iOS 17.1).
       if (deck.audio.canPlayType('application/vnd.apple.mpegurl')) {
+        // Native HLS cannot sign each request: it relies on the signed cookies set by playback.start.
         deck.audio.src = source.masterUrl;
         deck.audio.load();
       } else if (deck === this.active) {
@@ -182,11 +185,12 @@ export class HlsEngine implements PlaybackEngine {
       ...AUDIO_HLS_CONFIG,
       // A preloaded track starts where the current one's ABR has settled, not from scratch.
       ...(prev ? { abrEwmaDefaultEstimate: Math.max(64_000, prev.bandwidthEstimate || 128_000) } : {}),
-      xhrSetup: source.withCredentials
-        ? (xhr) => {
-            xhr.withCredentials = true;
-          }
-        : undefined,
+      xhrSetup: (xhr, url) => {
+        if (source.signedQuery && !url.includes('Signature=')) {
+          xhr.open('GET', `${url}${url.includes('?') ? '&' : '?'}${source.signedQuery}`, true);
+        }
+        if (source.withCredentials) xhr.withCredentials = true;
+      },
     });
     deck.hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => {

@@ -2,7 +2,7 @@
 // One playlist. Its owner renames it, makes it public or private, reorders songs by dragging or by
 // keyboard (Alt+↑/↓ on a row's handle, or the move buttons), removes songs and deletes it.
 import { useRouter } from 'next/navigation';
-import { use, useEffect, useState } from 'react';
+import { use, useEffect, useRef, useState } from 'react';
 import { Cover } from '../../../components/cover';
 import { CloseIcon, DownIcon, DragIcon, UpIcon } from '../../../components/icons';
 import { LoadStatus } from '../../../components/status';
@@ -20,11 +20,38 @@ function moved<T>(xs: T[], from: number, to: number): T[] {
   return out;
 }
 
+type Rev = { revision: number };
+
+/**
+ * Runs a playlist's edits one after another, each naming the revision the previous one produced,
+ * so quick successive edits (three Alt+↓ in a row) never conflict with each other.
+ */
+function useEditQueue(playlist: PlaylistView) {
+  const revision = useRef(playlist.revision);
+  const chain = useRef<Promise<unknown>>(Promise.resolve());
+  useEffect(() => {
+    revision.current = Math.max(revision.current, playlist.revision);
+  }, [playlist.revision]);
+  return <T extends Rev | unknown>(edit: (revision: number) => Promise<T>): Promise<T> => {
+    const next = chain.current.then(async () => {
+      const out = await edit(revision.current);
+      const r = (out as Partial<Rev> | undefined)?.revision;
+      if (typeof r === 'number') revision.current = r;
+      return out;
+    });
+    chain.current = next.catch(() => undefined);
+    return next;
+  };
+}
+
 function OwnerTools({ playlist }: { playlist: PlaylistView }) {
   const actions = usePlaylistActions();
+  const edit = useEditQueue(playlist);
   const router = useRouter();
   const [name, setName] = useState(playlist.name);
+  const [isPublic, setIsPublic] = useState(playlist.isPublic);
   const [error, setError] = useState<string | null>(null);
+  useEffect(() => setIsPublic(playlist.isPublic), [playlist.isPublic]);
   const fail = (e: unknown) => setError(describeError(e));
   return (
     <div className="actions" style={{ alignItems: 'center' }}>
@@ -33,7 +60,9 @@ function OwnerTools({ playlist }: { playlist: PlaylistView }) {
         onSubmit={(e) => {
           e.preventDefault();
           setError(null);
-          actions.rename.run({ id: playlist.id, name: name.trim(), revision: playlist.revision }).catch(fail);
+          edit((revision) => actions.rename.run({ id: playlist.id, name: name.trim(), revision })).catch(
+            fail,
+          );
         }}
       >
         <label htmlFor="rename" className="visually-hidden">
@@ -55,12 +84,17 @@ function OwnerTools({ playlist }: { playlist: PlaylistView }) {
       <label style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
         <input
           type="checkbox"
-          checked={playlist.isPublic}
-          onChange={(e) =>
-            actions.setPublic
-              .run({ id: playlist.id, isPublic: e.currentTarget.checked, revision: playlist.revision })
-              .catch(fail)
-          }
+          checked={isPublic}
+          onChange={(e) => {
+            const next = e.currentTarget.checked;
+            setIsPublic(next); // optimistic; reverted if the server refuses
+            edit((revision) => actions.setPublic.run({ id: playlist.id, isPublic: next, revision })).catch(
+              (err) => {
+                setIsPublic(!next);
+                fail(err);
+              },
+            );
+          }}
         />
         Public
       </label>
@@ -69,7 +103,10 @@ function OwnerTools({ playlist }: { playlist: PlaylistView }) {
         className="btn btn-danger"
         onClick={() => {
           if (!confirm(`Delete “${playlist.name}”? This cannot be undone.`)) return;
-          actions.remove.run({ id: playlist.id }).then(() => router.push('/playlists'), fail);
+          edit((revision) => actions.remove.run({ id: playlist.id, revision })).then(
+            () => router.push('/playlists'),
+            fail,
+          );
         }}
       >
         Delete
@@ -85,6 +122,7 @@ function OwnerTools({ playlist }: { playlist: PlaylistView }) {
 
 function EditableEntries({ playlist }: { playlist: PlaylistView }) {
   const actions = usePlaylistActions();
+  const edit = useEditQueue(playlist);
   const [entries, setEntries] = useState(playlist.entries);
   const [dragFrom, setDragFrom] = useState<number | null>(null);
   const [status, setStatus] = useState('');
@@ -96,12 +134,12 @@ function EditableEntries({ playlist }: { playlist: PlaylistView }) {
     const entry = entries[from]!;
     setEntries((xs) => moved(xs, from, to)); // optimistic; the refetch after the write confirms it
     setStatus(`${entry.track.title} moved to position ${to + 1} of ${entries.length}`);
-    actions.moveEntry
-      .run({ id: playlist.id, entryId: entry.entryId, toIndex: to, revision: playlist.revision })
-      .catch((e) => {
-        setEntries(playlist.entries);
-        setError(describeError(e));
-      });
+    edit((revision) =>
+      actions.moveEntry.run({ id: playlist.id, entryId: entry.entryId, toIndex: to, revision }),
+    ).catch((e) => {
+      setEntries(playlist.entries);
+      setError(describeError(e));
+    });
     requestAnimationFrame(() => {
       document.querySelector<HTMLElement>(`[data-handle="${entry.entryId}"]`)?.focus();
     });
@@ -180,9 +218,9 @@ function EditableEntries({ playlist }: { playlist: PlaylistView }) {
                 className="icon-btn sm"
                 aria-label={`Remove ${t.title} from the playlist`}
                 onClick={() =>
-                  actions.removeEntry
-                    .run({ id: playlist.id, entryId: entry.entryId, revision: playlist.revision })
-                    .catch((err) => setError(describeError(err)))
+                  edit((revision) =>
+                    actions.removeEntry.run({ id: playlist.id, entryId: entry.entryId, revision }),
+                  ).catch((err) => setError(describeError(err)))
                 }
               >
                 <CloseIcon size={16} />
