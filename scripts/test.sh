@@ -24,7 +24,7 @@ check() { # name, command...: a static check counted as one test
   "$@"; echo $? > "$REPORTS/$name.check"
 }
 
-check typecheck pnpm -s typecheck --output-logs=errors-only
+check typecheck pnpm -s typecheck
 check lint pnpm -s exec biome check .
 echo "== vitest"
 pnpm -s exec vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest.json"

@@ -4,6 +4,7 @@ import { env } from '@tonearm/config';
 import { enableDefaultMetrics } from '@tonearm/observability';
 import { createApplication } from './app';
 import { createServerDeps } from './deps';
+import { mediaEdgeRoute } from './media-edge';
 
 const cfg = env();
 enableDefaultMetrics('server');
@@ -11,9 +12,10 @@ const deps = await createServerDeps();
 const server = createServer();
 server.keepAliveTimeout = 65_000;
 const webOrigin = `http://127.0.0.1:${cfg.WEB_PORT}`;
-const app = createApplication(server, deps, {
-  corsOrigins: [webOrigin, `http://localhost:${cfg.WEB_PORT}`],
-});
+const corsOrigins = [webOrigin, `http://localhost:${cfg.WEB_PORT}`];
+const edge =
+  cfg.MEDIA_BASE_URL || !deps.media ? null : mediaEdgeRoute(deps.media.storage, deps.log, corsOrigins);
+const app = createApplication(server, deps, { corsOrigins, routes: edge ? [edge] : [] });
 server.listen(cfg.SERVER_PORT, cfg.SERVER_HOST, () => {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.SERVER_PORT;

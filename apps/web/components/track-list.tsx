@@ -80,8 +80,12 @@ export function TrackList({
               ) : null}
             </span>
             <span className="track-dur">
-              <span aria-hidden="true">{formatDuration(t.durationSec)}</span>
-              <span className="visually-hidden">{spokenDuration(t.durationSec)}</span>
+              {t.durationSec > 0 && (
+                <>
+                  <span aria-hidden="true">{formatDuration(t.durationSec)}</span>
+                  <span className="visually-hidden">{spokenDuration(t.durationSec)}</span>
+                </>
+              )}
             </span>
             <span className="track-actions">
               {renderActions?.(t, i)}

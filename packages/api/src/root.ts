@@ -4,8 +4,11 @@ import { artistRouter } from './router/artist';
 import { authRouter } from './router/auth';
 import { libraryRouter } from './router/library';
 import { playlistRouter } from './router/playlist';
+import { searchRouter } from './router/search';
 import { songRouter } from './router/song';
 import { userRouter } from './router/user';
+import { playbackRouter } from './router/playback';
+import { uploadRouter } from './router/upload';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -17,6 +20,9 @@ export const appRouter = createTRPCRouter({
   playlist: playlistRouter,
   library: libraryRouter,
   user: userRouter,
+  search: searchRouter,
+  upload: uploadRouter,
+  playback: playbackRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -46,6 +46,20 @@ const ZEnv = z.object({
   CLOUDFRONT_KEY_PAIR_ID: z.string().default('KDEVTONEARM'),
   CLOUDFRONT_PRIVATE_KEY_FILE: z.string().optional(),
   CLOUDFRONT_PUBLIC_KEY_FILE: z.string().optional(),
+  /** Upload limits checked at upload.create (declared size) and upload.finalize (what arrived). */
+  MEDIA_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(200 * 1024 * 1024),
+  MEDIA_MAX_DURATION_SEC: z.coerce
+    .number()
+    .positive()
+    .default(2 * 3600),
+  /** AAC coder for the ladder: twoloop (quality, default) or fast (about 2× cheaper). */
+  MEDIA_AAC_CODER: z.enum(['twoloop', 'fast']).default('twoloop'),
+  /** Encoder processes per transcode (0 = one per core). */
+  MEDIA_ENCODER_PROCESSES: z.coerce.number().int().min(0).default(0),
   SESSION_SECRET: z.string().min(16).default('dev-only-session-secret-change-me'),
   SESSION_TTL_SECONDS: z.coerce
     .number()
@@ -59,6 +73,9 @@ const ZEnv = z.object({
   PUBLIC_SERVER_URL: z.url().optional(),
   CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
   SEARCH_ENGINE: z.enum(['embedded', 'atlas']).default('embedded'),
+  /** Demo catalog size and seed for `pnpm seed` (scripts/seed.ts). */
+  TONEARM_SEED_SONGS: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  TONEARM_SEED: z.coerce.number().int().min(0).default(42),
   SMTP_URL: z.string().optional(),
   ADMIN_EMAILS: z.string().default(''),
 });

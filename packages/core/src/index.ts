@@ -7,3 +7,5 @@ export * from './library';
 export * from './pagination';
 export * from './playlists';
 export * from './social';
+export * from './search';
+export * from './media';

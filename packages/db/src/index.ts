@@ -2,3 +2,4 @@ export * from './connection';
 export * from './models';
 export { Types } from 'mongoose';
 export * from './seed';
+export * from './catalog-gen';

@@ -52,6 +52,7 @@ const ArtistSchema = new Schema(
 );
 ArtistSchema.index({ name: 1 });
 ArtistSchema.index({ playCount: -1, _id: 1 });
+ArtistSchema.index({ updatedAt: 1 });
 
 const AlbumSchema = new Schema(
   {
@@ -70,6 +71,7 @@ const AlbumSchema = new Schema(
 );
 AlbumSchema.index({ artistId: 1, year: -1 });
 AlbumSchema.index({ playCount: -1, _id: 1 });
+AlbumSchema.index({ updatedAt: 1 });
 
 export const MEDIA_STATUSES = ['uploaded', 'transcoding', 'ready', 'failed'] as const;
 export type MediaStatus = (typeof MEDIA_STATUSES)[number];
@@ -84,6 +86,11 @@ const RenditionSchema = new Schema(
     /** Encoder priming samples at the start and padding at the end, for sample-accurate gapless cuts. */
     primingSamples: { type: Number, default: 0 },
     paddingSamples: { type: Number, default: 0 },
+    /** AAC frames in the rendition; frames × 1024 = priming + source samples + padding. */
+    frames: { type: Number, default: 0 },
+    /** Where the priming is signalled: 'elst' (the fMP4 edit list) or 'metadata' (only here). */
+    gaplessSource: { type: String, enum: ['elst', 'metadata'], default: 'metadata' },
+    playlist: { type: String, default: null },
   },
   { _id: false },
 );
@@ -102,6 +109,11 @@ const MediaSchema = new Schema(
     truePeakDb: { type: Number, default: null },
     loudnessRangeLu: { type: Number, default: null },
     progress: { type: Number, default: 0 },
+    /** Source upload as declared to upload.create (bytes, content type). */
+    sourceBytes: { type: Number, default: null },
+    sourceContentType: { type: String, default: null },
+    sourceCodec: { type: String, default: null },
+    sourceSampleRate: { type: Number, default: null },
     error: { type: String, default: null },
     jobAttempt: { type: Number, default: 0 },
     readyAt: { type: Date, default: null },

@@ -54,3 +54,4 @@ export async function startTestServices(): Promise<TestServices> {
     },
   };
 }
+export * from './typos';

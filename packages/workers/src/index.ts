@@ -1,2 +1,4 @@
 export * from './processor';
 export * from './registry';
+export * from './start';
+export * from './processors/transcode';

@@ -3,6 +3,7 @@
 // The PlaybackEngine interface is what the player store talks to; a sample-accurate gapless engine
 // (MSE with one SourceBuffer, or Web Audio; see issue 11) can replace HlsEngine behind it.
 import Hls, { type ErrorData, type HlsConfig } from 'hls.js';
+import { nominalKbps } from './bitrate';
 
 /** What `playback.start` hands the player for one song. */
 export type PlaybackSource = {
@@ -62,6 +63,9 @@ export const AUDIO_HLS_CONFIG: Partial<HlsConfig> = {
   enableWorker: true,
 };
 
+/** Seconds of the next track fetched ahead of time (one 6 s segment). */
+const PRELOAD_BUFFER_SEC = 6;
+
 type Deck = {
   audio: HTMLAudioElement;
   hls: Hls | null;
@@ -77,11 +81,10 @@ function newDeck(): Deck {
 }
 
 function levelsOf(hls: Hls): QualityLevel[] {
-  return hls.levels.map((l, index) => ({
-    index,
-    bitrateKbps: Math.round(l.bitrate / 1000),
-    name: l.name || `${Math.round(l.bitrate / 1000)} kbps`,
-  }));
+  return hls.levels.map((l, index) => {
+    const kbps = nominalKbps(l.bitrate); // BANDWIDTH: the peak, a little above the encoding rate
+    return { index, bitrateKbps: kbps, name: l.name || `${kbps} kbps` };
+  });
 }
 
 function describeHlsError(data: ErrorData): EngineError {
@@ -183,6 +186,9 @@ export class HlsEngine implements PlaybackEngine {
     const prev = asPreloadOf?.hls;
     const hls = new Hls({
       ...AUDIO_HLS_CONFIG,
+      // A preload fetches the playlists and the first segment only; the swap lifts the limit, so ABR
+      // keeps choosing levels from what the network does when the track actually plays.
+      ...(asPreloadOf ? { maxBufferLength: PRELOAD_BUFFER_SEC, maxMaxBufferLength: PRELOAD_BUFFER_SEC } : {}),
       // A preloaded track starts where the current one's ABR has settled, not from scratch.
       ...(prev ? { abrEwmaDefaultEstimate: Math.max(64_000, prev.bandwidthEstimate || 128_000) } : {}),
       xhrSetup: (xhr, url) => {
@@ -268,6 +274,11 @@ export class HlsEngine implements PlaybackEngine {
       this.active = this.spare;
       this.spare = old;
       this.detach(old);
+      const hls = this.active.hls;
+      if (hls) {
+        hls.config.maxBufferLength = AUDIO_HLS_CONFIG.maxBufferLength ?? 30;
+        hls.config.maxMaxBufferLength = AUDIO_HLS_CONFIG.maxMaxBufferLength ?? 30;
+      }
     } else {
       this.attach(this.active, source, null);
     }

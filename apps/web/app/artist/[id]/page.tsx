@@ -38,7 +38,7 @@ export default function ArtistPage({ params }: { params: Promise<{ id: string }>
         <div className="section-head">
           <h2 id="popular-heading">Popular</h2>
         </div>
-        <TrackList tracks={a.topTracks} label={`Popular songs by ${a.name}`} />
+        <TrackList tracks={a.topTracks} label={`Popular songs by ${a.name}`} testId="artist-top" />
       </section>
       {a.albums.length > 0 && (
         <section className="section" aria-labelledby="albums-heading">

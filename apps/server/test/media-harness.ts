@@ -1,0 +1,160 @@
+// Test harness for the media pipeline: the real server (tRPC + dev edge) on port 0 over the test's own
+// MongoDB database, a BullMQ prefix of its own, versitygw, and a signed-in uploader.
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AppRouter } from '@tonearm/api';
+import { env } from '@tonearm/config';
+import { createMediaDepsFromEnv, createSession, type MediaDeps, SESSION_COOKIE } from '@tonearm/core';
+import { Song, type SongDoc, User } from '@tonearm/db';
+import { producerConnection, Queues, workerConnection } from '@tonearm/queue';
+import { startTestServices, type TestServices, uid } from '@tonearm/testing';
+import { startWorker, transcodeProcessor, useMediaDeps } from '@tonearm/workers';
+import { createTRPCClient, httpLink } from '@trpc/client';
+import { Redis } from 'ioredis';
+import { decode } from 'notepack.io';
+import { createApplication } from '../src/app';
+import { mediaEdgeRoute } from '../src/media-edge';
+
+type Worker = ReturnType<typeof startWorker>;
+
+export type CapturedEvent = { room: string[]; event: string; data: Record<string, unknown> };
+
+export type MediaHarness = {
+  svc: TestServices;
+  url: string;
+  media: MediaDeps;
+  bullPrefix: string;
+  userId: string;
+  cookie: string;
+  client: ReturnType<typeof createTRPCClient<AppRouter>>;
+  /** Response headers of the last tRPC call (Set-Cookie of playback.start). */
+  lastHeaders: () => Headers | null;
+  events: CapturedEvent[];
+  startWorker(opts?: { lockDuration?: number; stalledInterval?: number }): Worker;
+  /** upload.create → PUT to S3 → upload.finalize. */
+  upload(file: string, meta?: { title?: string }): Promise<{ songId: string; finalize: Promise<unknown> }>;
+  waitForSong(songId: string, pred: (s: SongDoc) => boolean, timeoutMs?: number): Promise<SongDoc>;
+  close(): Promise<void>;
+};
+
+export async function startMediaHarness(limits: { maxDurationSec?: number; maxUploadBytes?: number } = {}) {
+  const svc = await startTestServices();
+  const cfg = env();
+  const bullPrefix = `bull-${svc.prefix}`;
+  const queues = new Queues(producerConnection(cfg.REDIS_URL), { prefix: bullPrefix });
+  const notifyRedis = new Redis(cfg.REDIS_URL);
+  const sub = new Redis(cfg.REDIS_URL);
+  const events: CapturedEvent[] = [];
+  await sub.psubscribe('socket.io#/#*');
+  sub.on('pmessageBuffer', (_p: Buffer, _ch: Buffer, msg: Buffer) => {
+    // redis-emitter frames: [uid, packet, { rooms, flags }]
+    const [, packet, opts] = decode(msg) as [
+      string,
+      { data: [string, Record<string, unknown>] },
+      { rooms: string[] },
+    ];
+    events.push({ room: opts.rooms, event: packet.data[0], data: packet.data[1] });
+  });
+
+  const server: Server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const base = createMediaDepsFromEnv({ queues, notifyRedis, fallbackBaseUrl: `${url}/media/` });
+  const media: MediaDeps = {
+    ...base,
+    limits: {
+      maxDurationSec: limits.maxDurationSec ?? base.limits.maxDurationSec,
+      maxUploadBytes: limits.maxUploadBytes ?? base.limits.maxUploadBytes,
+    },
+  };
+  await media.storage.ensureBucket();
+  useMediaDeps(media);
+  const edge = mediaEdgeRoute(media.storage, svc.log, []);
+  if (!edge) throw new Error('CLOUDFRONT_PUBLIC_KEY_FILE is not set (run scripts/services.sh up)');
+  createApplication(server, { cache: svc.cache, redis: svc.redis, log: svc.log, media }, { routes: [edge] });
+
+  const user = await User.create({
+    email: `u${uid()}@example.test`,
+    handle: `u${uid(4)}`,
+    displayName: 'Uploader',
+    passwordHash: 'x',
+  });
+  const userId = String(user._id);
+  const sid = await createSession(svc.redis, { userId, role: 'user' }, 3600);
+  const cookie = `${SESSION_COOKIE}=${sid}`;
+  let last: Headers | null = null;
+  const client = createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${url}/trpc`,
+        headers: { cookie },
+        fetch: async (u, init) => {
+          const r = await fetch(u, init as RequestInit);
+          last = r.headers;
+          return r;
+        },
+      }),
+    ],
+  });
+  const workers: Worker[] = [];
+
+  const h: MediaHarness = {
+    svc,
+    url,
+    media,
+    bullPrefix,
+    userId,
+    cookie,
+    client,
+    lastHeaders: () => last,
+    events,
+    startWorker(opts = {}) {
+      const w = startWorker(transcodeProcessor, {
+        connection: workerConnection(cfg.REDIS_URL),
+        prefix: bullPrefix,
+        ...opts,
+      });
+      workers.push(w);
+      return w;
+    },
+    async upload(file, meta = {}) {
+      const { size } = await stat(file);
+      const created = await client.upload.create.mutate({
+        title: meta.title ?? 'Test tone',
+        artistName: 'Test Artist',
+        contentType: 'audio/mpeg',
+        sizeBytes: size,
+      });
+      const put = await fetch(created.uploadUrl, {
+        method: 'PUT',
+        headers: created.uploadHeaders,
+        body: await readFile(file),
+      });
+      if (!put.ok) throw new Error(`PUT failed: ${put.status} ${await put.text()}`);
+      const finalize = client.upload.finalize.mutate({ songId: created.songId });
+      finalize.catch(() => {});
+      return { songId: created.songId, finalize };
+    },
+    async waitForSong(songId, pred, timeoutMs = 180_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const s = await Song.findById(songId).lean<SongDoc>();
+        if (s && pred(s)) return s;
+        if (Date.now() > until)
+          throw new Error(`song ${songId} never matched; last: ${JSON.stringify(s?.media)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close(true)));
+      server.close();
+      await queues.close();
+      queues.connection.disconnect();
+      notifyRedis.disconnect();
+      sub.disconnect();
+      await svc.close();
+    },
+  };
+  return h;
+}

@@ -1,0 +1,48 @@
+// playback.start: one CloudFront signature per track played (signed cookies set on the response and
+// the same signature as URL parameters), plus loudness and gapless metadata for the player.
+import type { TRPCRouterRecord } from '@trpc/server';
+import { grantCookieHeaders, startPlayback } from '@tonearm/core';
+import { ZObjectId } from '@tonearm/validators';
+import { z } from 'zod';
+import { protectedProcedure } from '../trpc';
+
+const ZRendition = z.object({
+  name: z.string(),
+  bitrateKbps: z.number(),
+  bandwidth: z.number(),
+  averageBandwidth: z.number(),
+  codecs: z.string(),
+  primingSamples: z.number().describe('Encoder priming at the start of the decoded stream (samples)'),
+  paddingSamples: z.number().describe('Decoder output past the source end (samples)'),
+  frames: z.number(),
+  gaplessSource: z.enum(['elst', 'metadata']),
+});
+
+export const ZPlaybackStartOutput = z.object({
+  songId: z.string(),
+  masterUrl: z.string(),
+  signedQuery: z.string(),
+  cookies: z.array(
+    z.object({ name: z.string(), value: z.string(), path: z.string(), maxAgeSec: z.number() }),
+  ),
+  expiresAt: z.number(),
+  durationSec: z.number(),
+  loudness: z.object({
+    integratedLufs: z.number().nullable(),
+    truePeakDb: z.number().nullable(),
+    rangeLu: z.number().nullable(),
+  }),
+  gapless: z.object({ sampleRate: z.number(), sourceSamples: z.number(), renditions: z.array(ZRendition) }),
+});
+
+export const playbackRouter = {
+  start: protectedProcedure
+    .input(z.strictObject({ songId: ZObjectId }))
+    .output(ZPlaybackStartOutput)
+    .mutation(async ({ ctx, input }) => {
+      const grant = await startPlayback(ctx.deps, input.songId);
+      for (const c of grantCookieHeaders(grant, grant.masterUrl.startsWith('https:')))
+        ctx.resHeaders.append('set-cookie', c);
+      return grant;
+    }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,37 @@
+// Uploads: create (validated metadata + declared size → song row + presigned S3 PUT) and finalize
+// (checks what arrived, queues the transcode). Thin: validate, authorise, call core.
+import type { TRPCRouterRecord } from '@trpc/server';
+import { createUpload, finalizeUpload, UPLOAD_CONTENT_TYPES } from '@tonearm/core';
+import { ZObjectId, zText } from '@tonearm/validators';
+import { z } from 'zod';
+import { protectedProcedure } from '../trpc';
+
+export const ZCreateUploadInput = z.strictObject({
+  title: zText(200).describe('Song title'),
+  artistName: zText(200).describe('Artist name; the artist is created when new'),
+  albumTitle: zText(200).optional(),
+  trackNumber: z.number().int().min(1).max(999).optional(),
+  genre: zText(60).optional(),
+  contentType: z.enum(UPLOAD_CONTENT_TYPES).describe('MIME type of the file; MP3 only for now'),
+  sizeBytes: z.number().int().min(1).describe('Exact size of the file the client will PUT'),
+});
+
+export const uploadRouter = {
+  create: protectedProcedure
+    .input(ZCreateUploadInput)
+    .output(
+      z.object({
+        songId: z.string(),
+        uploadUrl: z.string(),
+        uploadHeaders: z.record(z.string(), z.string()),
+        expiresInSec: z.number(),
+      }),
+    )
+    .mutation(({ ctx, input }) => createUpload(ctx.deps, ctx.userId, input)),
+  finalize: protectedProcedure
+    .input(z.strictObject({ songId: ZObjectId }))
+    .output(
+      z.object({ songId: z.string(), status: z.enum(['transcoding', 'ready']), durationSec: z.number() }),
+    )
+    .mutation(({ ctx, input }) => finalizeUpload(ctx.deps, ctx.userId, input.songId)),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,25 @@
+// What the media services need beyond CoreDeps: storage, the CloudFront signer, the queues, the
+// browser-push emitter, and the upload limits. Servers, workers and tests each build one.
+import type { MediaSigner, S3Storage } from '@tonearm/media';
+import type { Queues } from '@tonearm/queue';
+
+export type TranscodeEvent = {
+  songId: string;
+  status: 'uploaded' | 'transcoding' | 'ready' | 'failed';
+  /** 0..1 */
+  progress: number;
+  error?: string;
+};
+
+export type MediaLimits = { maxUploadBytes: number; maxDurationSec: number };
+
+export type MediaDeps = {
+  storage: S3Storage;
+  signer: MediaSigner;
+  queues: Queues;
+  limits: MediaLimits;
+  /** Pushes a transcode event to the uploader's browsers (room user:<id>, event song:transcode). */
+  notify?: (userId: string, event: TranscodeEvent) => void;
+  /** How long a playback grant lasts beyond the track's own duration (seconds). */
+  grantSlackSec?: number;
+};

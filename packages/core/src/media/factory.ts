@@ -1,0 +1,24 @@
+// Builds MediaDeps from the environment for servers, workers and scripts.
+import { env } from '@tonearm/config';
+import { MediaSigner, S3Storage, signerConfigFromEnv } from '@tonearm/media';
+import type { Queues } from '@tonearm/queue';
+import type { Redis } from 'ioredis';
+import type { MediaDeps } from './deps';
+import { createTranscodeNotifier } from './notify';
+
+export function createMediaDepsFromEnv(opts: {
+  queues: Queues;
+  /** An unprefixed Redis connection for the socket.io emitter (omit to push nothing). */
+  notifyRedis?: Redis;
+  /** Media base URL when MEDIA_BASE_URL is unset (the server's own dev edge). */
+  fallbackBaseUrl?: string;
+}): MediaDeps {
+  const cfg = env();
+  return {
+    storage: new S3Storage(),
+    signer: new MediaSigner(signerConfigFromEnv(opts.fallbackBaseUrl)),
+    queues: opts.queues,
+    limits: { maxUploadBytes: cfg.MEDIA_MAX_UPLOAD_BYTES, maxDurationSec: cfg.MEDIA_MAX_DURATION_SEC },
+    notify: opts.notifyRedis ? createTranscodeNotifier(opts.notifyRedis) : undefined,
+  };
+}

@@ -1,0 +1,6 @@
+export * from './deps';
+export * from './notify';
+export * from './playback';
+export * from './transcode';
+export * from './upload';
+export * from './factory';

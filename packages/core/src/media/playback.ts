@@ -1,0 +1,86 @@
+// playback.start: checks the song is ready and hands out one CloudFront signature for its published
+// HLS prefix (as signed cookies and as signed-URL parameters), with what the player needs for loudness
+// normalisation and gapless cuts.
+import { Song, type SongDoc } from '@tonearm/db';
+import { AppError } from '@tonearm/validators';
+import type { CoreDeps } from '../deps';
+import { mediaOf } from './upload';
+
+export type PlaybackGrantDto = {
+  songId: string;
+  masterUrl: string;
+  /** Append to every playlist/segment URL (hls.js xhrSetup) when cookies cannot be used. */
+  signedQuery: string;
+  /** Cookies to set for the CDN (name → value); the API also sends them as Set-Cookie. */
+  cookies: { name: string; value: string; path: string; maxAgeSec: number }[];
+  expiresAt: number;
+  durationSec: number;
+  loudness: { integratedLufs: number | null; truePeakDb: number | null; rangeLu: number | null };
+  gapless: {
+    sampleRate: number;
+    sourceSamples: number;
+    renditions: {
+      name: string;
+      bitrateKbps: number;
+      bandwidth: number;
+      averageBandwidth: number;
+      codecs: string;
+      primingSamples: number;
+      paddingSamples: number;
+      frames: number;
+      gaplessSource: 'elst' | 'metadata';
+    }[];
+  };
+};
+
+export async function startPlayback(deps: CoreDeps, songId: string): Promise<PlaybackGrantDto> {
+  const media = mediaOf(deps);
+  const song = await Song.findById(songId).lean<SongDoc>();
+  if (!song) throw AppError.notFound('Song');
+  const m = song.media;
+  if (m?.status !== 'ready' || !m.hlsPrefix)
+    throw AppError.conflict(`The song is not playable yet (${m?.status ?? 'uploaded'})`, {
+      status: m?.status ?? 'uploaded',
+    });
+  const durationSec = song.durationSec ?? 0;
+  // Short-lived: the track's length plus slack for pauses; a new play signs again.
+  const ttl = Math.ceil(durationSec) + (media.grantSlackSec ?? 1800);
+  const grant = media.signer.grantPrefix(m.hlsPrefix, ttl);
+  const path = new URL(media.signer.urlOf(m.hlsPrefix)).pathname;
+  return {
+    songId,
+    masterUrl: media.signer.urlOf(`${m.hlsPrefix}master.m3u8`),
+    signedQuery: grant.query,
+    cookies: Object.entries(grant.cookies).map(([name, value]) => ({ name, value, path, maxAgeSec: ttl })),
+    expiresAt: grant.expiresAt,
+    durationSec,
+    loudness: {
+      integratedLufs: m.loudnessLufs ?? null,
+      truePeakDb: m.truePeakDb ?? null,
+      rangeLu: m.loudnessRangeLu ?? null,
+    },
+    gapless: {
+      sampleRate: m.sampleRate ?? 44_100,
+      sourceSamples: m.sourceSamples ?? 0,
+      renditions: (m.renditions ?? []).map((r) => ({
+        name: r.name,
+        bitrateKbps: r.bitrateKbps,
+        bandwidth: r.bandwidth,
+        averageBandwidth: r.averageBandwidth,
+        codecs: r.codecs,
+        primingSamples: r.primingSamples ?? 0,
+        paddingSamples: r.paddingSamples ?? 0,
+        frames: r.frames ?? 0,
+        gaplessSource: (r.gaplessSource ?? 'metadata') as 'elst' | 'metadata',
+      })),
+    },
+  };
+}
+
+/** Set-Cookie header values for a grant (host-only cookies, path-scoped to the song's prefix). */
+export function grantCookieHeaders(grant: PlaybackGrantDto, secure: boolean): string[] {
+  return grant.cookies.map(
+    (c) =>
+      `${c.name}=${c.value}; Path=${c.path}; Max-Age=${c.maxAgeSec}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`,
+  );
+}

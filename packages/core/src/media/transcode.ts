@@ -1,0 +1,164 @@
+// The transcode job's work: source in S3 → HLS ladder in a fresh, versioned prefix (the staging area)
+// → verified in S3 → published by one update of the song document. Safe to retry at any point: a new
+// attempt first deletes every unpublished prefix of the song (left by a killed worker), and a song
+// already ready is left alone. The final failed attempt marks the song failed and deletes its objects.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mongoose, Song, type SongDoc } from '@tonearm/db';
+import {
+  type AacCoder,
+  type LadderResult,
+  transcodeLadder,
+  uploadDir,
+  verifyStoredLadder,
+} from '@tonearm/media';
+import type { Logger } from '@tonearm/observability';
+import type { MediaDeps, TranscodeEvent } from './deps';
+
+export type TranscodeAttempt = {
+  /** BullMQ attempts already made before this one. */
+  attemptsMade: number;
+  /** True when no retry follows a failure of this attempt. */
+  isFinal: boolean;
+  log: Logger;
+  coder?: AacCoder;
+  processes?: number;
+};
+
+export type TranscodeOutcome =
+  | { status: 'ready'; hlsPrefix: string; ladder: LadderResult | null }
+  | { status: 'skipped'; reason: string };
+
+// sanitizeFilter strips operators from filters unless marked trusted: this one is ours, not user input.
+const notReady = () => mongoose.trusted({ $ne: 'ready' }) as { $ne: 'ready' };
+
+export const hlsRoot = (songId: string) => `songs/${songId}/hls/`;
+
+function throttled(fn: (p: number) => void, minMs = 1000, minDelta = 0.05) {
+  let lastAt = 0;
+  let last = -1;
+  return (p: number) => {
+    const now = Date.now();
+    if (p < 1 && now - lastAt < minMs && p - last < minDelta) return;
+    lastAt = now;
+    last = p;
+    fn(p);
+  };
+}
+
+export async function runTranscode(
+  media: MediaDeps,
+  payload: { songId: string; sourceKey: string },
+  attempt: TranscodeAttempt,
+): Promise<TranscodeOutcome> {
+  const { songId, sourceKey } = payload;
+  const log = attempt.log;
+  const song = await Song.findById(songId).lean<SongDoc>();
+  if (!song) return { status: 'skipped', reason: 'song deleted' };
+  const uploader = song.uploaderId ? String(song.uploaderId) : null;
+  const emit = (e: Omit<TranscodeEvent, 'songId'>) => {
+    if (uploader) media.notify?.(uploader, { songId, ...e });
+  };
+  if (song.media?.status === 'ready' && song.media.hlsPrefix)
+    return { status: 'ready', hlsPrefix: song.media.hlsPrefix, ladder: null };
+  if (song.media?.status === 'failed') return { status: 'skipped', reason: 'song already failed' };
+
+  // Whatever an earlier, killed attempt left is unpublished (the song is not ready): remove it.
+  for (const p of await media.storage.listPrefixes(hlsRoot(songId))) {
+    const n = await media.storage.deletePrefix(p);
+    log.info({ prefix: p, objects: n }, 'removed an unpublished ladder from an earlier attempt');
+  }
+  const version = `v${Date.now().toString(36)}${attempt.attemptsMade}`;
+  const prefix = `${hlsRoot(songId)}${version}/`;
+  await Song.updateOne(
+    { _id: songId, 'media.status': notReady() },
+    {
+      $set: {
+        'media.status': 'transcoding',
+        'media.progress': 0,
+        'media.jobAttempt': attempt.attemptsMade + 1,
+      },
+    },
+  );
+  emit({ status: 'transcoding', progress: 0 });
+
+  const report = throttled((p: number) => {
+    const progress = Math.round(p * 1000) / 1000;
+    void Song.updateOne(
+      { _id: songId, 'media.status': 'transcoding' },
+      { $set: { 'media.progress': progress } },
+    ).catch(() => {});
+    emit({ status: 'transcoding', progress });
+  });
+
+  const work = await mkdtemp(join(tmpdir(), `tonearm-transcode-${songId}-`));
+  try {
+    const out = join(work, 'hls');
+    await mkdir(out);
+    const source = await media.storage.presignGet(sourceKey, 3600);
+    const ladder = await transcodeLadder(source, out, work, {
+      coder: attempt.coder,
+      processes: attempt.processes,
+      onProgress: (f) => report(f * 0.85),
+    });
+    await uploadDir(media.storage, out, prefix, (f) => report(0.85 + f * 0.1));
+    const verified = await verifyStoredLadder(media.storage, prefix);
+    log.info({ prefix, ...verified, timings: ladder.timings }, 'ladder verified in storage');
+
+    // Publish: one single-document update flips the song to ready with everything the player needs.
+    const published = await Song.updateOne(
+      { _id: songId, 'media.status': notReady() },
+      {
+        $set: {
+          durationSec: Math.round(ladder.durationSec * 1000) / 1000,
+          'media.status': 'ready',
+          'media.hlsPrefix': prefix,
+          'media.renditions': ladder.renditions.map((r) => ({
+            name: r.name,
+            bitrateKbps: r.bitrateKbps,
+            bandwidth: r.bandwidth,
+            averageBandwidth: r.averageBandwidth,
+            codecs: r.codecs,
+            primingSamples: r.primingSamples,
+            paddingSamples: r.paddingSamples,
+            frames: r.frames,
+            gaplessSource: r.gaplessSource,
+            playlist: r.playlist,
+          })),
+          'media.sampleRate': ladder.sampleRate,
+          'media.sourceSamples': ladder.sourceSamples,
+          'media.loudnessLufs': Number.isFinite(ladder.loudness.integratedLufs)
+            ? ladder.loudness.integratedLufs
+            : null,
+          'media.truePeakDb': Number.isFinite(ladder.loudness.truePeakDb) ? ladder.loudness.truePeakDb : null,
+          'media.loudnessRangeLu': ladder.loudness.rangeLu,
+          'media.progress': 1,
+          'media.error': null,
+          'media.readyAt': new Date(),
+        },
+      },
+    );
+    if (published.matchedCount === 0) {
+      // Another attempt published first (a stalled job ran twice): ours is surplus.
+      await media.storage.deletePrefix(prefix);
+      const now = await Song.findById(songId).lean<SongDoc>();
+      return { status: 'ready', hlsPrefix: now?.media?.hlsPrefix ?? '', ladder: null };
+    }
+    emit({ status: 'ready', progress: 1 });
+    return { status: 'ready', hlsPrefix: prefix, ladder };
+  } catch (err) {
+    await media.storage.deletePrefix(prefix).catch(() => 0);
+    const reason = (err as Error).message.split('\n')[0]?.slice(0, 500) ?? 'transcode failed';
+    if (attempt.isFinal) {
+      await Song.updateOne(
+        { _id: songId, 'media.status': notReady() },
+        { $set: { 'media.status': 'failed', 'media.error': reason } },
+      );
+      emit({ status: 'failed', progress: 0, error: reason });
+    }
+    throw err;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

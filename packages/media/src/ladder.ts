@@ -1,0 +1,269 @@
+// The HLS ladder: the source is decoded once to PCM (with loudness measured in the same pass), then
+// encoder processes run in parallel, each writing a share of the AAC-LC renditions as fMP4/CMAF
+// segments; the project writes the master playlist and records gapless metadata per rendition.
+// Edit the LADDER table to change rungs; keep rates between 64k and 320k.
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import ffmpeg from 'fluent-ffmpeg';
+import { decodeOnce, type Loudness, PCM, PCM_INPUT_OPTIONS, run } from './ffmpeg';
+import { measurePriming } from './gapless';
+import {
+  AAC_LC_CODECS,
+  bitrates,
+  checkMasterPlaylist,
+  checkMediaPlaylist,
+  parsePlaylist,
+  TARGET_DURATION_SEC,
+  withIndependentSegments,
+  writeMaster,
+} from './hls';
+import { fragmentDuration, parseInit } from './mp4';
+
+export type Rung = { name: string; kbps: number };
+export const LADDER: Rung[] = [
+  { name: '64k', kbps: 64 },
+  { name: '128k', kbps: 128 },
+  { name: '192k', kbps: 192 },
+  { name: '320k', kbps: 320 },
+];
+
+/**
+ * ffmpeg's native AAC encoder coder. `twoloop` (the default) is the quality choice: it searches
+ * quantisers per band; `fast` is about 2× cheaper but audibly worse at the low rungs (bench/media
+ * measures both). See docs in packages/media/README.md.
+ */
+export type AacCoder = 'twoloop' | 'fast';
+
+/** ffmpeg's native AAC encoder starts every stream with 1024 samples of priming (its initial_padding). */
+export const FFMPEG_AAC_PRIMING = 1024;
+export const AAC_FRAME_SAMPLES = 1024;
+
+export type RenditionResult = {
+  name: string;
+  bitrateKbps: number;
+  playlist: string;
+  init: string;
+  segments: { uri: string; durationSec: number; bytes: number }[];
+  bandwidth: number;
+  averageBandwidth: number;
+  codecs: string;
+  /** AAC frames (1024 samples each) in the rendition. */
+  frames: number;
+  /** Samples a decoder outputs for the whole rendition (frames × 1024): priming + source + padding. */
+  encodedSamples: number;
+  /**
+   * Sum of the sample durations in the fragments' trun boxes. ffmpeg shortens the last frame's
+   * duration so that this equals priming + source samples: the container already ends the track
+   * at the source's last sample, while a decoder still emits the padding.
+   */
+  containerSamples: number;
+  primingSamples: number;
+  paddingSamples: number;
+  /** Where a player finds the priming: the fMP4 edit list, or only Tonearm's stored metadata. */
+  gaplessSource: 'elst' | 'metadata';
+  /** Priming measured by decoding the first segment and aligning it with the source PCM. */
+  measuredPrimingSamples: number | null;
+};
+
+export type LadderResult = {
+  sampleRate: number;
+  sourceSamples: number;
+  durationSec: number;
+  loudness: Loudness;
+  renditions: RenditionResult[];
+  master: string;
+  timings: { decodeMs: number; encodeMs: number; totalMs: number };
+};
+
+export type LadderOptions = {
+  rungs?: Rung[];
+  coder?: AacCoder;
+  /** Encoder processes run at once; defaults to the machine's cores. */
+  processes?: number;
+  /** Progress of the whole ladder in [0, 1]. */
+  onProgress?: (fraction: number) => void;
+  /** Check priming by decoding each rendition's first segment (cheap; on by default). */
+  verifyPriming?: boolean;
+  signal?: AbortSignal;
+};
+
+/** Splits rungs into groups of about equal encoder cost (cost grows with bit rate). */
+export function groupRungs(rungs: Rung[], groups: number): Rung[][] {
+  const n = Math.max(1, Math.min(groups, rungs.length));
+  const out: Rung[][] = Array.from({ length: n }, () => []);
+  const load = new Array<number>(n).fill(0);
+  for (const r of [...rungs].sort((a, b) => b.kbps - a.kbps)) {
+    const i = load.indexOf(Math.min(...load));
+    out[i]!.push(r);
+    load[i]! += 100 + r.kbps; // a fixed per-stream cost plus one growing with the rate
+  }
+  return out.filter((g) => g.length > 0);
+}
+
+/** One encoder process writing several renditions from the PCM, all cut at the same 6 s boundaries. */
+export function encodeGroup(
+  pcmFile: string,
+  outDir: string,
+  rungs: Rung[],
+  coder: AacCoder,
+  opts: { onTime?: (sec: number) => void; signal?: AbortSignal } = {},
+): Promise<string> {
+  const args: string[] = rungs.flatMap(() => ['-map', '0:a']);
+  args.push('-c:a', 'aac', '-aac_coder', coder, '-profile:a', 'aac_low');
+  args.push(...rungs.flatMap((r, i) => [`-b:a:${i}`, `${r.kbps}k`]));
+  args.push(
+    '-f',
+    'hls',
+    '-hls_time',
+    String(TARGET_DURATION_SEC),
+    '-hls_playlist_type',
+    'vod',
+    '-hls_segment_type',
+    'fmp4',
+    '-hls_flags',
+    'independent_segments',
+    '-hls_fmp4_init_filename',
+    'init.mp4',
+    '-hls_segment_filename',
+    join(outDir, '%v', 'seg_%03d.m4s'),
+    '-var_stream_map',
+    rungs.map((r, i) => `a:${i},name:${r.name}`).join(' '),
+  );
+  const cmd = ffmpeg()
+    .input(pcmFile)
+    .inputOptions(...PCM_INPUT_OPTIONS)
+    .output(join(outDir, '%v', 'index.m3u8'))
+    .outputOptions(...args);
+  return run(cmd, opts);
+}
+
+async function describeRendition(
+  outDir: string,
+  rung: Rung,
+  sourceSamples: number,
+  pcmFile: string,
+  verifyPriming: boolean,
+): Promise<RenditionResult> {
+  const dir = join(outDir, rung.name);
+  const playlistPath = join(dir, 'index.m3u8');
+  const text = withIndependentSegments(await readFile(playlistPath, 'utf8'));
+  await writeFile(playlistPath, text);
+  const problems = checkMediaPlaylist(text);
+  if (problems.length) throw new Error(`${rung.name}/index.m3u8: ${problems.join('; ')}`);
+  const { manifest } = parsePlaylist(text);
+  const initUri = manifest.segments[0]?.map?.uri ?? 'init.mp4';
+  const initBuf = await readFile(join(dir, initUri));
+  const init = parseInit(initBuf);
+  if (init.timescale !== PCM.sampleRate) throw new Error(`${rung.name}: timescale ${init.timescale}`);
+  const segments: RenditionResult['segments'] = [];
+  let containerSamples = 0;
+  let frames = 0;
+  for (const s of manifest.segments) {
+    const buf = await readFile(join(dir, s.uri));
+    const f = fragmentDuration(buf, init.defaultSampleDuration);
+    containerSamples += f.duration;
+    frames += f.samples;
+    segments.push({ uri: s.uri, durationSec: s.duration, bytes: buf.length });
+  }
+  const { peak, average } = bitrates(segments);
+  const firstEdit = init.editList.find((e) => e.mediaTime >= 0);
+  const elstPriming = firstEdit && firstEdit.mediaTime > 0 ? firstEdit.mediaTime : 0;
+  const primingSamples = elstPriming || FFMPEG_AAC_PRIMING;
+  const encodedSamples = frames * AAC_FRAME_SAMPLES;
+  const paddingSamples = encodedSamples - primingSamples - sourceSamples;
+  if (paddingSamples < 0 || paddingSamples >= AAC_FRAME_SAMPLES)
+    throw new Error(`${rung.name}: implausible padding ${paddingSamples} samples`);
+  const first = manifest.segments[0];
+  const measured =
+    verifyPriming && first ? await measurePriming([join(dir, initUri), join(dir, first.uri)], pcmFile) : null;
+  if (measured !== null && measured !== primingSamples)
+    throw new Error(`${rung.name}: decoded priming ${measured} samples, expected ${primingSamples}`);
+  return {
+    name: rung.name,
+    bitrateKbps: rung.kbps,
+    playlist: `${rung.name}/index.m3u8`,
+    init: `${rung.name}/${initUri}`,
+    segments: segments.map((s) => ({ ...s, uri: `${rung.name}/${s.uri}` })),
+    bandwidth: peak,
+    averageBandwidth: average,
+    codecs: AAC_LC_CODECS,
+    frames,
+    encodedSamples,
+    containerSamples,
+    primingSamples,
+    paddingSamples,
+    gaplessSource: elstPriming ? 'elst' : 'metadata',
+    measuredPrimingSamples: measured,
+  };
+}
+
+/**
+ * Runs the whole ladder for `input` (a file path or URL ffmpeg can read) into `outDir`:
+ * <outDir>/master.m3u8 and <outDir>/<rung>/{index.m3u8,init.mp4,seg_NNN.m4s}. `workDir` holds the PCM.
+ */
+export async function transcodeLadder(
+  input: string,
+  outDir: string,
+  workDir: string,
+  opts: LadderOptions = {},
+): Promise<LadderResult> {
+  const rungs = opts.rungs ?? LADDER;
+  const coder = opts.coder ?? 'twoloop';
+  const t0 = performance.now();
+  const pcmFile = join(workDir, 'source.f32');
+  const report = (f: number) => opts.onProgress?.(Math.max(0, Math.min(1, f)));
+  const decoded = await decodeOnce(input, pcmFile, { signal: opts.signal });
+  const durationSec = decoded.samples / PCM.sampleRate;
+  report(0.1);
+  const t1 = performance.now();
+  const groups = groupRungs(rungs, opts.processes ?? availableParallelism());
+  const done = new Array<number>(groups.length).fill(0);
+  await Promise.all(
+    groups.map((g, i) =>
+      encodeGroup(pcmFile, outDir, g, coder, {
+        signal: opts.signal,
+        onTime: (sec) => {
+          done[i] = Math.min(1, sec / Math.max(durationSec, 0.001));
+          report(0.1 + (0.85 * done.reduce((a, b) => a + b, 0)) / groups.length);
+        },
+      }),
+    ),
+  );
+  const t2 = performance.now();
+  const renditions: RenditionResult[] = [];
+  for (const r of rungs)
+    renditions.push(await describeRendition(outDir, r, decoded.samples, pcmFile, opts.verifyPriming ?? true));
+  const master = writeMaster(
+    renditions.map((r) => ({
+      uri: r.playlist,
+      bandwidth: r.bandwidth,
+      averageBandwidth: r.averageBandwidth,
+      codecs: r.codecs,
+    })),
+  );
+  const masterProblems = checkMasterPlaylist(master);
+  if (masterProblems.length) throw new Error(`master.m3u8: ${masterProblems.join('; ')}`);
+  await writeFile(join(outDir, 'master.m3u8'), master);
+  report(1);
+  return {
+    sampleRate: PCM.sampleRate,
+    sourceSamples: decoded.samples,
+    durationSec,
+    loudness: decoded.loudness,
+    renditions,
+    master,
+    timings: { decodeMs: t1 - t0, encodeMs: t2 - t1, totalMs: performance.now() - t0 },
+  };
+}
+
+/** Every file under a ladder directory, as paths relative to it (for upload). */
+export async function listFiles(dir: string, rel = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(dir, p)));
+    else if ((await stat(join(dir, p))).isFile()) out.push(p);
+  }
+  return out;
+}

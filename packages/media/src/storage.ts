@@ -1,0 +1,238 @@
+// S3 storage for media: the source uploads, the HLS ladders and their staging prefixes. Works against
+// AWS S3 and any S3-compatible server (versitygw in dev and CI): path-style addressing, endpoint from env.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { env } from '@tonearm/config';
+
+export type StorageConfig = {
+  bucket: string;
+  region: string;
+  endpoint?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle?: boolean;
+};
+
+export type ObjectInfo = { key: string; size: number; contentType?: string; etag?: string };
+
+export function storageConfigFromEnv(): StorageConfig {
+  const cfg = env();
+  return {
+    bucket: cfg.S3_BUCKET,
+    region: cfg.S3_REGION,
+    endpoint: cfg.S3_ENDPOINT,
+    accessKeyId: cfg.S3_ACCESS_KEY_ID,
+    secretAccessKey: cfg.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: cfg.S3_FORCE_PATH_STYLE,
+  };
+}
+
+const isMissing = (e: unknown) =>
+  e instanceof NoSuchKey ||
+  e instanceof NotFound ||
+  (e instanceof S3ServiceException && e.$metadata.httpStatusCode === 404);
+
+export class S3Storage {
+  readonly client: S3Client;
+  readonly bucket: string;
+
+  constructor(cfg: StorageConfig = storageConfigFromEnv()) {
+    this.bucket = cfg.bucket;
+    this.client = new S3Client({
+      region: cfg.region,
+      endpoint: cfg.endpoint,
+      forcePathStyle: cfg.forcePathStyle ?? true,
+      // Presigned PUTs must not carry the CRC32 of an empty body: real S3 would reject the upload.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      ...(cfg.accessKeyId && cfg.secretAccessKey
+        ? { credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } }
+        : {}),
+    });
+  }
+
+  /** Creates the bucket when it does not exist (startup of servers and workers; idempotent). */
+  async ensureBucket(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (e) {
+      if (!isMissing(e) && !(e instanceof S3ServiceException && e.name === 'NotFound')) throw e;
+      try {
+        await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
+      } catch (err) {
+        const name = (err as { name?: string }).name;
+        if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw err;
+      }
+    }
+  }
+
+  async putFile(key: string, file: string, contentType: string, cacheControl?: string): Promise<void> {
+    const { size } = await stat(file);
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: createReadStream(file),
+        ContentLength: size,
+        ContentType: contentType,
+        CacheControl: cacheControl,
+      }),
+    );
+  }
+
+  async putBytes(key: string, body: Uint8Array | string, contentType: string, cacheControl?: string) {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        CacheControl: cacheControl,
+      }),
+    );
+  }
+
+  /** HEAD; null when the object does not exist. */
+  async head(key: string): Promise<ObjectInfo | null> {
+    try {
+      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { key, size: r.ContentLength ?? 0, contentType: r.ContentType, etag: r.ETag };
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+  }
+
+  /** GET (optionally a byte range, as an HTTP Range header value); null when missing. */
+  async get(
+    key: string,
+    range?: string,
+  ): Promise<{
+    body: Readable;
+    size: number;
+    contentLength: number;
+    contentRange?: string;
+    contentType?: string;
+    etag?: string;
+    lastModified?: Date;
+  } | null> {
+    try {
+      const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }));
+      const total = r.ContentRange ? Number(r.ContentRange.split('/')[1]) : (r.ContentLength ?? 0);
+      return {
+        body: r.Body as Readable,
+        size: total,
+        contentLength: r.ContentLength ?? 0,
+        contentRange: r.ContentRange,
+        contentType: r.ContentType,
+        etag: r.ETag,
+        lastModified: r.LastModified,
+      };
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+  }
+
+  async getBytes(key: string): Promise<Buffer | null> {
+    const r = await this.get(key);
+    if (!r) return null;
+    const chunks: Buffer[] = [];
+    for await (const c of r.body) chunks.push(Buffer.from(c as Uint8Array));
+    return Buffer.concat(chunks);
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    const out: ObjectInfo[] = [];
+    let token: string | undefined;
+    do {
+      const r = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const o of r.Contents ?? []) if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0, etag: o.ETag });
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
+    return out;
+  }
+
+  /** Common prefixes one level below `prefix` (e.g. the versions under songs/<id>/hls/). */
+  async listPrefixes(prefix: string): Promise<string[]> {
+    const out: string[] = [];
+    let token: string | undefined;
+    do {
+      const r = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          Delimiter: '/',
+          ContinuationToken: token,
+        }),
+      );
+      for (const p of r.CommonPrefixes ?? []) if (p.Prefix) out.push(p.Prefix);
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
+    return out;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  /** Deletes every object under a prefix; returns how many. */
+  async deletePrefix(prefix: string): Promise<number> {
+    // Never a whole tree by accident: at least "<area>/<id>/".
+    if (!prefix.endsWith('/') || prefix.split('/').length < 3)
+      throw new Error(`refusing to delete prefix "${prefix}"`);
+    const objects = await this.list(prefix);
+    for (let i = 0; i < objects.length; i += 1000) {
+      const batch = objects.slice(i, i + 1000);
+      await this.client.send(
+        new DeleteObjectsCommand({
+          Bucket: this.bucket,
+          Delete: { Objects: batch.map((o) => ({ Key: o.key })), Quiet: true },
+        }),
+      );
+    }
+    return objects.length;
+  }
+
+  /**
+   * A presigned PUT the browser uploads to directly. Content-Length and Content-Type are signed, so
+   * S3 refuses a body of any other size or type than the one declared to upload.create.
+   */
+  async presignPut(key: string, contentType: string, sizeBytes: number, expiresInSec = 900): Promise<string> {
+    return getSignedUrl(
+      this.client,
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ContentType: contentType,
+        ContentLength: sizeBytes,
+      }),
+      { expiresIn: expiresInSec, signableHeaders: new Set(['content-type', 'content-length']) },
+    );
+  }
+
+  /** A short-lived presigned GET (ffprobe reads an upload over HTTP without downloading it first). */
+  async presignGet(key: string, expiresInSec = 300): Promise<string> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: expiresInSec,
+    });
+  }
+}

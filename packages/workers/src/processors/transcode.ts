@@ -1,0 +1,47 @@
+// The transcode processor: a thin shell over core's runTranscode (probe, loudness, ladder into a fresh
+// prefix, verify, publish in one update). One job at a time per process: a ladder already uses every
+// core through its parallel encoder processes.
+import { env } from '@tonearm/config';
+import { createMediaDepsFromEnv, type MediaDeps, runTranscode } from '@tonearm/core';
+import { Jobs, producerConnection, Queues } from '@tonearm/queue';
+import { Redis } from 'ioredis';
+import { defineProcessor } from '../processor';
+
+let deps: MediaDeps | undefined;
+/** Tests and scripts hand the processor their own storage, queues and notifier. */
+export function useMediaDeps(d: MediaDeps): void {
+  deps = d;
+}
+
+/** Media deps of this worker process, built on first use (bucket ensured once). */
+export async function workerMediaDeps(): Promise<MediaDeps> {
+  if (deps) return deps;
+  const cfg = env();
+  const built = createMediaDepsFromEnv({
+    queues: new Queues(producerConnection(cfg.REDIS_URL)),
+    notifyRedis: new Redis(cfg.REDIS_URL, { maxRetriesPerRequest: 1 }),
+    fallbackBaseUrl: `http://127.0.0.1:${cfg.SERVER_PORT}/media/`,
+  });
+  await built.storage.ensureBucket();
+  deps = built;
+  return built;
+}
+
+export const transcodeProcessor = defineProcessor({
+  job: Jobs.transcode,
+  concurrency: 1,
+  // ffmpeg runs in child processes, so the event loop stays free to renew the lock; a killed worker's
+  // job is picked up by another worker once this lock lapses.
+  lockDuration: 60_000,
+  async handle(payload, { job, log }) {
+    const cfg = env();
+    const attempts = job.opts.attempts ?? 1;
+    return runTranscode(await workerMediaDeps(), payload, {
+      attemptsMade: job.attemptsMade,
+      isFinal: job.attemptsMade + 1 >= attempts,
+      log,
+      coder: cfg.MEDIA_AAC_CODER,
+      processes: cfg.MEDIA_ENCODER_PROCESSES || undefined,
+    });
+  },
+});

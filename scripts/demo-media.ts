@@ -1,0 +1,128 @@
+// Makes playable demo songs: generates short, distinct tracks with lavfi, uploads each to S3 as a
+// song's source and runs it through the real transcode pipeline (core's runTranscode, the function the
+// worker runs), so `bash scripts/run.sh` serves music. Idempotent: songs already ready are skipped.
+//
+// usage: tsx scripts/demo-media.ts [--count N] [--seconds S] [--seeded] [--session] [--json]
+//   --seeded   give audio to the first N seeded catalog songs that have none (instead of new songs)
+//   --session  also create a session for a demo user and print its cookie (for tests and curl)
+import { parseArgs } from 'node:util';
+import { createRedis, whenReady } from '@tonearm/cache';
+import { env } from '@tonearm/config';
+import { createMediaDepsFromEnv, createSession, runTranscode, SESSION_COOKIE } from '@tonearm/core';
+import {
+  Artist,
+  connectDb,
+  disconnectDb,
+  mongoose,
+  Song,
+  type SongDoc,
+  syncIndexes,
+  User,
+} from '@tonearm/db';
+import { cachedTrack } from '@tonearm/media';
+import { createLogger } from '@tonearm/observability';
+import { producerConnection, Queues } from '@tonearm/queue';
+
+const { values: args } = parseArgs({
+  options: {
+    count: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '45' },
+    seeded: { type: 'boolean', default: false },
+    session: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+const count = Number(args.count);
+const seconds = Number(args.seconds);
+const log = createLogger('demo-media', args.json ? 'warn' : 'info');
+const say = (m: string) => {
+  if (!args.json) console.log(`[demo-media] ${m}`);
+};
+
+const cfg = env();
+await connectDb(cfg.MONGODB_URI);
+await syncIndexes();
+const queues = new Queues(producerConnection(cfg.REDIS_URL));
+const publicUrl = cfg.PUBLIC_SERVER_URL ?? `http://127.0.0.1:${cfg.SERVER_PORT}`;
+const media = createMediaDepsFromEnv({ queues, fallbackBaseUrl: `${publicUrl}/media/` });
+await media.storage.ensureBucket();
+
+const user = await User.findOneAndUpdate(
+  { email: 'media-demo@tonearm.local' },
+  {
+    $setOnInsert: {
+      email: 'media-demo@tonearm.local',
+      handle: 'media_demo',
+      displayName: 'Media Demo',
+      passwordHash: '!',
+    },
+  },
+  { upsert: true, returnDocument: 'after' },
+).lean();
+
+let targets: SongDoc[];
+if (args.seeded) {
+  targets = await Song.find({ 'media.status': mongoose.trusted({ $ne: 'ready' }) })
+    .sort({ playCount: -1, _id: 1 })
+    .limit(count)
+    .lean<SongDoc[]>();
+} else {
+  const artist = await Artist.findOneAndUpdate(
+    { name: 'Tonearm Test Tones' },
+    { $setOnInsert: { name: 'Tonearm Test Tones', genres: ['test'] } },
+    { upsert: true, returnDocument: 'after' },
+  ).lean();
+  targets = [];
+  for (let i = 0; i < count; i++) {
+    const title = `Tone Study No. ${i + 1} (${seconds} s)`;
+    const s =
+      (await Song.findOne({ title, artistId: artist!._id }).lean<SongDoc>()) ??
+      (await Song.create({
+        title,
+        artistId: artist!._id,
+        artistName: artist!.name,
+        albumTitle: 'Generated Tones',
+        trackNumber: i + 1,
+        genre: 'test',
+        uploaderId: user!._id,
+      }).then((d) => d.toObject() as SongDoc));
+    if (!s) throw new Error(`could not create demo song ${title}`);
+    targets.push(s);
+  }
+}
+
+const out: { id: string; title: string; hlsPrefix: string; durationSec: number }[] = [];
+for (const [i, s] of targets.entries()) {
+  const id = String(s._id);
+  if (s.media?.status === 'ready' && s.media.hlsPrefix) {
+    say(`${s.title}: already ready`);
+    out.push({ id, title: s.title, hlsPrefix: s.media.hlsPrefix, durationSec: s.durationSec ?? 0 });
+    continue;
+  }
+  const file = await cachedTrack('demo', { seconds, variant: i });
+  const sourceKey = `uploads/${id}/source.mp3`;
+  await media.storage.putFile(sourceKey, file, 'audio/mpeg');
+  await Song.updateOne(
+    { _id: id },
+    { $set: { 'media.status': 'transcoding', 'media.sourceKey': sourceKey, 'media.error': null } },
+  );
+  const t0 = performance.now();
+  const r = await runTranscode(media, { songId: id, sourceKey }, { attemptsMade: 0, isFinal: true, log });
+  if (r.status !== 'ready') throw new Error(`${s.title}: ${r.reason}`);
+  say(`${s.title}: ready at ${r.hlsPrefix} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  out.push({ id, title: s.title, hlsPrefix: r.hlsPrefix, durationSec: seconds });
+}
+
+let sessionCookie: string | undefined;
+if (args.session) {
+  const redis = createRedis(cfg.REDIS_URL);
+  await whenReady(redis);
+  const sid = await createSession(redis, { userId: String(user!._id), role: 'user' }, 3600);
+  sessionCookie = `${SESSION_COOKIE}=${sid}`;
+  redis.disconnect();
+}
+if (args.json) console.log(JSON.stringify({ songs: out, sessionCookie }));
+else say(`${out.length} playable songs`);
+await queues.close();
+queues.connection.disconnect();
+await disconnectDb();
