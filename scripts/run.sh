@@ -18,7 +18,8 @@ pids=()
 stop() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait; }
 trap stop EXIT INT TERM
 (cd apps/server && exec node_modules/.bin/tsx src/main.ts) & pids+=($!)
-(cd apps/web && NODE_ENV=production exec node_modules/.bin/next start -p "$WEB_PORT" -H 127.0.0.1) & pids+=($!)
+# The web proxy's rate limiter reads REDIS_URL from its environment (it does not load services.env).
+(cd apps/web && REDIS_URL="${REDIS_URL:-$(sed -n 's/^REDIS_URL=//p' ../../.data/services.env)}" NODE_ENV=production exec node_modules/.bin/next start -p "$WEB_PORT" -H 127.0.0.1) & pids+=($!)
 echo
 echo "  Tonearm player:   http://127.0.0.1:$WEB_PORT"
 echo "  API (tRPC):       $PUBLIC_SERVER_URL/trpc"

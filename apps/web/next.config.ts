@@ -3,7 +3,17 @@ import type { NextConfig } from 'next';
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  transpilePackages: ['@tonearm/validators'],
+  // The /api/trpc route and the RSC caller embed the router: its workspace packages ship TS source.
+  transpilePackages: [
+    '@tonearm/validators',
+    '@tonearm/api',
+    '@tonearm/core',
+    '@tonearm/db',
+    '@tonearm/cache',
+    '@tonearm/config',
+    '@tonearm/observability',
+    '@tonearm/ratelimit',
+  ],
   typescript: { ignoreBuildErrors: false },
 };
 

@@ -4,8 +4,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { appRouter, createTRPCContext, logTrpcError } from '@tonearm/api';
 import type { ApiDeps } from '@tonearm/api';
 import { mongoose } from '@tonearm/db';
-import { registry } from '@tonearm/observability';
+import { metrics, registry } from '@tonearm/observability';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { createFastQueryHandler } from './fast-query';
 
 /** An extra HTTP route mounted under a path prefix (the dev media edge, the queue dashboard...). */
 export type Route = {
@@ -17,12 +18,52 @@ export type AppOptions = {
   /** Browser origins allowed to call the API with credentials (the web player). */
   corsOrigins?: string[];
   routes?: Route[];
+  /** Extra /readyz checks beyond MongoDB and Redis (S3...): each resolves when its service answers. */
+  readinessChecks?: Record<string, () => Promise<unknown>>;
+  /** Behind a load balancer: the client IP is the first X-Forwarded-For hop. */
+  trustProxy?: boolean;
 };
 
 export type Application = {
   handle(req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * Starts draining: /readyz answers 503 so the load balancer stops routing here, and every response
+   * from now on carries "Connection: close" so keep-alive clients move to another instance.
+   */
+  beginDrain(): void;
+  /** Resolves once no request is in flight (or after timeoutMs; false then). */
+  idle(timeoutMs: number): Promise<boolean>;
+  inFlight(): number;
+  /** Requests read from a connection, and responses finished in full, since start. */
+  counts(): { received: number; answered: number };
+  /**
+   * Stops accepting connections without touching open ones (http.Server#close would also drop idle
+   * keep-alive sockets at once, racing a request a client is sending on one). Resolves when every
+   * connection has ended.
+   */
+  stopAccepting(): Promise<void>;
+  /** Ends connections that carry no request; call once in-flight requests have drained. */
+  closeIdleConnections(): void;
   close(): Promise<void>;
 };
+
+const READY_CHECK_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timed out')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+function routeGroup(url: string): string {
+  if (url.startsWith('/trpc/')) return 'trpc';
+  if (url === '/healthz' || url === '/readyz' || url === '/metrics') return url.slice(1);
+  return 'other';
+}
 
 function headersOf(req: IncomingMessage): Headers {
   const h = new Headers();
@@ -38,6 +79,22 @@ function headersOf(req: IncomingMessage): Headers {
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export function createApplication(server: Server, deps: ApiDeps, opts: AppOptions = {}): Application {
+  const createContext = (req: IncomingMessage, res: ServerResponse) =>
+    createTRPCContext({
+      deps,
+      headers: headersOf(req),
+      resHeaders: new Headers(),
+      ip: clientIp(req),
+      requestId: undefined,
+    }).then((ctx) => {
+      res.setHeader('x-request-id', ctx.requestId);
+      return ctx;
+    });
+  // When the context could not be built, the error is still logged once, with the client's request id.
+  const onError = (o: Parameters<typeof logTrpcError>[0] & { req: IncomingMessage }) => {
+    const id = o.req.headers['x-request-id'];
+    logTrpcError(o, deps.log.child({ 'http.request.id': typeof id === 'string' ? id : 'unknown' }));
+  };
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -45,36 +102,73 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
     // Large inputs (a long addSongs list) may arrive as a POSTed query; the body is bounded.
     allowMethodOverride: true,
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req, res }) =>
-      createTRPCContext({
-        deps,
-        headers: headersOf(req),
-        resHeaders: new Headers(),
-        ip: req.socket.remoteAddress ?? undefined,
-        requestId: undefined,
-      }).then((ctx) => {
-        res.setHeader('x-request-id', ctx.requestId);
-        return ctx;
-      }),
+    createContext: ({ req, res }) => createContext(req, res),
     responseMeta: ({ ctx }) => ({ headers: ctx?.resHeaders ?? new Headers() }),
-    onError: logTrpcError,
+    onError,
+  });
+  const fastQuery = createFastQueryHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    createContext,
+    onError,
+    responseHeaders: (ctx) => ctx?.resHeaders,
   });
 
+  function clientIp(req: IncomingMessage): string | undefined {
+    if (opts.trustProxy) {
+      const xff = req.headers['x-forwarded-for'];
+      const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
+      if (first) return first;
+    }
+    return req.socket.remoteAddress ?? undefined;
+  }
+
   const cors = new Set(opts.corsOrigins ?? []);
+  let draining = false;
+  let inFlight = 0;
+  let received = 0;
+  let answered = 0;
+  let idleWaiters: Array<() => void> = [];
 
   async function ready(): Promise<{ ok: boolean; checks: Record<string, string> }> {
     const checks: Record<string, string> = {};
+    if (draining) checks.process = 'draining';
     checks.mongodb = mongoose.connection.readyState === 1 ? 'ok' : 'down';
-    try {
-      await deps.redis.ping();
-      checks.redis = 'ok';
-    } catch {
-      checks.redis = 'down';
-    }
+    const extra = { redis: () => deps.redis.ping(), ...opts.readinessChecks };
+    await Promise.all(
+      Object.entries(extra).map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), READY_CHECK_TIMEOUT_MS);
+          checks[name] = 'ok';
+        } catch {
+          checks[name] = 'down';
+        }
+      }),
+    );
     return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
   }
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    received++;
+    metrics.httpInFlight.inc();
+    res.once('finish', () => {
+      answered++;
+    });
+    if (draining) res.setHeader('connection', 'close');
+    res.once('close', () => {
+      inFlight--;
+      metrics.httpInFlight.dec();
+      metrics.httpRequests.inc({ route: routeGroup(req.url ?? '/'), status: String(res.statusCode) });
+      if (inFlight === 0 && idleWaiters.length) {
+        for (const w of idleWaiters) w();
+        idleWaiters = [];
+      }
+    });
+    serve(req, res);
+  };
+
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     const origin = req.headers.origin;
     if (origin && cors.has(origin)) {
       res.setHeader('access-control-allow-origin', origin);
@@ -93,7 +187,7 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
     }
     const url = req.url ?? '/';
     if (url.startsWith('/trpc/')) {
-      trpc(req, res);
+      if (!fastQuery(req, res)) trpc(req, res);
       return;
     }
     for (const route of opts.routes ?? []) {
@@ -127,7 +221,31 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
 
   server.on('request', handle);
   return {
+    stopAccepting() {
+      return new Promise<void>((resolve) => {
+        // net.Server#close: stop listening only; the HTTP override would also close idle sockets.
+        Object.getPrototypeOf(Object.getPrototypeOf(server)).close.call(server, () => resolve());
+      });
+    },
+    closeIdleConnections() {
+      server.closeIdleConnections();
+    },
     handle,
+    beginDrain() {
+      draining = true;
+    },
+    inFlight: () => inFlight,
+    counts: () => ({ received, answered }),
+    idle(timeoutMs) {
+      if (inFlight === 0) return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        idleWaiters.push(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+    },
     async close() {
       server.off('request', handle);
     },

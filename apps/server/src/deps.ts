@@ -1,14 +1,23 @@
-// Builds the process-wide dependencies of a server: MongoDB, Redis, cache, logger.
+// Builds the process-wide dependencies of a server: MongoDB, Redis, cache, logger, BullMQ producers,
+// the rate limiter and an S3 client (for readiness).
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ApiDeps } from '@tonearm/api';
 import { Cache, createRedis, whenReady } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { createMediaDepsFromEnv } from '@tonearm/core';
 import { connectDb, disconnectDb } from '@tonearm/db';
 import { createSearch } from './search';
-import { logger } from '@tonearm/observability';
+import { logger, metrics } from '@tonearm/observability';
 import { producerConnection, Queues } from '@tonearm/queue';
+import { RateLimiter, resolveScopes } from '@tonearm/ratelimit';
+import { PresenceStore } from '@tonearm/realtime';
 
-export type ServerDeps = ApiDeps & { close(): Promise<void> };
+export type ServerDeps = ApiDeps & {
+  presence: PresenceStore;
+  /** Resolves when the media bucket answers (readiness). */
+  checkS3(): Promise<unknown>;
+  close(): Promise<void>;
+};
 
 export async function createServerDeps(): Promise<ServerDeps> {
   const cfg = env();
@@ -19,7 +28,9 @@ export async function createServerDeps(): Promise<ServerDeps> {
   await whenReady(redis);
   const cache = new Cache(redis, { defaultTtlSeconds: cfg.CACHE_TTL_SECONDS });
   const search = createSearch(cfg.SEARCH_ENGINE, redis, log);
-  const queues = new Queues(producerConnection(cfg.REDIS_URL));
+  const queueConn = producerConnection(cfg.REDIS_URL);
+  queueConn.on('error', (e) => log.warn({ err: e }, 'redis (queues) error'));
+  const queues = new Queues(queueConn);
   const publicUrl = cfg.PUBLIC_SERVER_URL ?? `http://127.0.0.1:${cfg.SERVER_PORT}`;
   const media = createMediaDepsFromEnv({
     queues,
@@ -27,16 +38,36 @@ export async function createServerDeps(): Promise<ServerDeps> {
     fallbackBaseUrl: `${publicUrl}/media/`,
   });
   await media.storage.ensureBucket();
+  const presence = new PresenceStore(redis, { ttlMs: cfg.PRESENCE_TTL_MS });
+  const rateLimiter = new RateLimiter(redis, {
+    scopes: resolveScopes(cfg.RATE_LIMITS),
+    onDecision: (scope, result) => metrics.rateLimitDecisions.inc({ scope, result }),
+  });
+  const s3 = new S3Client({
+    region: cfg.S3_REGION,
+    endpoint: cfg.S3_ENDPOINT,
+    forcePathStyle: cfg.S3_FORCE_PATH_STYLE,
+    maxAttempts: 1,
+    credentials:
+      cfg.S3_ACCESS_KEY_ID && cfg.S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: cfg.S3_ACCESS_KEY_ID, secretAccessKey: cfg.S3_SECRET_ACCESS_KEY }
+        : undefined,
+  });
   return {
     log,
     redis,
     cache,
     search: search.port,
     media,
+    presence,
+    queues,
+    rateLimiter,
+    checkS3: () => s3.send(new HeadBucketCommand({ Bucket: cfg.S3_BUCKET })),
     async close() {
       await search.stop();
-      await queues.close();
-      queues.connection.disconnect();
+      await queues.close().catch(() => {});
+      queueConn.disconnect();
+      s3.destroy();
       redis.disconnect();
       await disconnectDb();
     },

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Cache, createRedis, whenReady } from '@tonearm/cache';
 import { mongoose } from '@tonearm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, type Fixture, setup, startServer } from './helpers';
+import { captureLogger, client, type Fixture, setup, startServer } from './helpers';
 
 let f: Fixture;
 const queries: string[] = [];
@@ -108,7 +108,8 @@ describe('with Redis stopped mid-test', () => {
     redis.on('error', () => {});
     await whenReady(redis);
     const cache = new Cache(redis);
-    const { server, url } = await startServer({ cache, redis, log: f.svc.log });
+    const cap = captureLogger();
+    const { server, url } = await startServer({ cache, redis, log: cap.log });
     try {
       const [hot, cold] = [f.songIds[0]!, f.songIds[3]!];
       const first = await getJson(byIdUrl(url, hot));
@@ -131,8 +132,21 @@ describe('with Redis stopped mid-test', () => {
       expect(list.status).toBe(200);
       expect(count('songs.findOne') - before).toBe(2); // both reads went to MongoDB
       // A signed-in request cannot be authenticated without Redis: 503, not a 500.
-      const res = await fetch(`${url}/trpc/playlist.mine`, { headers: { cookie: f.alice.cookie } });
-      expect(res.status).toBe(503);
+      for (const via of ['GET', 'POST'] as const) {
+        const res = await fetch(`${url}/trpc/playlist.mine`, {
+          method: via,
+          headers: {
+            cookie: f.alice.cookie,
+            'x-request-id': `down-${via}`,
+            'content-type': 'application/json',
+          },
+          ...(via === 'POST' ? { body: '{}' } : {}),
+        });
+        expect(res.status).toBe(503);
+        // Logged once, with its request id, even though no context could be built.
+        const logged = cap.lines.filter((l) => l['http.request.id'] === `down-${via}`);
+        expect(logged.map((l) => l['error.code'])).toEqual(['SERVICE_UNAVAILABLE']);
+      }
     } finally {
       server.closeAllConnections();
       server.close();

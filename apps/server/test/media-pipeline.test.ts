@@ -169,9 +169,9 @@ describe('upload → transcode → publish', () => {
   });
 
   it('playback.start signs once for the prefix and the edge serves the ladder', async () => {
-    const before = h.media.signer.signaturesMade;
+    const before = h.media.signer!.signaturesMade;
     const grant = await h.client.playback.start.mutate({ songId });
-    expect(h.media.signer.signaturesMade - before).toBe(1);
+    expect(h.media.signer!.signaturesMade - before).toBe(1);
     expect(grant.masterUrl).toBe(`${h.url}/media/${song.media!.hlsPrefix}master.m3u8`);
     expect(grant.gapless.sourceSamples).toBe(30 * 44_100);
     expect(grant.gapless.renditions).toHaveLength(LADDER.length);

@@ -7,11 +7,15 @@ import {
   type SessionPrincipal,
 } from '@tonearm/core';
 import type { Logger } from '@tonearm/observability';
+import type { RateLimiter } from '@tonearm/ratelimit';
 
 export type { ApiKeyPrincipal, SessionPrincipal };
 
 /** Everything a request needs; each host (server, Next.js route, RSC caller, tests) builds one. */
-export type ApiDeps = CoreDeps;
+export type ApiDeps = CoreDeps & {
+  /** Absent in hosts that do not limit (in-process callers, unit tests). */
+  rateLimiter?: RateLimiter;
+};
 
 export type TRPCContext = {
   requestId: string;

@@ -1,15 +1,16 @@
 // Every error is logged once, here, with its request id: hosts pass this as the adapter's onError.
 import type { TRPCError } from '@trpc/server';
+import type { Logger } from '@tonearm/observability';
 import type { TRPCContext } from './context';
 import { toAppError } from './errors';
 
-export function logTrpcError(opts: {
-  error: TRPCError;
-  path?: string | undefined;
-  ctx?: TRPCContext | undefined;
-}) {
+export function logTrpcError(
+  opts: { error: TRPCError; path?: string | undefined; ctx?: TRPCContext | undefined },
+  /** Used when the context itself could not be built (e.g. Redis down while reading the session). */
+  fallback?: Logger,
+) {
   const app = toAppError(opts.error);
-  const log = opts.ctx?.log;
+  const log = opts.ctx?.log ?? fallback;
   if (!log) return;
   const fields = {
     'error.code': app.code,

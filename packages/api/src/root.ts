@@ -5,6 +5,9 @@ import { authRouter } from './router/auth';
 import { libraryRouter } from './router/library';
 import { playlistRouter } from './router/playlist';
 import { searchRouter } from './router/search';
+import { socialRouter } from './router/social';
+import { playRouter } from './router/plays';
+import { queueRouter } from './router/queue';
 import { songRouter } from './router/song';
 import { userRouter } from './router/user';
 import { playbackRouter } from './router/playback';
@@ -23,6 +26,9 @@ export const appRouter = createTRPCRouter({
   search: searchRouter,
   upload: uploadRouter,
   playback: playbackRouter,
+  social: socialRouter,
+  play: playRouter,
+  queue: queueRouter,
 });
 
 export type AppRouter = typeof appRouter;

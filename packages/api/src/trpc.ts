@@ -2,6 +2,7 @@
 // (public, protected, admin, API key with scope). Procedures are thin: validate, authorise, call core.
 import { initTRPC } from '@trpc/server';
 import { metrics } from '@tonearm/observability';
+import { rateLimitHeaders, subjectOf } from '@tonearm/ratelimit';
 import type { AppErrorData } from '@tonearm/validators';
 import { AppError } from '@tonearm/validators';
 import { ZodError, z } from 'zod';
@@ -46,21 +47,57 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
-/** Times every call, counts errors by stable code, and normalises every failure to an AppError. */
-const observed = t.middleware(async ({ path, type, next }) => {
+/**
+ * Times every call, counts errors by stable code, logs one ECS line per call (procedure, duration,
+ * outcome; request and user id come from the context's child logger) and normalises every failure
+ * to an AppError.
+ */
+const observed = t.middleware(async ({ path, type, ctx, next }) => {
+  const t0 = process.hrtime.bigint();
   const end = metrics.trpcDuration.startTimer({ procedure: path, type });
   const result = await next();
-  if (result.ok) {
-    end({ code: 'OK' });
-    return result;
-  }
-  const err = toTRPCError(result.error);
-  end({ code: err.code });
-  metrics.trpcErrors.inc({ procedure: path, code: err.code });
-  throw err;
+  const code = result.ok ? 'OK' : toTRPCError(result.error).code;
+  end({ code });
+  const fields = {
+    'trpc.procedure': path,
+    'trpc.type': type,
+    'event.duration': Number(process.hrtime.bigint() - t0),
+    'event.outcome': result.ok ? 'success' : 'failure',
+    ...(result.ok ? {} : { 'error.code': code }),
+  };
+  ctx.log.info(fields, `${path} ${code}`);
+  if (result.ok) return result;
+  metrics.trpcErrors.inc({ procedure: path, code });
+  throw toTRPCError(result.error);
 });
 
-export const publicProcedure = t.procedure.use(observed);
+/**
+ * Counts the call against its rate-limit scope (packages/ratelimit/src/scopes.ts): auth.* by IP,
+ * otherwise by API key, user or IP. Sets RateLimit-* headers; over the limit → TOO_MANY_REQUESTS
+ * with retryAfterSeconds in details and Retry-After; Redis down on a fail-closed scope → 503.
+ */
+const rateLimited = t.middleware(async ({ path, ctx, next }) => {
+  const limiter = ctx.deps.rateLimiter;
+  if (!limiter) return next();
+  const subject = subjectOf({ ip: ctx.ip, userId: ctx.session?.userId ?? null, apiKey: ctx.apiKey }, path);
+  const d = await limiter.check(subject.scope, subject.identifier, subject.limit);
+  for (const [k, v] of Object.entries(rateLimitHeaders(d))) ctx.resHeaders.set(k, v);
+  if (d.outcome === 'blocked') {
+    throw new AppError('TOO_MANY_REQUESTS', {
+      message: `Rate limit of ${d.limit} per ${d.windowSeconds} s exceeded; retry in ${d.retryAfterSeconds} s`,
+      details: { retryAfterSeconds: d.retryAfterSeconds, scope: d.scope, limit: d.limit },
+    });
+  }
+  if (d.outcome === 'unavailable') {
+    throw new AppError('SERVICE_UNAVAILABLE', {
+      message: 'Rate limiting is unavailable; try again shortly',
+      details: { retryAfterSeconds: d.retryAfterSeconds },
+    });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(observed).use(rateLimited);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   const userId = ctx.session?.userId ?? ctx.apiKey?.userId;

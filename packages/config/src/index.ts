@@ -6,11 +6,11 @@ import { z } from 'zod';
 
 /** The repository root (the folder holding pnpm-workspace.yaml), found by walking up from cwd. */
 export function repoRoot(from = process.cwd()): string {
-  let dir = resolve(from);
+  let dir = resolve(/*turbopackIgnore: true*/ from);
   for (;;) {
     if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) return resolve(from);
+    if (parent === dir) return resolve(/*turbopackIgnore: true*/ from);
     dir = parent;
   }
 }
@@ -21,8 +21,9 @@ export function loadServicesEnv(): void {
   if (servicesEnvLoaded) return;
   servicesEnvLoaded = true;
   const file = process.env.TONEARM_SERVICES_ENV ?? join(repoRoot(), '.data', 'services.env');
-  if (!existsSync(file)) return;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  // Runtime paths, not assets: keep Next.js's file tracing from pulling in the whole repository.
+  if (!existsSync(/*turbopackIgnore: true*/ file)) return;
+  for (const line of readFileSync(/*turbopackIgnore: true*/ file, 'utf8').split('\n')) {
     const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
     if (m?.[1] && process.env[m[1]] === undefined) process.env[m[1]] = m[2];
   }
@@ -72,11 +73,25 @@ const ZEnv = z.object({
   /** Public URL of the standalone server as browsers see it. */
   PUBLIC_SERVER_URL: z.url().optional(),
   CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  /** A presence connection without a heartbeat for this long is offline (clients beat at a third). */
+  PRESENCE_TTL_MS: z.coerce.number().int().min(300).max(600_000).default(45_000),
   SEARCH_ENGINE: z.enum(['embedded', 'atlas']).default('embedded'),
   /** Demo catalog size and seed for `pnpm seed` (scripts/seed.ts). */
   TONEARM_SEED_SONGS: z.coerce.number().int().min(1).max(1_000_000).default(200),
   TONEARM_SEED: z.coerce.number().int().min(0).default(42),
   SMTP_URL: z.string().optional(),
+  EMAIL_FROM: z.string().default('Tonearm <no-reply@tonearm.local>'),
+  /** JSON overrides of the rate-limit scope table (packages/ratelimit/src/scopes.ts). */
+  RATE_LIMITS: z.string().optional(),
+  /** Behind a load balancer: take the client IP from X-Forwarded-For (first hop). */
+  TRUST_PROXY: bool.default(false),
+  /** Port of the worker process's /metrics and /healthz listener (0 = any free port). */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(18003),
+  /** How long SIGTERM waits for in-flight requests and jobs before exiting anyway (ms). */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
+  /** After SIGTERM, how long the server keeps accepting (readiness failing) so the load balancer
+   * can take it out before the listener closes (ms); about one health-check interval. */
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).default(3_000),
   ADMIN_EMAILS: z.string().default(''),
 });
 

@@ -1,6 +1,8 @@
 // What domain services receive instead of importing process-wide singletons: tests build their own.
 import type { Cache } from '@tonearm/cache';
 import type { Logger } from '@tonearm/observability';
+import type { PresenceStore } from '@tonearm/realtime';
+import type { Queues } from '@tonearm/queue';
 import type { Redis } from 'ioredis';
 import type { MediaDeps } from './media/deps';
 import type { SearchPort } from './search/port';
@@ -13,4 +15,8 @@ export type CoreDeps = {
   search?: SearchPort;
   /** Storage, signing and queues for uploads and playback; absent where media is not configured. */
   media?: MediaDeps;
+  /** Presence in Redis; defaults to a store on `redis` with default options. */
+  presence?: PresenceStore;
+  /** BullMQ producers; absent in hosts that never enqueue (enqueuing then fails as SERVICE_UNAVAILABLE). */
+  queues?: Queues;
 };

@@ -5,6 +5,7 @@ import { Block, Follow, mongoose, User, type UserDoc } from '@tonearm/db';
 import { AppError, type Page } from '@tonearm/validators';
 import type { CoreDeps } from './deps';
 import type { ProfileDto } from './dto';
+import { liveAudience } from './feed/audience';
 import { findPage, type PageRequest, pageKey } from './pagination';
 
 export const SocialCache = {
@@ -63,6 +64,7 @@ export async function follow(deps: CoreDeps, userId: string, targetId: string): 
     { upsert: true, timestamps: true },
   );
   await dropProfiles(deps, userId, targetId);
+  liveAudience(deps).grantAudience(userId, targetId);
   return { following: true };
 }
 
@@ -73,6 +75,7 @@ export async function unfollow(
 ): Promise<{ following: false }> {
   await Follow.deleteOne({ followerId: userId, followeeId: targetId });
   await dropProfiles(deps, userId, targetId);
+  liveAudience(deps).revokeAudience(userId, targetId);
   return { following: false };
 }
 
@@ -87,6 +90,8 @@ export async function block(deps: CoreDeps, userId: string, targetId: string): P
   await Follow.deleteOne({ followerId: userId, followeeId: targetId });
   await Follow.deleteOne({ followerId: targetId, followeeId: userId });
   await dropProfiles(deps, userId, targetId);
+  liveAudience(deps).revokeAudience(userId, targetId);
+  liveAudience(deps).revokeAudience(targetId, userId);
   return { blocked: true };
 }
 

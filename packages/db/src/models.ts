@@ -197,6 +197,8 @@ const BlockSchema = new Schema(
   { ...opts, timestamps: { createdAt: true, updatedAt: false } },
 );
 BlockSchema.index({ blockerId: 1, blockedId: 1 }, { unique: true });
+// Who blocked me: the realtime fan-out hides a user's activity from both sides of a block.
+BlockSchema.index({ blockedId: 1, blockerId: 1 });
 
 const PlayEventSchema = new Schema(
   {
@@ -217,6 +219,21 @@ PlayEventSchema.index({ eventId: 1 }, { unique: true });
 PlayEventSchema.index({ userId: 1, startedAt: -1 });
 PlayEventSchema.index({ songId: 1, startedAt: -1 });
 PlayEventSchema.index({ countedAt: 1, createdAt: 1 });
+
+/** Plays per day per song, artist or user, written once per PlayEvent by the stats job. */
+const PlayDailySchema = new Schema(
+  {
+    kind: { type: String, enum: ['song', 'artist', 'user'], required: true },
+    refId: { type: Schema.Types.ObjectId, required: true },
+    /** UTC day, YYYY-MM-DD. */
+    day: { type: String, required: true },
+    plays: { type: Number, default: 0 },
+    playedSec: { type: Number, default: 0 },
+  },
+  { versionKey: false },
+);
+PlayDailySchema.index({ kind: 1, refId: 1, day: 1 }, { unique: true });
+PlayDailySchema.index({ kind: 1, day: 1, plays: -1 });
 
 /** Top-K neighbours per song, written by the recommendations job. */
 const SongNeighborsSchema = new Schema(
@@ -242,6 +259,7 @@ export const Like = model('Like', LikeSchema, 'likes', { overwriteModels: true }
 export const Follow = model('Follow', FollowSchema, 'follows', { overwriteModels: true });
 export const Block = model('Block', BlockSchema, 'blocks', { overwriteModels: true });
 export const PlayEvent = model('PlayEvent', PlayEventSchema, 'play_events', { overwriteModels: true });
+export const PlayDaily = model('PlayDaily', PlayDailySchema, 'play_daily', { overwriteModels: true });
 export const SongNeighbors = model('SongNeighbors', SongNeighborsSchema, 'song_neighbors', {
   overwriteModels: true,
 });

@@ -1,7 +1,7 @@
 // BullMQ connections. Workers need maxRetriesPerRequest: null (blocking commands must not be cut off);
 // producers on the request path fail fast instead of queueing commands while Redis is away.
 import { env } from '@tonearm/config';
-import { Queue, type QueueOptions } from 'bullmq';
+import { type JobsOptions, Queue, type QueueOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { JobDefinition } from './jobs';
@@ -40,7 +40,7 @@ export class Queues {
   async enqueue<S extends z.ZodType>(
     job: JobDefinition<S>,
     payload: z.input<S>,
-    opts: { jobId?: string; delay?: number } = {},
+    opts: Pick<JobsOptions, 'jobId' | 'delay' | 'attempts' | 'backoff' | 'priority'> = {},
   ) {
     const data = job.schema.parse(payload);
     return this.get(job.queue).add(job.name, data, { ...job.defaults, ...opts });

@@ -34,16 +34,48 @@ export function defineJob<S extends z.ZodType>(
 
 export type JobPayload<J> = J extends JobDefinition<infer S> ? z.infer<S> : never;
 
-const ZObjectIdString = z.string().regex(/^[0-9a-f]{24}$/);
+const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be an ObjectId');
 
-/** Every job of the system. Helpers working on a feature add theirs here. */
+/** Transactional mail templates (packages/workers/src/email/templates.ts renders them). */
+export const EMAIL_TEMPLATES = ['welcome', 'verifyEmail', 'passwordReset'] as const;
+export const ZEmailPayload = z.strictObject({
+  template: z.enum(EMAIL_TEMPLATES),
+  to: z.email(),
+  /** Greeting name and, for verify/reset, the one-time link the mail carries. */
+  name: z.string().min(1).max(80),
+  link: z.url().optional(),
+});
+
+/** Every job of the system. Add a job here first, then its processor in packages/workers. */
 export const Jobs = {
-  /** Source upload → HLS ladder in S3 → song ready (issue 4). jobId `transcode:<songId>`. */
+  /** Source upload → HLS ladder in S3 → song ready. jobId `transcode:<songId>`. */
   transcode: defineJob(
     'media',
     'transcode',
-    z.strictObject({ songId: ZObjectIdString, sourceKey: z.string().min(1).max(512) }),
+    z.strictObject({ songId: objectId, sourceKey: z.string().min(1).max(512) }),
     // A 2-hour track takes minutes; a stalled job (worker killed) is retried by another worker.
     { attempts: 3, backoff: { type: 'exponential', delay: 2_000 } },
   ),
+  /** Sends one transactional mail through SMTP; jobId = the producer's idempotency key. */
+  sendEmail: defineJob('email', 'email.send', ZEmailPayload, {
+    attempts: 6,
+    backoff: { type: 'exponential', delay: 2_000 },
+  }),
+  /** Counts one stored PlayEvent into song/artist/album counters and daily aggregates; jobId = play-<eventId> (BullMQ ids may not contain ":"). */
+  countPlay: defineJob('stats', 'stats.countPlay', z.strictObject({ eventId: z.string().min(1).max(64) })),
+  /** Resizes an uploaded cover into several sizes and formats in S3; jobId = cover-<kind>-<id>. */
+  processCover: defineJob(
+    'covers',
+    'cover.process',
+    z.strictObject({
+      kind: z.enum(['album', 'artist']),
+      id: objectId,
+      /** S3 key of the uploaded original. */
+      sourceKey: z.string().min(1).max(512),
+    }),
+    { attempts: 4, backoff: { type: 'exponential', delay: 5_000 } },
+  ),
 } as const;
+
+/** Where jobs that failed past their retries are copied, with their reason, for the admin view. */
+export const DEAD_LETTER_QUEUE = 'dead-letter';

@@ -55,3 +55,17 @@ export async function startTestServices(): Promise<TestServices> {
   };
 }
 export * from './typos';
+export * from './server-process';
+
+/**
+ * Waits until at least marginMs remain in the current rate-limit window (windows are aligned to the
+ * epoch), so a test's burst never straddles two windows and counts stay exact.
+ */
+export async function awayFromWindowEdge(windowSeconds = 60, marginMs = 5_000): Promise<void> {
+  const windowMs = windowSeconds * 1000;
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < marginMs) await new Promise((r) => setTimeout(r, left + 50));
+}
+
+/** The fixed demo catalog, for tests of hosts (apps/web) that may not import @tonearm/db. */
+export { seedSkeleton } from '@tonearm/db';

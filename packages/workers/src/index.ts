@@ -2,3 +2,5 @@ export * from './processor';
 export * from './registry';
 export * from './start';
 export * from './processors/transcode';
+export * from './runtime';
+export * from './services';

@@ -1,46 +1,72 @@
-// Worker entry point: one BullMQ Worker per registered processor, closed gracefully on SIGTERM
-// (running jobs finish or are handed back before the process exits).
+// Worker entry point: one BullMQ Worker per registered processor, a small HTTP listener for
+// /metrics, /healthz and /readyz, and a graceful SIGTERM: stop taking jobs, let running ones finish
+// (or hand them back when the deadline passes: their lock expires and another worker picks them up).
+import { createServer } from 'node:http';
 import { env } from '@tonearm/config';
-import { connectDb, disconnectDb } from '@tonearm/db';
-import { enableDefaultMetrics, logger } from '@tonearm/observability';
-import { QUEUE_PREFIX, workerConnection } from '@tonearm/queue';
-import { Worker } from 'bullmq';
-import { parsePayload } from './processor';
+import { connectDb, disconnectDb, mongoose } from '@tonearm/db';
+import { enableDefaultMetrics, logger, registry, setQueueDepthProvider } from '@tonearm/observability';
+import {
+  Jobs,
+  producerConnection,
+  Queues,
+  queueDepths,
+  queueNamesOf,
+  workerConnection,
+} from '@tonearm/queue';
 import { processors } from './registry';
+import { startWorkers } from './runtime';
+import { closeServices } from './services';
 
 const cfg = env();
 const log = logger('tonearm-worker');
 enableDefaultMetrics('worker');
 await connectDb(cfg.MONGODB_URI);
 
-const workers = processors.map(
-  (p) =>
-    new Worker(
-      p.job.queue,
-      async (job) =>
-        p.handle(parsePayload(p.job, job.data), {
-          job,
-          log: log.child({ 'job.id': job.id, 'job.name': job.name }),
-        }),
-      {
-        connection: workerConnection(cfg.REDIS_URL),
-        prefix: QUEUE_PREFIX,
-        concurrency: p.concurrency,
-        lockDuration: p.lockDuration ?? 30_000,
-      },
-    ),
-);
+const queues = new Queues(producerConnection(cfg.REDIS_URL));
+queues.connection.on('error', (err) => log.warn({ err }, 'redis error'));
+const names = [...new Set([...queueNamesOf(Jobs), ...processors.map((p) => p.job.queue)])];
+setQueueDepthProvider(() => queueDepths(queues, names));
+
+const pool = startWorkers({ processors, connection: () => workerConnection(cfg.REDIS_URL), queues, log });
 log.info({ queues: processors.map((p) => p.job.queue) }, 'workers started');
 
 let stopping = false;
+const http = createServer((req, res) => {
+  if (req.url === '/metrics') {
+    void registry.metrics().then(
+      (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
+      () => res.writeHead(500).end(),
+    );
+  } else if (req.url === '/healthz') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+  } else if (req.url === '/readyz') {
+    const ok = !stopping && mongoose.connection.readyState === 1 && queues.connection.status === 'ready';
+    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok }));
+  } else {
+    res.writeHead(404).end();
+  }
+});
+http.listen(cfg.WORKER_METRICS_PORT, cfg.SERVER_HOST, () => {
+  const addr = http.address();
+  const port = typeof addr === 'object' && addr ? addr.port : cfg.WORKER_METRICS_PORT;
+  log.info({ 'server.port': port }, `worker metrics on http://${cfg.SERVER_HOST}:${port}/metrics`);
+});
+
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'draining workers');
-  const timer = setTimeout(() => process.exit(1), 30_000);
+  const timer = setTimeout(() => {
+    log.warn('drain deadline passed: exiting; unfinished jobs return to their queue when their lock expires');
+    process.exit(1);
+  }, cfg.SHUTDOWN_TIMEOUT_MS);
   timer.unref();
-  await Promise.all(workers.map((w) => w.close()));
+  await pool.close();
+  await queues.close();
+  closeServices();
+  http.close();
   await disconnectDb();
+  log.info('workers drained');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,6 +1,14 @@
 // The processors this worker process runs. Add a processor here once written.
 import type { z } from 'zod';
 import type { Processor } from './processor';
+import { coverProcessor } from './processors/cover';
+import { emailProcessor } from './processors/email';
+import { statsProcessor } from './processors/stats';
 import { transcodeProcessor } from './processors/transcode';
 
-export const processors: Processor<z.ZodType>[] = [transcodeProcessor as Processor<z.ZodType>];
+export const processors: Processor<z.ZodType>[] = [
+  transcodeProcessor as unknown as Processor<z.ZodType>,
+  emailProcessor as unknown as Processor<z.ZodType>,
+  statsProcessor as unknown as Processor<z.ZodType>,
+  coverProcessor as unknown as Processor<z.ZodType>,
+];

@@ -15,7 +15,8 @@ export type MediaLimits = { maxUploadBytes: number; maxDurationSec: number };
 
 export type MediaDeps = {
   storage: S3Storage;
-  signer: MediaSigner;
+  /** Null where no CloudFront key is configured (workers need none): playback is then unavailable. */
+  signer: MediaSigner | null;
   queues: Queues;
   limits: MediaLimits;
   /** Pushes a transcode event to the uploader's browsers (room user:<id>, event song:transcode). */

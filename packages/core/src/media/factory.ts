@@ -16,7 +16,9 @@ export function createMediaDepsFromEnv(opts: {
   const cfg = env();
   return {
     storage: new S3Storage(),
-    signer: new MediaSigner(signerConfigFromEnv(opts.fallbackBaseUrl)),
+    signer: cfg.CLOUDFRONT_PRIVATE_KEY_FILE
+      ? new MediaSigner(signerConfigFromEnv(opts.fallbackBaseUrl))
+      : null,
     queues: opts.queues,
     limits: { maxUploadBytes: cfg.MEDIA_MAX_UPLOAD_BYTES, maxDurationSec: cfg.MEDIA_MAX_DURATION_SEC },
     notify: opts.notifyRedis ? createTranscodeNotifier(opts.notifyRedis) : undefined,

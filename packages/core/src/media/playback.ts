@@ -35,6 +35,8 @@ export type PlaybackGrantDto = {
 
 export async function startPlayback(deps: CoreDeps, songId: string): Promise<PlaybackGrantDto> {
   const media = mediaOf(deps);
+  const signer = media.signer;
+  if (!signer) throw new AppError('SERVICE_UNAVAILABLE', { message: 'Media signing is not configured' });
   const song = await Song.findById(songId).lean<SongDoc>();
   if (!song) throw AppError.notFound('Song');
   const m = song.media;
@@ -45,11 +47,11 @@ export async function startPlayback(deps: CoreDeps, songId: string): Promise<Pla
   const durationSec = song.durationSec ?? 0;
   // Short-lived: the track's length plus slack for pauses; a new play signs again.
   const ttl = Math.ceil(durationSec) + (media.grantSlackSec ?? 1800);
-  const grant = media.signer.grantPrefix(m.hlsPrefix, ttl);
-  const path = new URL(media.signer.urlOf(m.hlsPrefix)).pathname;
+  const grant = signer.grantPrefix(m.hlsPrefix, ttl);
+  const path = new URL(signer.urlOf(m.hlsPrefix)).pathname;
   return {
     songId,
-    masterUrl: media.signer.urlOf(`${m.hlsPrefix}master.m3u8`),
+    masterUrl: signer.urlOf(`${m.hlsPrefix}master.m3u8`),
     signedQuery: grant.query,
     cookies: Object.entries(grant.cookies).map(([name, value]) => ({ name, value, path, maxAgeSec: ttl })),
     expiresAt: grant.expiresAt,

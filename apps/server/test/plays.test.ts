@@ -1,0 +1,158 @@
+// play.report over HTTP: stores the event idempotently by eventId and only enqueues (the stats job
+// counts); the admin queue procedures; one ECS log line per call with request id, user id,
+// procedure and duration, and no secrets.
+import { createServer, type Server } from 'node:http';
+import { Writable } from 'node:stream';
+import type { AppRouter } from '@tonearm/api';
+import { createSession, SESSION_COOKIE } from '@tonearm/core';
+import { Artist, PlayEvent, Song, User } from '@tonearm/db';
+import { createLogger } from '@tonearm/observability';
+import { Queues, workerConnection } from '@tonearm/queue';
+import { startTestServices, type TestServices, uid } from '@tonearm/testing';
+import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApplication } from '../src/app';
+
+let svc: TestServices;
+let server: Server;
+let url: string;
+let queues: Queues;
+const lines: Array<Record<string, unknown>> = [];
+const raw: string[] = [];
+
+beforeAll(async () => {
+  svc = await startTestServices();
+  queues = new Queues(workerConnection(), { prefix: `bull-t${uid(4)}` });
+  const log = createLogger(
+    'test-server',
+    'info',
+    new Writable({
+      write(chunk, _e, cb) {
+        for (const l of String(chunk).split('\n').filter(Boolean)) {
+          raw.push(l);
+          lines.push(JSON.parse(l) as Record<string, unknown>);
+        }
+        cb();
+      },
+    }),
+  );
+  server = createServer();
+  createApplication(server, { cache: svc.cache, redis: svc.redis, log, queues });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+});
+afterAll(async () => {
+  server?.close();
+  await queues?.close();
+  await svc?.close();
+});
+
+async function signIn(role: 'user' | 'admin' = 'user') {
+  const user = await User.create({
+    email: `${uid()}@example.com`,
+    handle: `u${uid()}`,
+    displayName: 'U',
+    passwordHash: 'x',
+    role,
+  });
+  const sid = await createSession(svc.redis, { userId: String(user._id), role }, 3600);
+  const cookie = `${SESSION_COOKIE}=${sid}`;
+  const client = createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${url}/trpc`, headers: { cookie } })],
+  });
+  return { user, sid, cookie, client };
+}
+
+async function seedSong() {
+  const artist = await Artist.create({ name: `A ${uid()}` });
+  return Song.create({ title: 'S', artistId: artist._id, artistName: artist.name, durationSec: 200 });
+}
+
+describe('play.report', () => {
+  it('stores a play once per eventId and enqueues one stats job', async () => {
+    const { user, client } = await signIn();
+    const song = await seedSong();
+    const input = {
+      eventId: `e${uid(8)}`,
+      songId: String(song._id),
+      startedAt: new Date(Date.now() - 200_000),
+      playedSec: 190,
+      completed: true,
+    };
+    expect(await client.play.report.mutate(input)).toEqual({ eventId: input.eventId, isDuplicate: false });
+    expect(await client.play.report.mutate(input)).toEqual({ eventId: input.eventId, isDuplicate: true });
+    const events = await PlayEvent.find({ eventId: input.eventId }).lean();
+    expect(events).toHaveLength(1);
+    expect(String(events[0]!.userId)).toBe(String(user._id));
+    expect(events[0]!.countedAt).toBeNull();
+    const job = await queues.get('stats').getJob(`play-${input.eventId}`);
+    expect(job?.data).toEqual({ eventId: input.eventId });
+    expect(await queues.get('stats').getJobCounts('waiting')).toEqual({ waiting: 1 });
+    // The request path counted nothing itself.
+    expect((await Song.findById(song._id).lean())?.playCount).toBe(0);
+  });
+
+  it("refuses anonymous callers and someone else's eventId", async () => {
+    const anon = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${url}/trpc` })] });
+    const song = await seedSong();
+    const input = { eventId: `e${uid(8)}`, songId: String(song._id), startedAt: new Date(), playedSec: 10 };
+    await expect(anon.play.report.mutate(input)).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+    const a = await signIn();
+    const b = await signIn();
+    await a.client.play.report.mutate(input);
+    const err = await b.client.play.report.mutate(input).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TRPCClientError);
+    expect((err as TRPCClientError<AppRouter>).data?.code).toBe('CONFLICT');
+  });
+});
+
+describe('queue admin procedures', () => {
+  it('are for admins only and list depths', async () => {
+    const user = await signIn('user');
+    await expect(user.client.queue.overview.query()).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
+    const admin = await signIn('admin');
+    const rows = await admin.client.queue.overview.query();
+    expect(rows.find((r) => r.queue === 'stats' && r.state === 'waiting')?.count).toBeGreaterThanOrEqual(1);
+    expect(await admin.client.queue.failed.query({ limit: 10 })).toEqual([]);
+    await expect(admin.client.queue.retry.mutate({ queue: 'stats', jobId: 'nope' })).rejects.toMatchObject({
+      data: { code: 'NOT_FOUND' },
+    });
+  });
+});
+
+describe('request logs', () => {
+  it('writes one ECS line per call with request id, user id, procedure, duration; no secrets', async () => {
+    const { user, sid, cookie } = await signIn();
+    const requestId = `req-${uid()}`;
+    const res = await fetch(`${url}/trpc/song.top?input=${encodeURIComponent('{"limit":1}')}`, {
+      headers: {
+        cookie,
+        'x-request-id': requestId,
+        'x-api-key': 'ta_0123abcd_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe(requestId);
+    const line = lines.find((l) => l['http.request.id'] === requestId && l['trpc.procedure'] === 'song.top');
+    expect(line).toMatchObject({
+      'user.id': String(user._id),
+      'trpc.type': 'query',
+      'event.outcome': 'success',
+      'log.level': 'info',
+      'service.name': 'test-server',
+    });
+    expect(line!['event.duration']).toBeGreaterThan(0);
+    // A failed call carries its error code.
+    await fetch(`${url}/trpc/song.byId?input=${encodeURIComponent('{"id":"nope"}')}`, {
+      headers: { 'x-request-id': `${requestId}-2` },
+    });
+    expect(lines.find((l) => l['http.request.id'] === `${requestId}-2` && l['trpc.procedure'])).toMatchObject(
+      {
+        'event.outcome': 'failure',
+        'error.code': 'BAD_REQUEST',
+      },
+    );
+    expect(raw.join('\n')).not.toContain(sid);
+  });
+});

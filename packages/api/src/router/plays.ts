@@ -1,0 +1,30 @@
+import type { TRPCRouterRecord } from '@trpc/server';
+import { reportPlay } from '@tonearm/core';
+import { ZObjectId } from '@tonearm/validators';
+import { z } from 'zod';
+import { protectedProcedure } from '../trpc';
+
+export const ZReportPlayInput = z.strictObject({
+  eventId: z
+    .string()
+    .min(8)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only')
+    .describe('Client-generated id of this play (a UUID); a retried report reuses it'),
+  songId: ZObjectId,
+  startedAt: z.coerce.date().describe('When playback started'),
+  playedSec: z
+    .number()
+    .min(0)
+    .max(24 * 3600)
+    .describe('Seconds actually listened'),
+  completed: z.boolean().default(false),
+});
+
+export const playRouter = {
+  /** Records a play idempotently by eventId and enqueues its counting; nothing slow runs here. */
+  report: protectedProcedure
+    .input(ZReportPlayInput)
+    .output(z.object({ eventId: z.string(), isDuplicate: z.boolean() }))
+    .mutation(({ ctx, input }) => reportPlay(ctx.deps, ctx.userId, input)),
+} satisfies TRPCRouterRecord;

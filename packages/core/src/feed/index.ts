@@ -1,0 +1,4 @@
+export * from './feed';
+export * from './visibility';
+export * from './presence';
+export * from './audience';

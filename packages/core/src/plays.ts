@@ -1,0 +1,86 @@
+// Play reports: the request path stores the PlayEvent (idempotent by the client's eventId) and
+// enqueues its counting; the stats job (packages/workers/src/processors/stats.ts) does the rest.
+// Also tracks who is streaming now, for the tonearm_listeners_streaming gauge.
+import { PlayEvent, Song, type SongDoc } from '@tonearm/db';
+import { Jobs } from '@tonearm/queue';
+import { AppError } from '@tonearm/validators';
+import type { Redis } from 'ioredis';
+import type { CoreDeps } from './deps';
+
+const STREAMING_KEY = 'listeners:streaming';
+/** A listener counts as streaming for this long after their last heartbeat or play report. */
+export const STREAMING_WINDOW_MS = 60_000;
+
+export type ReportPlayInput = {
+  eventId: string;
+  songId: string;
+  startedAt: Date;
+  playedSec: number;
+  completed: boolean;
+};
+
+export function requireQueues(deps: CoreDeps) {
+  if (!deps.queues) throw new AppError('SERVICE_UNAVAILABLE', { message: 'Background jobs are unavailable' });
+  return deps.queues;
+}
+
+/**
+ * Records one play. A retried report with the same eventId neither stores a second event nor
+ * enqueues a second job (jobId = play-<eventId>); it answers as the first did.
+ */
+export async function reportPlay(
+  deps: CoreDeps,
+  userId: string,
+  input: ReportPlayInput,
+): Promise<{ eventId: string; isDuplicate: boolean }> {
+  const queues = requireQueues(deps);
+  const song = await Song.findById(input.songId).select({ artistId: 1, durationSec: 1 }).lean<SongDoc>();
+  if (!song) throw AppError.notFound('Song');
+  if (input.startedAt.getTime() > Date.now() + 60_000)
+    throw AppError.badRequest('startedAt is in the future');
+  const playedSec = Math.min(input.playedSec, Math.max(song.durationSec, 1) * 2);
+  const res = await PlayEvent.updateOne(
+    { eventId: input.eventId },
+    {
+      $setOnInsert: {
+        eventId: input.eventId,
+        userId,
+        songId: song._id,
+        artistId: song.artistId,
+        startedAt: input.startedAt,
+        playedSec,
+        completed: input.completed,
+        countedAt: null,
+      },
+    },
+    { upsert: true },
+  ).catch((e: unknown) => {
+    // Two copies of the same report raced on the upsert: the unique eventId index kept one.
+    if ((e as { code?: number }).code === 11000) return { upsertedCount: 0 };
+    throw e;
+  });
+  const isDuplicate = res.upsertedCount === 0;
+  if (isDuplicate) {
+    const existing = await PlayEvent.findOne({ eventId: input.eventId }).select({ userId: 1 }).lean();
+    if (existing && String(existing.userId) !== userId) throw AppError.conflict('eventId already used');
+  }
+  // Enqueued on duplicates too: if the first request stored the event but died before enqueuing,
+  // the retry completes it; BullMQ's jobId keeps it to one job either way.
+  await queues.enqueue(Jobs.countPlay, { eventId: input.eventId }, { jobId: `play-${input.eventId}` });
+  await markStreaming(deps.redis, userId);
+  return { eventId: input.eventId, isDuplicate };
+}
+
+/** Notes that a user is streaming now (players call it through play reports or heartbeats). */
+export async function markStreaming(redis: Redis, userId: string): Promise<void> {
+  const now = Date.now();
+  await redis
+    .multi()
+    .zadd(STREAMING_KEY, now, userId)
+    .zremrangebyscore(STREAMING_KEY, 0, now - STREAMING_WINDOW_MS)
+    .exec();
+}
+
+export async function countStreaming(redis: Redis): Promise<number> {
+  return redis.zcount(STREAMING_KEY, Date.now() - STREAMING_WINDOW_MS, '+inf');
+}

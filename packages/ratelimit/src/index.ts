@@ -1,0 +1,4 @@
+export * from './limiter';
+export * from './redis-adapter';
+export * from './scopes';
+export * from './identify';

@@ -1,0 +1,4 @@
+export * from './emitter';
+export * from './events';
+export * from './presence';
+export * from './rooms';

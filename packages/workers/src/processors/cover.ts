@@ -1,0 +1,70 @@
+// Cover images: the uploaded original is resized with sharp to several square sizes, each in AVIF,
+// WebP and JPEG, and written under covers/<kind>/<id>/<hash>/ in S3; then the album or artist points
+// at that prefix. Idempotent: keys derive from the source key, so a rerun overwrites identical objects.
+// (A minimal S3 put lives here until the media package's storage helpers land on main.)
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { env } from '@tonearm/config';
+import { Album, Artist } from '@tonearm/db';
+import { Jobs } from '@tonearm/queue';
+import { UnrecoverableError } from 'bullmq';
+import sharp from 'sharp';
+import { defineProcessor } from '../processor';
+import { getS3 } from '../services';
+
+/** Square edge lengths (px): list thumbnails, the player, full-screen / retina. */
+export const COVER_SIZES = [64, 300, 640] as const;
+export const COVER_FORMATS = ['avif', 'webp', 'jpeg'] as const;
+const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
+
+export function coverPrefix(kind: string, id: string, sourceKey: string): string {
+  const h = createHash('sha256').update(sourceKey).digest('hex').slice(0, 12);
+  return `covers/${kind}/${id}/${h}/`;
+}
+
+export const coverProcessor = defineProcessor({
+  job: Jobs.processCover,
+  concurrency: 1,
+  lockDuration: 60_000,
+  async handle({ kind, id, sourceKey }, { log }) {
+    const bucket = env().S3_BUCKET;
+    const s3 = getS3();
+    const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: sourceKey }));
+    if ((obj.ContentLength ?? 0) > MAX_SOURCE_BYTES) throw new UnrecoverableError('cover source too large');
+    const input = Buffer.from(await obj.Body!.transformToByteArray());
+    let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+    try {
+      meta = await sharp(input).metadata();
+    } catch (e) {
+      throw new UnrecoverableError(`not an image: ${(e as Error).message}`);
+    }
+    const prefix = coverPrefix(kind, id, sourceKey);
+    const written: string[] = [];
+    for (const size of COVER_SIZES) {
+      const base = sharp(input).rotate().resize(size, size, { fit: 'cover', position: 'attention' });
+      for (const format of COVER_FORMATS) {
+        const out =
+          format === 'avif'
+            ? await base.clone().avif({ quality: 50, effort: 2 }).toBuffer()
+            : format === 'webp'
+              ? await base.clone().webp({ quality: 80 }).toBuffer()
+              : await base.clone().jpeg({ quality: 82, mozjpeg: true }).toBuffer();
+        const key = `${prefix}${size}.${format === 'jpeg' ? 'jpg' : format}`;
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: out,
+            ContentType: `image/${format}`,
+            CacheControl: 'public, max-age=31536000, immutable',
+          }),
+        );
+        written.push(key);
+      }
+    }
+    if (kind === 'album') await Album.updateOne({ _id: id }, { $set: { coverKey: prefix } });
+    else await Artist.updateOne({ _id: id }, { $set: { imageKey: prefix } });
+    log.info({ 'cover.prefix': prefix, 'cover.source_width': meta.width }, 'cover processed');
+    return { prefix, keys: written };
+  },
+});

@@ -1,0 +1,31 @@
+// Plain-text and HTML bodies of the transactional mails. Every interpolated value is escaped in HTML.
+import type { z } from 'zod';
+import type { ZEmailPayload } from '@tonearm/queue';
+
+type Payload = z.infer<typeof ZEmailPayload>;
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export function renderEmail(p: Payload): { subject: string; text: string; html: string } {
+  const link = p.link ?? '';
+  switch (p.template) {
+    case 'welcome':
+      return {
+        subject: 'Welcome to Tonearm',
+        text: `Hi ${p.name},\n\nWelcome to Tonearm. Your library is ready.\n`,
+        html: `<p>Hi ${esc(p.name)},</p><p>Welcome to Tonearm. Your library is ready.</p>`,
+      };
+    case 'verifyEmail':
+      return {
+        subject: 'Confirm your email address',
+        text: `Hi ${p.name},\n\nConfirm your address by opening this link:\n${link}\n\nIt expires in 24 hours.\n`,
+        html: `<p>Hi ${esc(p.name)},</p><p><a href="${esc(link)}">Confirm your address</a>. It expires in 24 hours.</p>`,
+      };
+    case 'passwordReset':
+      return {
+        subject: 'Reset your Tonearm password',
+        text: `Hi ${p.name},\n\nReset your password with this link:\n${link}\n\nIt expires in 1 hour. If you did not ask, ignore this mail.\n`,
+        html: `<p>Hi ${esc(p.name)},</p><p><a href="${esc(link)}">Reset your password</a>. It expires in 1 hour. If you did not ask, ignore this mail.</p>`,
+      };
+  }
+}

@@ -1,0 +1,80 @@
+// Runs processors as BullMQ Workers: validates payloads, times each job, counts outcomes, and copies
+// a job that failed for good (past its retries, or unrecoverable) into the dead-letter queue.
+// main.ts runs it for the process; tests run it in-process on their own connection.
+import type { Logger } from '@tonearm/observability';
+import { metrics } from '@tonearm/observability';
+import { deadLetter, QUEUE_PREFIX, type Queues } from '@tonearm/queue';
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import { type Processor, parsePayload } from './processor';
+
+export type WorkerPool = { workers: Worker[]; close(): Promise<void> };
+
+export function isFinalFailure(job: Job, err: Error): boolean {
+  return err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+}
+
+export function startWorkers(opts: {
+  processors: Processor<z.ZodType>[];
+  connection: () => Redis;
+  queues: Queues;
+  log: Logger;
+  prefix?: string;
+}): WorkerPool {
+  const workers = opts.processors.map((p) => {
+    const w = new Worker(
+      p.job.queue,
+      async (job) => {
+        const end = metrics.jobDuration.startTimer({ queue: p.job.queue, name: job.name });
+        try {
+          const out = await p.handle(parsePayload(p.job, job.data), {
+            job,
+            log: opts.log.child({
+              'job.id': job.id,
+              'job.name': job.name,
+              'job.attempt': job.attemptsMade + 1,
+            }),
+          });
+          end({ status: 'completed' });
+          return out;
+        } catch (e) {
+          end({ status: 'failed' });
+          throw e;
+        }
+      },
+      {
+        connection: opts.connection(),
+        prefix: opts.prefix ?? QUEUE_PREFIX,
+        concurrency: p.concurrency,
+        lockDuration: p.lockDuration ?? 30_000,
+      },
+    );
+    w.on('completed', () => metrics.jobsTotal.inc({ queue: p.job.queue, status: 'completed' }));
+    w.on('failed', (job, err) => {
+      metrics.jobsTotal.inc({ queue: p.job.queue, status: 'failed' });
+      if (!job) return;
+      const final = isFinalFailure(job, err);
+      opts.log[final ? 'error' : 'warn'](
+        { 'job.id': job.id, 'job.name': job.name, 'job.attempts': job.attemptsMade, err },
+        final ? 'job failed for good: dead-lettered' : 'job failed: will retry',
+      );
+      if (final) {
+        metrics.jobsTotal.inc({ queue: p.job.queue, status: 'dead' });
+        void deadLetter(opts.queues, job, err.message).catch((e: unknown) =>
+          opts.log.error({ err: e, 'job.id': job.id }, 'could not write dead letter'),
+        );
+      }
+    });
+    w.on('error', (err) => opts.log.error({ err, 'job.queue': p.job.queue }, 'worker error'));
+    return w;
+  });
+  return {
+    workers,
+    /** Stops taking jobs and waits for running ones to finish; a job that outlives the caller's
+     * deadline is handed back by BullMQ's stalled-job check once its lock expires. */
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
