@@ -5,6 +5,16 @@ import { defineConfig } from '@playwright/test';
 const serverPort = Number(process.env.SERVER_PORT ?? 18001);
 const webPort = Number(process.env.WEB_PORT ?? 18002);
 const serverUrl = `http://127.0.0.1:${serverPort}`;
+// The suites sign up dozens of people from one IP within a minute; the limits themselves are tested
+// by the rate-limit suites, so the browser suites run with roomy ones.
+const rateLimits =
+  process.env.RATE_LIMITS ??
+  JSON.stringify({
+    auth: { limit: 1000 },
+    anonymous: { limit: 100_000 },
+    user: { limit: 100_000 },
+    web: { limit: 100_000 },
+  });
 
 export default defineConfig({
   testDir: './e2e',
@@ -37,14 +47,19 @@ export default defineConfig({
       url: `${serverUrl}/healthz`,
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,
-      env: { SERVER_PORT: String(serverPort), WEB_PORT: String(webPort), LOG_LEVEL: 'warn' },
+      env: {
+        SERVER_PORT: String(serverPort),
+        WEB_PORT: String(webPort),
+        LOG_LEVEL: 'warn',
+        RATE_LIMITS: rateLimits,
+      },
     },
     {
       command: `pnpm --filter @tonearm/web exec next start -p ${webPort} -H 127.0.0.1`,
       url: `http://127.0.0.1:${webPort}`,
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,
-      env: { PUBLIC_SERVER_URL: serverUrl, SERVER_PORT: String(serverPort) },
+      env: { PUBLIC_SERVER_URL: serverUrl, SERVER_PORT: String(serverPort), RATE_LIMITS: rateLimits },
     },
   ],
 });

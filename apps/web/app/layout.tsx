@@ -1,17 +1,34 @@
-import type { Metadata } from 'next';
+import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
+import { AppShell } from '../components/app-shell';
+import { THEME_INIT_SCRIPT } from '../lib/theme';
+import './globals.css';
 import { Providers } from './providers';
 
-export const metadata: Metadata = { title: 'Tonearm', description: 'Self-hosted music streaming' };
+export const metadata: Metadata = {
+  title: { default: 'Tonearm', template: '%s · Tonearm' },
+  description: 'Self-hosted music streaming',
+};
+export const viewport: Viewport = {
+  themeColor: [
+    { media: '(prefers-color-scheme: light)', color: '#f7f7f5' },
+    { media: '(prefers-color-scheme: dark)', color: '#121416' },
+  ],
+};
 // Read at request time so one build serves any server URL (ports differ between dev, CI and prod).
 export const dynamic = 'force-dynamic';
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   const apiUrl = process.env.PUBLIC_SERVER_URL ?? `http://127.0.0.1:${process.env.SERVER_PORT ?? 18001}`;
   return (
-    <html lang="en">
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_INIT_SCRIPT }} />
+      </head>
       <body>
-        <Providers apiUrl={apiUrl}>{children}</Providers>
+        <Providers apiUrl={apiUrl}>
+          <AppShell>{children}</AppShell>
+        </Providers>
       </body>
     </html>
   );

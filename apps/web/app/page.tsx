@@ -1,28 +1,66 @@
 'use client';
-import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '../lib/trpc';
+import { LoadStatus } from '../components/status';
+import { PlayAllButton, TrackList } from '../components/track-list';
+import { useSession } from '../lib/hooks/use-auth';
+import { useRecentlyPlayed, useRecommendations, useTopSongs } from '../lib/hooks/use-catalog';
+import { usePageTitle } from '../lib/use-page-title';
 
-/** A song's line as the player shows it; typed from the router's output. */
-function songLine(song: { title: string; artistName: string }): string {
-  return `${song.title} — ${song.artistName}`;
+function greeting(): string {
+  const h = new Date().getHours();
+  return h < 5 ? 'Good night' : h < 12 ? 'Good morning' : h < 18 ? 'Good afternoon' : 'Good evening';
 }
 
 export default function HomePage() {
-  const trpc = useTRPC();
-  const top = useQuery(trpc.song.top.queryOptions({ limit: 10 }));
+  usePageTitle('Home');
+  const session = useSession();
+  const user = session.data ?? null;
+  const top = useTopSongs(20);
+  const recent = useRecentlyPlayed(user !== null);
+  const forYou = useRecommendations(user !== null);
   return (
-    <main>
-      <h1>Tonearm</h1>
-      <section aria-labelledby="top-songs">
-        <h2 id="top-songs">Top songs</h2>
-        {top.isPending && <p>Loading…</p>}
-        {top.error && <p role="alert">Could not load songs: {top.error.message}</p>}
-        <ol data-testid="top-songs">
-          {top.data?.map((song) => (
-            <li key={song.id}>{songLine(song)}</li>
-          ))}
-        </ol>
+    <>
+      <div className="page-header">
+        <div>
+          <h1 suppressHydrationWarning>{user ? `${greeting()}, ${user.displayName}` : 'Tonearm'}</h1>
+          <p className="meta">Your music, streamed from your own server.</p>
+        </div>
+      </div>
+
+      {user && recent.data && recent.data.length > 0 && (
+        <section className="section" aria-labelledby="recent-heading">
+          <div className="section-head">
+            <h2 id="recent-heading">Recently played</h2>
+          </div>
+          <TrackList tracks={recent.data.slice(0, 5)} label="Recently played" numbered={false} />
+        </section>
+      )}
+
+      {user && forYou.data && forYou.data.length > 0 && (
+        <section className="section" aria-labelledby="foryou-heading">
+          <div className="section-head">
+            <h2 id="foryou-heading">Made for you</h2>
+            <PlayAllButton tracks={forYou.data} />
+          </div>
+          <TrackList tracks={forYou.data.slice(0, 10)} label="Made for you" numbered={false} />
+        </section>
+      )}
+
+      <section className="section" aria-labelledby="top-songs">
+        <div className="section-head">
+          <div>
+            <h2 id="top-songs">Top songs</h2>
+            <p>Most played on this server</p>
+          </div>
+          {top.data && top.data.length > 0 && <PlayAllButton tracks={top.data} label="Play all" />}
+        </div>
+        <LoadStatus state={top} what="top songs" />
+        {top.data && top.data.length === 0 && (
+          <p className="notice">No songs yet. Upload some music to get started.</p>
+        )}
+        {top.data && top.data.length > 0 && (
+          <TrackList tracks={top.data} label="Top songs" testId="top-songs" />
+        )}
       </section>
-    </main>
+    </>
   );
 }

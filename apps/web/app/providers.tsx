@@ -4,9 +4,20 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { type ReactNode, useState } from 'react';
 import { type AppRouter, TRPCProvider } from '../lib/trpc';
 
+function isClientError(e: unknown): boolean {
+  const status = (e as { data?: { httpStatus?: number } })?.data?.httpStatus;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 export function Providers({ apiUrl, children }: { apiUrl: string; children: ReactNode }) {
   const [queryClient] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, retry: 1 } } }),
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          // A 4xx (not found, forbidden, bad input) will not change on retry; network blips might.
+          queries: { staleTime: 30_000, retry: (count, e) => count < 1 && !isClientError(e) },
+        },
+      }),
   );
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({

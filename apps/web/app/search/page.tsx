@@ -1,0 +1,150 @@
+'use client';
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { Suspense, useDeferredValue, useEffect, useState } from 'react';
+import { Cover } from '../../components/cover';
+import { Highlighted } from '../../components/highlighted';
+import { SearchIcon } from '../../components/icons';
+import { LoadStatus } from '../../components/status';
+import { TrackList } from '../../components/track-list';
+import { useSearch } from '../../lib/hooks/use-search';
+import { usePageTitle } from '../../lib/use-page-title';
+
+/** Waits this long after the last keystroke before querying (search-as-you-type). */
+const DEBOUNCE_MS = 150;
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+function SearchView() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const [text, setText] = useState(params.get('q') ?? '');
+  const debounced = useDebounced(text.trim(), DEBOUNCE_MS);
+  const query = useDeferredValue(debounced);
+  const results = useSearch(query);
+  usePageTitle(query ? `Search: ${query}` : 'Search');
+
+  useEffect(() => {
+    // Keep the query in the URL so results can be shared and survive back/forward.
+    const url = debounced ? `${pathname}?q=${encodeURIComponent(debounced)}` : pathname;
+    router.replace(url, { scroll: false });
+  }, [debounced, pathname, router]);
+
+  const r = results.data;
+  const total = r ? r.songs.length + r.artists.length + r.albums.length : 0;
+  return (
+    <>
+      <div className="page-header">
+        <h1>Search</h1>
+      </div>
+      <search className="search-box">
+        <SearchIcon />
+        <label htmlFor="search-input" className="visually-hidden">
+          Search songs, artists and albums
+        </label>
+        <input
+          id="search-input"
+          type="search"
+          className="input"
+          placeholder="Songs, artists, albums"
+          autoComplete="off"
+          spellCheck={false}
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          aria-describedby="search-summary"
+        />
+      </search>
+      <p id="search-summary" className="visually-hidden" aria-live="polite">
+        {query && r ? `${total} results for ${query}` : ''}
+      </p>
+
+      {!query && !results.isUnavailable && (
+        <p className="muted section">Type to search. Typos are fine: “bad bony” finds Bad Bunny.</p>
+      )}
+      {(query || results.isUnavailable) && (
+        <div className="section">
+          <LoadStatus state={results} what="results" />
+        </div>
+      )}
+      {query && r && total === 0 && <p className="notice section">Nothing matches “{query}”.</p>}
+      {query && r && r.songs.length > 0 && (
+        <section className="section" aria-labelledby="songs-heading">
+          <div className="section-head">
+            <h2 id="songs-heading">Songs</h2>
+          </div>
+          <TrackList
+            tracks={r.songs.map((s) => s.track)}
+            label="Songs"
+            numbered={false}
+            testId="search-songs"
+            renderTitle={(t, i) => <Highlighted text={t.title} spans={r.songs[i]?.highlights ?? []} />}
+          />
+        </section>
+      )}
+      {query && r && r.artists.length > 0 && (
+        <section className="section" aria-labelledby="artists-heading">
+          <div className="section-head">
+            <h2 id="artists-heading">Artists</h2>
+          </div>
+          <ul
+            className="cards"
+            style={{ listStyle: 'none', padding: 0, margin: 0 }}
+            data-testid="search-artists"
+          >
+            {r.artists.map((a) => (
+              <li key={a.id}>
+                <Link href={`/artist/${a.id}`} className="card">
+                  <Cover id={a.id} size={140} round />
+                  <span className="card-title">
+                    <Highlighted text={a.name} spans={a.highlights} />
+                  </span>
+                  <span className="card-sub">Artist</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {query && r && r.albums.length > 0 && (
+        <section className="section" aria-labelledby="albums-heading">
+          <div className="section-head">
+            <h2 id="albums-heading">Albums</h2>
+          </div>
+          <ul
+            className="cards"
+            style={{ listStyle: 'none', padding: 0, margin: 0 }}
+            data-testid="search-albums"
+          >
+            {r.albums.map((a) => (
+              <li key={a.id}>
+                <Link href={`/album/${a.id}`} className="card">
+                  <Cover id={a.id} size={140} />
+                  <span className="card-title">
+                    <Highlighted text={a.title} spans={a.highlights} />
+                  </span>
+                  <span className="card-sub">{a.artistName}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
+  );
+}
+
+export default function SearchPage() {
+  return (
+    <Suspense fallback={<h1>Search</h1>}>
+      <SearchView />
+    </Suspense>
+  );
+}

@@ -1,0 +1,43 @@
+'use client';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { describeError } from '../lib/errors';
+import { useLogOut } from '../lib/hooks/use-auth';
+import type { UserSummary } from '../lib/types';
+
+export function AccountMenu({ user }: { user: UserSummary | null }) {
+  const logOut = useLogOut();
+  const router = useRouter();
+  if (!user) {
+    return (
+      <div className="account">
+        <Link href="/login" className="btn">
+          Log in
+        </Link>
+        <Link href="/signup" className="btn btn-primary hide-phone">
+          Sign up
+        </Link>
+      </div>
+    );
+  }
+  return (
+    <div className="account">
+      <span className="account-name" data-testid="account-name">
+        {user.displayName}
+      </span>
+      <button
+        type="button"
+        className="btn"
+        disabled={logOut.isPending}
+        onClick={() =>
+          logOut.run().then(
+            () => router.push('/'),
+            (e) => alert(describeError(e)),
+          )
+        }
+      >
+        Log out
+      </button>
+    </div>
+  );
+}

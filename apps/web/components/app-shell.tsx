@@ -1,0 +1,47 @@
+'use client';
+// The frame around every page: navigation, the top bar (theme, shortcuts, account), the page, the
+// friends sidebar, and the persistent player, which lives here so it survives navigation.
+import type { ReactNode } from 'react';
+import { useSession } from '../lib/hooks/use-auth';
+import { usePlaybackSourceResolver } from '../lib/hooks/use-playback';
+import { PlayerProvider } from '../lib/player/player-provider';
+import { AccountMenu } from './account-menu';
+import { FriendsSidebar, useHasFriendsSidebar } from './friends-sidebar';
+import { KeyboardShortcuts, ShortcutsButton } from './keyboard-shortcuts';
+import { Brand, Nav } from './nav';
+import { NowPlayingBar } from './now-playing-bar';
+import { QueueDrawer } from './queue-drawer';
+import { ThemeToggle } from './theme-toggle';
+
+export function AppShell({ children }: { children: ReactNode }) {
+  const resolver = usePlaybackSourceResolver();
+  const session = useSession();
+  const user = session.data ?? null;
+  const withFriends = useHasFriendsSidebar(user !== null);
+  return (
+    <PlayerProvider resolver={resolver}>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <div className={withFriends ? 'shell with-friends' : 'shell'}>
+        <Nav isSignedIn={user !== null} />
+        <div className="main">
+          <header className="topbar">
+            <Brand />
+            <span className="topbar-spacer" />
+            <ThemeToggle />
+            <ShortcutsButton />
+            {!session.isPending && <AccountMenu user={user} />}
+          </header>
+          <main id="main" tabIndex={-1} className="content">
+            {children}
+          </main>
+        </div>
+        {withFriends && <FriendsSidebar />}
+        <NowPlayingBar />
+      </div>
+      <QueueDrawer />
+      <KeyboardShortcuts />
+    </PlayerProvider>
+  );
+}

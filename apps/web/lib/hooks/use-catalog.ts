@@ -1,0 +1,73 @@
+// Catalog reads for pages: songs (on the router), albums, artists, "More like this" and the home
+// page's personal shelves (wired as their procedures land: issues 3, 4 and 6).
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '../trpc';
+import { type AlbumView, type ArtistView, type Song, type Track, toTrack } from '../types';
+import { fromQuery, type Loadable, unavailable } from './feature';
+
+export function useTopSongs(limit = 20): Loadable<Track[]> {
+  const trpc = useTRPC();
+  return fromQuery(
+    useQuery({ ...trpc.song.top.queryOptions({ limit }), select: (songs) => songs.map(toTrack) }),
+  );
+}
+
+export function useSong(id: string): Loadable<Song> {
+  const trpc = useTRPC();
+  return fromQuery(useQuery(trpc.song.byId.queryOptions({ id })));
+}
+
+/** Combines several loadables into one: pending while any is, failed if any failed. */
+function all<T>(parts: Loadable<unknown>[], build: () => T): Loadable<T> {
+  const error = parts.find((p) => p.error)?.error ?? null;
+  const isPending = parts.some((p) => p.isPending);
+  const ready = !error && parts.every((p) => p.data !== undefined);
+  return { data: ready ? build() : undefined, error, isPending, isUnavailable: false };
+}
+
+/** Albums hold far fewer songs than this; one page is the whole album. */
+const ALBUM_PAGE = 100;
+
+export function useAlbum(id: string): Loadable<AlbumView> {
+  const trpc = useTRPC();
+  const album = fromQuery(useQuery(trpc.album.byId.queryOptions({ id })));
+  const songs = fromQuery(useQuery(trpc.song.byAlbum.queryOptions({ albumId: id, limit: ALBUM_PAGE })));
+  return all([album, songs], () => ({
+    id: album.data!.id,
+    title: album.data!.title,
+    artistId: album.data!.artistId,
+    artistName: album.data!.artistName,
+    year: album.data!.year,
+    genre: album.data!.genre,
+    tracks: songs.data!.items.map(toTrack),
+  }));
+}
+
+export function useArtist(id: string): Loadable<ArtistView> {
+  const trpc = useTRPC();
+  const artist = fromQuery(useQuery(trpc.artist.byId.queryOptions({ id })));
+  const songs = fromQuery(useQuery(trpc.song.byArtist.queryOptions({ artistId: id, limit: 10 })));
+  const albums = fromQuery(useQuery(trpc.album.byArtist.queryOptions({ artistId: id, limit: 50 })));
+  return all([artist, songs, albums], () => ({
+    id: artist.data!.id,
+    name: artist.data!.name,
+    genres: artist.data!.genres,
+    bio: artist.data!.bio,
+    topTracks: songs.data!.items.map(toTrack),
+    albums: albums.data!.items.map((a) => ({ id: a.id, title: a.title, year: a.year })),
+  }));
+}
+
+export function useMoreLikeThis(_songId: string): Loadable<Track[]> {
+  return unavailable('“More like this”');
+}
+
+/** The signed-in person's recent plays, newest first. */
+export function useRecentlyPlayed(_enabled: boolean): Loadable<Track[]> {
+  return unavailable('Recently played');
+}
+
+/** Recommendations for the signed-in person. */
+export function useRecommendations(_enabled: boolean): Loadable<Track[]> {
+  return unavailable('Recommendations');
+}

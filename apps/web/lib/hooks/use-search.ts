@@ -1,0 +1,42 @@
+// Search-as-you-type over songs, artists and albums (search.catalog), grouped, with the matched
+// spans for highlighting. The previous results stay on screen while the next ones load.
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useTRPC } from '../trpc';
+import type { Highlight, SearchResults } from '../types';
+import { fromQuery, type Loadable } from './feature';
+
+const spans = (xs: [number, number][]): Highlight[] => xs.map(([start, end]) => ({ start, end }));
+
+export function useSearch(query: string): Loadable<SearchResults> {
+  const trpc = useTRPC();
+  return fromQuery(
+    useQuery({
+      ...trpc.search.catalog.queryOptions({ q: query, limit: 10 }),
+      enabled: query.length > 0,
+      placeholderData: keepPreviousData,
+      select: (r): SearchResults => ({
+        songs: r.songs.map((s) => ({
+          track: {
+            id: s.id,
+            title: s.title,
+            artistId: s.artistId,
+            artistName: s.artistName,
+            albumId: s.albumId,
+            albumTitle: s.albumTitle,
+            // Search results carry no duration or media status; the song page has both.
+            durationSec: 0,
+            status: 'ready',
+          },
+          highlights: spans(s.highlights.title),
+        })),
+        artists: r.artists.map((a) => ({ id: a.id, name: a.name, highlights: spans(a.highlights.name) })),
+        albums: r.albums.map((a) => ({
+          id: a.id,
+          title: a.title,
+          artistName: a.artistName,
+          highlights: spans(a.highlights.title),
+        })),
+      }),
+    }),
+  );
+}

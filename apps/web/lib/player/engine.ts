@@ -1,0 +1,359 @@
+// The audio engine behind the player: hls.js on two <audio> "decks", the active one playing and the
+// spare one preloading the next track, so a track change is a swap rather than a cold start.
+// The PlaybackEngine interface is what the player store talks to; a sample-accurate gapless engine
+// (MSE with one SourceBuffer, or Web Audio; see issue 11) can replace HlsEngine behind it.
+import Hls, { type ErrorData, type HlsConfig } from 'hls.js';
+import { nominalKbps } from './bitrate';
+
+/** What `playback.start` hands the player for one song. */
+export type PlaybackSource = {
+  songId: string;
+  /** Signed master playlist URL. */
+  masterUrl: string;
+  /** CloudFront signed-URL parameters appended to every playlist and segment request (one signature per track). */
+  signedQuery: string | null;
+  /** True when the edge authorises with signed cookies instead (requests must carry them). */
+  withCredentials: boolean;
+  /** When the signature stops working (ms since epoch); the player re-resolves before it. */
+  expiresAtMs: number | null;
+  /** EBU R128 integrated loudness and true peak of the track, for normalisation. */
+  loudnessLufs: number | null;
+  truePeakDb: number | null;
+};
+
+export type QualityLevel = { index: number; bitrateKbps: number; name: string };
+
+export type EngineState = 'loading' | 'playing' | 'paused' | 'ended';
+
+export type EngineError = {
+  kind: 'network' | 'media' | 'unsupported' | 'autoplay';
+  message: string;
+  /** HTTP status of the failed request, when there was one (403: the signature was refused). */
+  httpStatus: number | null;
+};
+
+export type EngineListener = {
+  onState(state: EngineState): void;
+  onTime(t: { currentTime: number; duration: number; bufferedEnd: number }): void;
+  onLevels(levels: QualityLevel[], current: number, isAuto: boolean): void;
+  onEnded(): void;
+  onError(error: EngineError): void;
+};
+
+export interface PlaybackEngine {
+  /** Starts `source` (swapping in the preloaded deck when it holds that song). */
+  load(source: PlaybackSource, opts: { autoplay: boolean; startAtSec?: number }): void;
+  /** Fetches the start of the track that plays next; null forgets any preload. */
+  preload(source: PlaybackSource | null): void;
+  play(): Promise<void>;
+  pause(): void;
+  seek(sec: number): void;
+  setVolume(volume: number, muted: boolean): void;
+  /** -1 returns to automatic selection. */
+  setQuality(index: number): void;
+  destroy(): void;
+}
+
+/** hls.js tuned for audio (RECIPES §9): start near 128 kbit/s and keep ABR re-evaluating. */
+export const AUDIO_HLS_CONFIG: Partial<HlsConfig> = {
+  abrEwmaDefaultEstimate: 128_000,
+  maxBufferLength: 30,
+  maxMaxBufferLength: 30,
+  maxBufferSize: 4e6,
+  enableWorker: true,
+};
+
+/** Seconds of the next track fetched ahead of time (one 6 s segment). */
+const PRELOAD_BUFFER_SEC = 6;
+
+type Deck = {
+  audio: HTMLAudioElement;
+  hls: Hls | null;
+  songId: string | null;
+  networkRetries: number;
+  mediaRecoveries: number;
+};
+
+function newDeck(): Deck {
+  const audio = new Audio();
+  audio.preload = 'auto';
+  return { audio, hls: null, songId: null, networkRetries: 0, mediaRecoveries: 0 };
+}
+
+function levelsOf(hls: Hls): QualityLevel[] {
+  return hls.levels.map((l, index) => {
+    const kbps = nominalKbps(l.bitrate); // BANDWIDTH: the peak, a little above the encoding rate
+    return { index, bitrateKbps: kbps, name: l.name || `${kbps} kbps` };
+  });
+}
+
+function describeHlsError(data: ErrorData): EngineError {
+  const status = data.response?.code ?? null;
+  if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+    const message =
+      status === 403
+        ? 'The stream was refused (403): the link may have expired.'
+        : status === 404
+          ? 'This song’s audio could not be found on the media server (404).'
+          : `Network error while loading the song (${data.details}${status ? `, HTTP ${status}` : ''}).`;
+    return { kind: 'network', message, httpStatus: status };
+  }
+  if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+    return {
+      kind: 'media',
+      message: `The browser could not decode this song (${data.details}).`,
+      httpStatus: null,
+    };
+  }
+  return { kind: 'media', message: `Playback failed (${data.details}).`, httpStatus: status };
+}
+
+export function canUseHlsJs(): boolean {
+  return Hls.isSupported();
+}
+
+export class HlsEngine implements PlaybackEngine {
+  private active: Deck = newDeck();
+  private spare: Deck = newDeck();
+  private volume = 1;
+  private muted = false;
+  /** The bitrate a person picked by hand, kept across tracks; null is automatic. */
+  private manualKbps: number | null = null;
+  private readonly useHlsJs = Hls.isSupported();
+
+  constructor(private readonly listener: EngineListener) {
+    this.wire(this.active);
+    this.wire(this.spare);
+  }
+
+  private wire(deck: Deck): void {
+    const a = deck.audio;
+    const isActive = () => deck === this.active;
+    a.addEventListener('playing', () => isActive() && this.listener.onState('playing'));
+    a.addEventListener('pause', () => isActive() && !a.ended && this.listener.onState('paused'));
+    a.addEventListener('waiting', () => isActive() && this.listener.onState('loading'));
+    a.addEventListener('ended', () => {
+      if (!isActive()) return;
+      this.listener.onState('ended');
+      this.listener.onEnded();
+    });
+    const time = () => {
+      if (!isActive()) return;
+      const b = a.buffered;
+      this.listener.onTime({
+        currentTime: a.currentTime,
+        duration: Number.isFinite(a.duration) ? a.duration : 0,
+        bufferedEnd: b.length ? b.end(b.length - 1) : 0,
+      });
+    };
+    a.addEventListener('timeupdate', time);
+    a.addEventListener('durationchange', time);
+    a.addEventListener('progress', time);
+    a.addEventListener('error', () => {
+      // With hls.js attached, its own ERROR event says more; this covers native HLS.
+      if (!isActive() || deck.hls) return;
+      const code = a.error?.code;
+      this.listener.onError({
+        kind: code === MediaError.MEDIA_ERR_NETWORK ? 'network' : 'media',
+        message: a.error?.message || 'The browser could not play this song.',
+        httpStatus: null,
+      });
+    });
+  }
+
+  private attach(deck: Deck, source: PlaybackSource, asPreloadOf: Deck | null): void {
+    this.detach(deck);
+    deck.songId = source.songId;
+    deck.networkRetries = 0;
+    deck.mediaRecoveries = 0;
+    deck.audio.volume = this.volume;
+    deck.audio.muted = this.muted;
+    if (!this.useHlsJs) {
+      // Safari and iOS play HLS natively (hls.js needs MSE, which iPhones lacked before iOS 17.1).
+      if (deck.audio.canPlayType('application/vnd.apple.mpegurl')) {
+        // Native HLS cannot sign each request: it relies on the signed cookies set by playback.start.
+        deck.audio.src = source.masterUrl;
+        deck.audio.load();
+      } else if (deck === this.active) {
+        this.listener.onError({
+          kind: 'unsupported',
+          message: 'This browser cannot play HLS audio (no Media Source Extensions).',
+          httpStatus: null,
+        });
+      }
+      return;
+    }
+    const prev = asPreloadOf?.hls;
+    const hls = new Hls({
+      ...AUDIO_HLS_CONFIG,
+      // A preload fetches the playlists and the first segment only; the swap lifts the limit, so ABR
+      // keeps choosing levels from what the network does when the track actually plays.
+      ...(asPreloadOf ? { maxBufferLength: PRELOAD_BUFFER_SEC, maxMaxBufferLength: PRELOAD_BUFFER_SEC } : {}),
+      // A preloaded track starts where the current one's ABR has settled, not from scratch.
+      ...(prev ? { abrEwmaDefaultEstimate: Math.max(64_000, prev.bandwidthEstimate || 128_000) } : {}),
+      xhrSetup: (xhr, url) => {
+        if (source.signedQuery && !url.includes('Signature=')) {
+          xhr.open('GET', `${url}${url.includes('?') ? '&' : '?'}${source.signedQuery}`, true);
+        }
+        if (source.withCredentials) xhr.withCredentials = true;
+      },
+    });
+    deck.hls = hls;
+    hls.on(Hls.Events.MANIFEST_PARSED, () => {
+      if (this.manualKbps !== null) {
+        const idx = this.nearestLevel(hls, this.manualKbps);
+        hls.currentLevel = idx;
+      } else if (prev && prev.currentLevel >= 0) {
+        hls.startLevel = Math.min(prev.currentLevel, hls.levels.length - 1);
+      }
+      if (deck === this.active) this.emitLevels();
+    });
+    hls.on(Hls.Events.LEVEL_SWITCHED, () => {
+      if (deck === this.active) this.emitLevels();
+    });
+    hls.on(Hls.Events.FRAG_LOADED, () => {
+      deck.networkRetries = 0;
+    });
+    hls.on(Hls.Events.ERROR, (_event, data) => {
+      if (!data.fatal) return;
+      if (
+        data.type === Hls.ErrorTypes.NETWORK_ERROR &&
+        deck.networkRetries < 2 &&
+        data.response?.code !== 403
+      ) {
+        deck.networkRetries++;
+        hls.startLoad();
+        return;
+      }
+      if (data.type === Hls.ErrorTypes.MEDIA_ERROR && deck.mediaRecoveries < 1) {
+        deck.mediaRecoveries++;
+        hls.recoverMediaError();
+        return;
+      }
+      if (deck === this.active) this.listener.onError(describeHlsError(data));
+      else this.detach(deck); // a failed preload is retried as a normal load later
+    });
+    hls.attachMedia(deck.audio);
+    hls.loadSource(source.masterUrl);
+  }
+
+  private detach(deck: Deck): void {
+    deck.hls?.destroy();
+    deck.hls = null;
+    deck.songId = null;
+    deck.audio.pause();
+    deck.audio.removeAttribute('src');
+    deck.audio.load();
+  }
+
+  private nearestLevel(hls: Hls, kbps: number): number {
+    let best = 0;
+    let bestDiff = Number.POSITIVE_INFINITY;
+    hls.levels.forEach((l, i) => {
+      const diff = Math.abs(l.bitrate / 1000 - kbps);
+      if (diff < bestDiff) {
+        best = i;
+        bestDiff = diff;
+      }
+    });
+    return best;
+  }
+
+  private emitLevels(): void {
+    const hls = this.active.hls;
+    if (!hls) {
+      this.listener.onLevels([], -1, true);
+      return;
+    }
+    this.listener.onLevels(levelsOf(hls), hls.currentLevel, hls.autoLevelEnabled);
+  }
+
+  load(source: PlaybackSource, opts: { autoplay: boolean; startAtSec?: number }): void {
+    if (this.spare.songId === source.songId && this.spare.songId !== null) {
+      const old = this.active;
+      this.active = this.spare;
+      this.spare = old;
+      this.detach(old);
+      const hls = this.active.hls;
+      if (hls) {
+        hls.config.maxBufferLength = AUDIO_HLS_CONFIG.maxBufferLength ?? 30;
+        hls.config.maxMaxBufferLength = AUDIO_HLS_CONFIG.maxMaxBufferLength ?? 30;
+      }
+    } else {
+      this.attach(this.active, source, null);
+    }
+    const a = this.active.audio;
+    if (opts.startAtSec) a.currentTime = opts.startAtSec;
+    else if (a.currentTime > 0) a.currentTime = 0;
+    this.emitLevels();
+    this.listener.onState(opts.autoplay ? 'loading' : 'paused');
+    if (opts.autoplay) void this.play();
+  }
+
+  preload(source: PlaybackSource | null): void {
+    if (!source) {
+      if (this.spare.songId) this.detach(this.spare);
+      return;
+    }
+    if (this.spare.songId === source.songId) return;
+    this.attach(this.spare, source, this.active);
+  }
+
+  async play(): Promise<void> {
+    try {
+      await this.active.audio.play();
+    } catch (e) {
+      const err = e as DOMException;
+      if (err?.name === 'AbortError') return; // superseded by a newer load or pause
+      this.listener.onState('paused');
+      this.listener.onError(
+        err?.name === 'NotAllowedError'
+          ? {
+              kind: 'autoplay',
+              message: 'The browser blocked playback. Press play to start.',
+              httpStatus: null,
+            }
+          : { kind: 'media', message: err?.message || 'Playback failed.', httpStatus: null },
+      );
+    }
+  }
+
+  pause(): void {
+    this.active.audio.pause();
+  }
+
+  seek(sec: number): void {
+    const a = this.active.audio;
+    const max = Number.isFinite(a.duration) ? a.duration : sec;
+    a.currentTime = Math.max(0, Math.min(sec, max));
+  }
+
+  setVolume(volume: number, muted: boolean): void {
+    this.volume = Math.max(0, Math.min(1, volume));
+    this.muted = muted;
+    for (const d of [this.active, this.spare]) {
+      d.audio.volume = this.volume;
+      d.audio.muted = muted;
+    }
+  }
+
+  setQuality(index: number): void {
+    const hls = this.active.hls;
+    if (!hls) return;
+    if (index < 0) {
+      this.manualKbps = null;
+      hls.currentLevel = -1;
+    } else {
+      const level = hls.levels[index];
+      if (!level) return;
+      this.manualKbps = level.bitrate / 1000;
+      hls.currentLevel = index;
+    }
+    this.emitLevels();
+  }
+
+  destroy(): void {
+    this.detach(this.active);
+    this.detach(this.spare);
+  }
+}

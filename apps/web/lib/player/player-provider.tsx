@@ -1,0 +1,494 @@
+'use client';
+// The player: one engine and two stores living in the root layout, so playback, the queue and the
+// volume survive navigation (and, through localStorage, a reload). Components read state with
+// usePlayerState / usePlayerTime and act through usePlayer().
+import {
+  createContext,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useSyncExternalStore,
+} from 'react';
+import { describeError } from '../errors';
+import type { SourceResolver } from '../hooks/use-playback';
+import type { Track } from '../types';
+import {
+  type EngineError,
+  HlsEngine,
+  type PlaybackEngine,
+  type PlaybackSource,
+  type QualityLevel,
+} from './engine';
+import * as Q from './queue';
+import { createStore, type Store } from './store';
+
+export type PlayerStatus = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'error';
+
+export type PlayerState = {
+  queue: Q.QueueState;
+  status: PlayerStatus;
+  error: string | null;
+  volume: number;
+  muted: boolean;
+  levels: QualityLevel[];
+  currentLevel: number;
+  isAutoQuality: boolean;
+  isQueueOpen: boolean;
+};
+
+export type TimeState = { currentTime: number; duration: number; bufferedEnd: number };
+
+export type PlayerApi = {
+  playTracks(tracks: Track[], startIndex?: number): void;
+  togglePlay(): void;
+  play(): void;
+  pause(): void;
+  next(): void;
+  previous(): void;
+  seek(sec: number): void;
+  seekBy(deltaSec: number): void;
+  setVolume(volume: number): void;
+  toggleMute(): void;
+  toggleShuffle(): void;
+  cycleRepeat(): void;
+  enqueue(track: Track): void;
+  playNext(track: Track): void;
+  removeFromQueue(position: number): void;
+  moveInQueue(from: number, to: number): void;
+  jumpTo(position: number): void;
+  setQuality(index: number): void;
+  setQueueOpen(open: boolean): void;
+  dismissError(): void;
+};
+
+type Ctx = { api: PlayerApi; state: Store<PlayerState>; time: Store<TimeState> };
+const PlayerContext = createContext<Ctx | null>(null);
+
+const STORAGE_KEY = 'tonearm.player.v1';
+/** Preload the next track this long before the current one ends. */
+const PRELOAD_LEAD_SEC = 45;
+/** "Previous" restarts the current track when it has played longer than this. */
+const RESTART_THRESHOLD_SEC = 3;
+
+const initialState: PlayerState = {
+  queue: Q.emptyQueue,
+  status: 'idle',
+  error: null,
+  volume: 0.8,
+  muted: false,
+  levels: [],
+  currentLevel: -1,
+  isAutoQuality: true,
+  isQueueOpen: false,
+};
+
+type Persisted = { queue: Q.QueueState; volume: number; muted: boolean; resumeAtSec: number };
+
+function readPersisted(): Persisted | null {
+  try {
+    const raw = localStorage.getItem(STORAGE_KEY);
+    if (!raw) return null;
+    const p = JSON.parse(raw) as Persisted;
+    if (!Array.isArray(p.queue?.tracks) || !Array.isArray(p.queue?.order)) return null;
+    return p;
+  } catch {
+    return null;
+  }
+}
+
+type PlayerInstance = Ctx & { restore(): void; persist(): void; destroy(): void };
+
+function createPlayer(resolverRef: { current: SourceResolver }): PlayerInstance {
+  const state = createStore<PlayerState>(initialState);
+  const time = createStore<TimeState>({ currentTime: 0, duration: 0, bufferedEnd: 0 });
+  const sources = new Map<string, PlaybackSource>();
+  let engine: PlaybackEngine | null = null;
+  let loadToken = 0;
+  let loadedSongId: string | null = null;
+  let preloadedSongId: string | null = null;
+  let refusedRetries = 0;
+  let resumeAtSec = 0;
+
+  const patch = (p: Partial<PlayerState>) => state.set((s) => ({ ...s, ...p }));
+  const setQueue = (f: (q: Q.QueueState) => Q.QueueState) => state.set((s) => ({ ...s, queue: f(s.queue) }));
+
+  const getEngine = (): PlaybackEngine => {
+    if (engine) return engine;
+    engine = new HlsEngine({
+      onState: (st) => {
+        if (state.get().status === 'error' && st === 'paused') return;
+        patch({ status: st, ...(st === 'playing' ? { error: null } : {}) });
+      },
+      onTime: (t) => {
+        time.set(() => t);
+        maybePreload(t);
+      },
+      onLevels: (levels, currentLevel, isAutoQuality) => patch({ levels, currentLevel, isAutoQuality }),
+      onEnded: () => advance(true),
+      onError: (e) => handleEngineError(e),
+    });
+    const s = state.get();
+    engine.setVolume(s.volume, s.muted);
+    return engine;
+  };
+
+  async function sourceFor(track: Track): Promise<PlaybackSource> {
+    const cached = sources.get(track.id);
+    if (cached && (cached.expiresAtMs === null || cached.expiresAtMs - Date.now() > 60_000)) return cached;
+    const src = await resolverRef.current(track);
+    sources.set(track.id, src);
+    return src;
+  }
+
+  function startCurrent(autoplay: boolean, startAtSec = 0): void {
+    const token = ++loadToken;
+    const track = Q.currentTrack(state.get().queue);
+    preloadedSongId = null;
+    if (!track) {
+      engine?.pause();
+      loadedSongId = null;
+      patch({ status: 'idle', error: null, levels: [] });
+      return;
+    }
+    patch({ status: 'loading', error: null });
+    time.set(() => ({ currentTime: startAtSec, duration: track.durationSec, bufferedEnd: 0 }));
+    const go = (src: PlaybackSource) => {
+      if (token !== loadToken) return;
+      loadedSongId = track.id;
+      getEngine().load(src, { autoplay, startAtSec });
+    };
+    const cached = sources.get(track.id);
+    // A preloaded (or recently resolved) source starts synchronously: no round trip at a track change.
+    if (cached && (cached.expiresAtMs === null || cached.expiresAtMs - Date.now() > 60_000)) {
+      go(cached);
+      return;
+    }
+    sourceFor(track).then(go, (e) => {
+      if (token !== loadToken) return;
+      engine?.pause();
+      loadedSongId = null;
+      patch({ status: 'error', error: `Can't play “${track.title}”: ${describeError(e)}` });
+    });
+  }
+
+  function maybePreload(t: TimeState): void {
+    const next = Q.upNext(state.get().queue);
+    if (!next || next.id === preloadedSongId || next.id === loadedSongId) return;
+    if (t.duration <= 0 || t.duration - t.currentTime > PRELOAD_LEAD_SEC) return;
+    preloadedSongId = next.id;
+    sourceFor(next).then(
+      (src) => {
+        if (preloadedSongId === next.id) engine?.preload(src);
+      },
+      () => {
+        // Preloading is an optimisation: the error shows when the track itself is started.
+      },
+    );
+  }
+
+  function handleEngineError(e: EngineError): void {
+    const track = Q.currentTrack(state.get().queue);
+    if (e.httpStatus === 403 && track && refusedRetries < 1) {
+      // A signature that expired while paused: get a fresh one and resume where we were.
+      refusedRetries++;
+      sources.delete(track.id);
+      startCurrent(true, time.get().currentTime);
+      return;
+    }
+    const prefix = track ? `Can't play “${track.title}”: ` : '';
+    patch({ status: e.kind === 'autoplay' ? 'paused' : 'error', error: `${prefix}${e.message}` });
+  }
+
+  function advance(auto: boolean): void {
+    const q = state.get().queue;
+    const p = Q.nextPosition(q, auto);
+    if (p === null) {
+      if (auto) patch({ status: 'ended' });
+      return;
+    }
+    refusedRetries = 0;
+    if (p === q.position && auto) {
+      getEngine().seek(0);
+      void getEngine().play();
+      return;
+    }
+    setQueue((qq) => Q.jumpTo(qq, p));
+    startCurrent(true);
+  }
+
+  const api: PlayerApi = {
+    playTracks(tracks, startIndex = 0) {
+      refusedRetries = 0;
+      setQueue((q) => Q.playList(q, tracks, startIndex, Math.random));
+      startCurrent(true);
+    },
+    togglePlay() {
+      const s = state.get();
+      if (s.status === 'playing' || s.status === 'loading') api.pause();
+      else api.play();
+    },
+    play() {
+      const s = state.get();
+      const track = Q.currentTrack(s.queue);
+      if (!track) return;
+      if (loadedSongId !== track.id || s.status === 'error') {
+        startCurrent(true, loadedSongId === track.id ? time.get().currentTime : resumeAtSec);
+        resumeAtSec = 0;
+        return;
+      }
+      if (s.status === 'ended') getEngine().seek(0);
+      void getEngine().play();
+    },
+    pause() {
+      if (state.get().status === 'loading' && loadedSongId === null) {
+        // Still resolving the source: cancel the pending start.
+        loadToken++;
+        patch({ status: 'paused' });
+        return;
+      }
+      engine?.pause();
+    },
+    next() {
+      advance(false);
+    },
+    previous() {
+      const q = state.get().queue;
+      if (time.get().currentTime > RESTART_THRESHOLD_SEC || Q.previousPosition(q) === null) {
+        api.seek(0);
+        return;
+      }
+      refusedRetries = 0;
+      setQueue((qq) => Q.jumpTo(qq, Q.previousPosition(qq) ?? qq.position));
+      startCurrent(true);
+    },
+    seek(sec) {
+      if (loadedSongId) getEngine().seek(sec);
+      else resumeAtSec = sec;
+      time.set((t) => ({ ...t, currentTime: Math.max(0, Math.min(sec, t.duration || sec)) }));
+    },
+    seekBy(delta) {
+      api.seek(time.get().currentTime + delta);
+    },
+    setVolume(volume) {
+      const v = Math.max(0, Math.min(1, volume));
+      patch({ volume: v, muted: v === 0 });
+      engine?.setVolume(v, v === 0);
+    },
+    toggleMute() {
+      const s = state.get();
+      const muted = !s.muted;
+      const volume = !muted && s.volume === 0 ? 0.5 : s.volume;
+      patch({ muted, volume });
+      engine?.setVolume(volume, muted);
+    },
+    toggleShuffle() {
+      setQueue((q) => Q.toggleShuffle(q, Math.random));
+    },
+    cycleRepeat() {
+      setQueue(Q.cycleRepeat);
+    },
+    enqueue(track) {
+      const wasEmpty = state.get().queue.position < 0;
+      setQueue((q) => Q.enqueue(q, track));
+      if (wasEmpty) startCurrent(true);
+    },
+    playNext(track) {
+      const wasEmpty = state.get().queue.position < 0;
+      setQueue((q) => Q.playNext(q, track));
+      if (wasEmpty) startCurrent(true);
+    },
+    removeFromQueue(position) {
+      setQueue((q) => Q.removeAt(q, position));
+    },
+    moveInQueue(from, to) {
+      setQueue((q) => Q.move(q, from, to));
+    },
+    jumpTo(position) {
+      refusedRetries = 0;
+      setQueue((q) => Q.jumpTo(q, position));
+      startCurrent(true);
+    },
+    setQuality(index) {
+      engine?.setQuality(index);
+    },
+    setQueueOpen(open) {
+      patch({ isQueueOpen: open });
+    },
+    dismissError() {
+      patch({ error: null, ...(state.get().status === 'error' ? { status: 'paused' as const } : {}) });
+    },
+  };
+
+  return {
+    api,
+    state,
+    time,
+    // Restoring happens in an effect (localStorage exists only in the browser).
+    restore() {
+      const p = readPersisted();
+      if (!p) return;
+      resumeAtSec = p.resumeAtSec || 0;
+      state.set((s) => ({ ...s, queue: p.queue, volume: p.volume, muted: p.muted, status: 'paused' }));
+      time.set(() => ({
+        currentTime: resumeAtSec,
+        duration: Q.currentTrack(p.queue)?.durationSec ?? 0,
+        bufferedEnd: 0,
+      }));
+      if (!Q.currentTrack(p.queue)) state.set((s) => ({ ...s, status: 'idle' }));
+    },
+    persist() {
+      const s = state.get();
+      const data: Persisted = {
+        queue: s.queue,
+        volume: s.volume,
+        muted: s.muted,
+        resumeAtSec: Math.floor(time.get().currentTime),
+      };
+      try {
+        localStorage.setItem(STORAGE_KEY, JSON.stringify(data));
+      } catch {
+        // Private mode or a full quota: the player still works, it just forgets on reload.
+      }
+    },
+    destroy() {
+      engine?.destroy();
+      engine = null;
+    },
+  };
+}
+
+function useMediaSession(ctx: Ctx): void {
+  useEffect(() => {
+    if (typeof navigator === 'undefined' || !('mediaSession' in navigator)) return;
+    const ms = navigator.mediaSession;
+    const { api } = ctx;
+    const handlers: [MediaSessionAction, MediaSessionActionHandler][] = [
+      ['play', () => api.play()],
+      ['pause', () => api.pause()],
+      ['previoustrack', () => api.previous()],
+      ['nexttrack', () => api.next()],
+      ['seekbackward', (d) => api.seekBy(-(d.seekOffset ?? 10))],
+      ['seekforward', (d) => api.seekBy(d.seekOffset ?? 10)],
+      ['seekto', (d) => d.seekTime !== undefined && api.seek(d.seekTime)],
+      ['stop', () => api.pause()],
+    ];
+    for (const [action, handler] of handlers) {
+      try {
+        ms.setActionHandler(action, handler);
+      } catch {
+        // An action this browser does not know.
+      }
+    }
+    let lastId: string | null = null;
+    const sync = () => {
+      const s = ctx.state.get();
+      const track = Q.currentTrack(s.queue);
+      if (track?.id !== lastId) {
+        lastId = track?.id ?? null;
+        ms.metadata = track
+          ? new MediaMetadata({
+              title: track.title,
+              artist: track.artistName,
+              album: track.albumTitle ?? '',
+              artwork: [
+                { src: `/cover/${track.albumId ?? track.id}.svg`, sizes: '512x512', type: 'image/svg+xml' },
+              ],
+            })
+          : null;
+      }
+      ms.playbackState = s.status === 'playing' ? 'playing' : s.status === 'idle' ? 'none' : 'paused';
+    };
+    sync();
+    const unsubState = ctx.state.subscribe(sync);
+    let lastPosition = 0;
+    const unsubTime = ctx.time.subscribe(() => {
+      const t = ctx.time.get();
+      if (t.duration <= 0 || Math.abs(t.currentTime - lastPosition) < 1) return;
+      lastPosition = t.currentTime;
+      try {
+        ms.setPositionState({
+          duration: t.duration,
+          position: Math.min(t.currentTime, t.duration),
+          playbackRate: 1,
+        });
+      } catch {
+        // Position beyond a duration the browser has already revised.
+      }
+    });
+    return () => {
+      unsubState();
+      unsubTime();
+      for (const [action] of handlers) {
+        try {
+          ms.setActionHandler(action, null);
+        } catch {
+          // see above
+        }
+      }
+    };
+  }, [ctx]);
+}
+
+export function PlayerProvider({ resolver, children }: { resolver: SourceResolver; children: ReactNode }) {
+  const resolverRef = useRef(resolver);
+  resolverRef.current = resolver;
+  const player = useMemo(() => createPlayer(resolverRef), []);
+  useEffect(() => {
+    player.restore();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const schedule = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => player.persist(), 500);
+    };
+    const unsubState = player.state.subscribe(schedule);
+    const interval = setInterval(() => player.persist(), 5_000);
+    const onHide = () => player.persist();
+    window.addEventListener('pagehide', onHide);
+    return () => {
+      unsubState();
+      clearTimeout(timer);
+      clearInterval(interval);
+      window.removeEventListener('pagehide', onHide);
+      player.destroy();
+    };
+  }, [player]);
+  useMediaSession(player);
+  const value = useMemo<Ctx>(() => ({ api: player.api, state: player.state, time: player.time }), [player]);
+  return <PlayerContext.Provider value={value}>{children}</PlayerContext.Provider>;
+}
+
+function usePlayerContext(): Ctx {
+  const ctx = useContext(PlayerContext);
+  if (!ctx) throw new Error('usePlayer must be used inside <PlayerProvider>');
+  return ctx;
+}
+
+export function usePlayer(): PlayerApi {
+  return usePlayerContext().api;
+}
+
+/** Subscribes to one slice of the player state; return primitives or stable references. */
+export function usePlayerState<T>(select: (s: PlayerState) => T): T {
+  const { state } = usePlayerContext();
+  return useSyncExternalStore(
+    state.subscribe,
+    () => select(state.get()),
+    () => select(initialState),
+  );
+}
+
+const initialTime: TimeState = { currentTime: 0, duration: 0, bufferedEnd: 0 };
+export function usePlayerTime<T>(select: (t: TimeState) => T): T {
+  const { time } = usePlayerContext();
+  return useSyncExternalStore(
+    time.subscribe,
+    () => select(time.get()),
+    () => select(initialTime),
+  );
+}
+
+export function useCurrentTrack(): Track | null {
+  return usePlayerState((s) => Q.currentTrack(s.queue));
+}

@@ -1,0 +1,91 @@
+// Shapes the UI renders. Where a procedure exists on the router, the shape is derived from its
+// output type (so renaming a field breaks the typecheck here); where it has not landed yet, the
+// shape is the one its issue describes, and the hook in lib/hooks/ that will call it maps to it.
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from './trpc';
+
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+export type Song = RouterOutputs['song']['byId'];
+
+/** What the player and track lists need of a song. */
+export type Track = Pick<
+  Song,
+  'id' | 'title' | 'artistId' | 'artistName' | 'albumId' | 'albumTitle' | 'durationSec' | 'status'
+>;
+
+export function toTrack(s: Song): Track {
+  return {
+    id: s.id,
+    title: s.title,
+    artistId: s.artistId,
+    artistName: s.artistName,
+    albumId: s.albumId,
+    albumTitle: s.albumTitle,
+    durationSec: s.durationSec,
+    status: s.status,
+  };
+}
+
+export type UserSummary = { id: string; handle: string; displayName: string };
+
+export type AlbumView = {
+  id: string;
+  title: string;
+  artistId: string;
+  artistName: string;
+  year: number | null;
+  genre: string | null;
+  tracks: Track[];
+};
+
+export type ArtistView = {
+  id: string;
+  name: string;
+  genres: string[];
+  bio: string;
+  topTracks: Track[];
+  albums: { id: string; title: string; year: number | null }[];
+};
+
+export type PlaylistSummary = {
+  id: string;
+  name: string;
+  isPublic: boolean;
+  trackCount: number;
+  /** Send it back with the next edit. */
+  revision: number;
+  owner: UserSummary | null;
+};
+
+export type PlaylistView = PlaylistSummary & {
+  description: string;
+  isOwner: boolean;
+  /** Entries keep their own id so the same song can appear twice and still be moved precisely. */
+  entries: { entryId: string; track: Track }[];
+};
+
+/** A matched span inside a search result's text, for highlighting. */
+export type Highlight = { start: number; end: number };
+
+export type SearchResults = {
+  songs: { track: Track; highlights: Highlight[] }[];
+  artists: { id: string; name: string; highlights: Highlight[] }[];
+  albums: { id: string; title: string; artistName: string; highlights: Highlight[] }[];
+};
+
+export type FriendActivity = {
+  user: UserSummary;
+  state: 'online' | 'streaming' | 'offline';
+  track: Pick<Track, 'id' | 'title' | 'artistName'> | null;
+  /** ISO time the current song started, or the last play for offline friends. */
+  at: string | null;
+};
+
+export type UploadStatus = {
+  songId: string;
+  status: 'uploading' | 'uploaded' | 'transcoding' | 'ready' | 'failed';
+  /** 0..1 */
+  progress: number;
+  error: string | null;
+};
