@@ -37,7 +37,13 @@ export async function createServerDeps(): Promise<ServerDeps> {
     notifyRedis: redis,
     fallbackBaseUrl: `${publicUrl}/media/`,
   });
-  await media.storage.ensureBucket();
+  // Browsers upload straight to S3 with a presigned PUT; in dev the local S3 needs the player's origin.
+  // With a custom S3_ENDPOINT (local S3) the dev player's origins are allowed unless S3_CORS_ORIGINS
+  // says otherwise; on AWS set S3_CORS_ORIGINS to the player's origin or manage the bucket's CORS.
+  const devOrigins = [`http://127.0.0.1:${cfg.WEB_PORT}`, `http://localhost:${cfg.WEB_PORT}`];
+  await media.storage.ensureBucket({
+    corsOrigins: cfg.S3_CORS_ORIGINS ?? (cfg.S3_ENDPOINT ? devOrigins : undefined),
+  });
   const presence = new PresenceStore(redis, { ttlMs: cfg.PRESENCE_TTL_MS });
   const rateLimiter = new RateLimiter(redis, {
     scopes: resolveScopes(cfg.RATE_LIMITS),

@@ -42,6 +42,18 @@ const ZEnv = z.object({
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   S3_FORCE_PATH_STYLE: bool.default(true),
+  /** Comma-separated origins allowed to PUT presigned uploads to the bucket (see apps/server deps). */
+  S3_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean)
+        : undefined,
+    ),
   /** Where browsers fetch media: the CloudFront distribution in production, the dev edge locally. */
   MEDIA_BASE_URL: z.url().optional(),
   CLOUDFRONT_KEY_PAIR_ID: z.string().default('KDEVTONEARM'),

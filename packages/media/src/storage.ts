@@ -9,6 +9,7 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  PutBucketCorsCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
@@ -68,7 +69,33 @@ export class S3Storage {
   }
 
   /** Creates the bucket when it does not exist (startup of servers and workers; idempotent). */
-  async ensureBucket(): Promise<void> {
+  /**
+   * Creates the bucket when missing. With `corsOrigins`, also sets the bucket's CORS rules so the
+   * browser can PUT to a presigned upload URL directly (S3 answers the preflight from these rules).
+   */
+  async ensureBucket(opts: { corsOrigins?: string[] } = {}): Promise<void> {
+    await this.createBucketIfMissing();
+    if (opts.corsOrigins?.length) {
+      await this.client.send(
+        new PutBucketCorsCommand({
+          Bucket: this.bucket,
+          CORSConfiguration: {
+            CORSRules: [
+              {
+                AllowedOrigins: opts.corsOrigins,
+                AllowedMethods: ['PUT', 'GET', 'HEAD'],
+                AllowedHeaders: ['*'],
+                ExposeHeaders: ['ETag'],
+                MaxAgeSeconds: 600,
+              },
+            ],
+          },
+        }),
+      );
+    }
+  }
+
+  private async createBucketIfMissing(): Promise<void> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (e) {
