@@ -119,7 +119,7 @@ export default async function (h: Harness) {
     `search-as-you-type prefixes, ${n} songs: MiniSearch vs Orama`,
     () => mini.idx.searchSync({ q: prefixes[i++ % prefixes.length]!, limit: 10 }),
     () => orama.idx.searchSync({ q: prefixes[j++ % prefixes.length]!, limit: 10 }),
-    { iterations: 300, warmup: 30, rounds: 3 },
+    { iterations: 150, warmup: 15, rounds: 3 },
   );
 
   // The naive baseline: a case-insensitive $regex scan over the three name fields in MongoDB.
