@@ -60,7 +60,11 @@ function casesFor(proc: AnyProcedure): Case[] {
     one('a __proto__ object', JSON.parse('{"__proto__":{"isAdmin":true}}'));
     if (t === 'string') one('a 1 MB string', MB, true);
     if (t === 'array') one('a 1 MB string element', [MB], true);
-    if (/(^id$|Id$)/.test(key)) one('a bad ObjectId', 'nope-not-an-id');
+    // Only fields that are ObjectIds (an "eventId" or a BullMQ "jobId" may be free-form text).
+    const acceptsText = (field as { safeParse?: (v: unknown) => { success: boolean } }).safeParse?.(
+      'nope-not-an-id',
+    ).success;
+    if (/(^id$|Id$)/.test(key) && !acceptsText) one('a bad ObjectId', 'nope-not-an-id');
     if (/Ids$/.test(key)) one('a bad ObjectId element', ['nope-not-an-id']);
   }
   return cases;

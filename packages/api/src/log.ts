@@ -16,6 +16,7 @@ export function logTrpcError(
     'error.code': app.code,
     'trpc.procedure': opts.path,
     'http.response.status_code': app.status,
+    'event.outcome': 'failure',
   };
   if (app.status >= 500) log.error({ ...fields, err: app.cause ?? app }, app.message);
   else log.info(fields, `request failed: ${app.message}`);

@@ -48,9 +48,9 @@ export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
 /**
- * Times every call, counts errors by stable code, logs one ECS line per call (procedure, duration,
- * outcome; request and user id come from the context's child logger) and normalises every failure
- * to an AppError.
+ * Times every call, counts errors by stable code, logs one ECS line per successful call (procedure,
+ * duration; request and user id come from the context's child logger) and normalises every failure
+ * to an AppError, which the transport's onError logs exactly once.
  */
 const observed = t.middleware(async ({ path, type, ctx, next }) => {
   const t0 = process.hrtime.bigint();
@@ -58,15 +58,17 @@ const observed = t.middleware(async ({ path, type, ctx, next }) => {
   const result = await next();
   const code = result.ok ? 'OK' : toTRPCError(result.error).code;
   end({ code });
-  const fields = {
-    'trpc.procedure': path,
-    'trpc.type': type,
-    'event.duration': Number(process.hrtime.bigint() - t0),
-    'event.outcome': result.ok ? 'success' : 'failure',
-    ...(result.ok ? {} : { 'error.code': code }),
-  };
-  ctx.log.info(fields, `${path} ${code}`);
-  if (result.ok) return result;
+  if (result.ok) {
+    // Failures are logged once, with their cause, by the transport's onError (logTrpcError).
+    const fields = {
+      'trpc.procedure': path,
+      'trpc.type': type,
+      'event.duration': Number(process.hrtime.bigint() - t0),
+      'event.outcome': 'success',
+    };
+    ctx.log.info(fields, `${path} ${code}`);
+    return result;
+  }
   metrics.trpcErrors.inc({ procedure: path, code });
   throw toTRPCError(result.error);
 });

@@ -12,7 +12,10 @@ export const ZReportPlayInput = z.strictObject({
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only')
     .describe('Client-generated id of this play (a UUID); a retried report reuses it'),
   songId: ZObjectId,
-  startedAt: z.coerce.date().describe('When playback started'),
+  // An ISO 8601 timestamp (what JSON carries for a Date); coercion would accept numbers and booleans.
+  startedAt: z
+    .union([z.date(), z.iso.datetime({ offset: true }).transform((s) => new Date(s))])
+    .describe('When playback started'),
   playedSec: z
     .number()
     .min(0)
