@@ -13,7 +13,7 @@ import { Jobs, Queues, workerConnection } from '@tonearm/queue';
 import sharp from 'sharp';
 import { awayFromWindowEdge, startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, spawnServer, spawnWorker } from './helpers/spawn-server';
+import { FILE_QUEUE_PREFIX, type ServerProcess, spawnServer, spawnWorker } from './helpers/spawn-server';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const s3 = new S3Client({
@@ -175,7 +175,7 @@ describe('dashboard and alert metrics exist on /metrics', () => {
       .toBuffer();
     await s3.send(new PutObjectCommand({ Bucket: env().S3_BUCKET, Key: sourceKey, Body: png }));
     const album = await Album.create({ title: 'T', artistId: new Types.ObjectId(), artistName: 'X' });
-    const queues = new Queues(workerConnection());
+    const queues = new Queues(workerConnection(), { prefix: FILE_QUEUE_PREFIX });
     const job = await queues.enqueue(
       Jobs.processCover,
       { kind: 'album', id: String(album._id), sourceKey },

@@ -29,6 +29,15 @@ export function loadServicesEnv(): void {
   }
 }
 
+/**
+ * One variable without validating the whole environment: for module-level constants of packages
+ * that load before env() can succeed (e.g. the BullMQ key prefix).
+ */
+export function rawEnv(name: string): string | undefined {
+  loadServicesEnv();
+  return process.env[name];
+}
+
 const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
 const ZEnv = z.object({

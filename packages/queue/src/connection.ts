@@ -1,12 +1,16 @@
 // BullMQ connections. Workers need maxRetriesPerRequest: null (blocking commands must not be cut off);
 // producers on the request path fail fast instead of queueing commands while Redis is away.
-import { env } from '@tonearm/config';
+import { env, rawEnv } from '@tonearm/config';
 import { type JobsOptions, Queue, type QueueOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { JobDefinition } from './jobs';
 
-export const QUEUE_PREFIX = 'bull';
+/**
+ * Prefix of every BullMQ key. TONEARM_QUEUE_PREFIX separates deployments (or test files) sharing one
+ * Redis: workers only take jobs under their own prefix.
+ */
+export const QUEUE_PREFIX = rawEnv('TONEARM_QUEUE_PREFIX') ?? 'bull';
 
 export function workerConnection(url = env().REDIS_URL): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: false });

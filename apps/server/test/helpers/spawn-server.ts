@@ -14,6 +14,9 @@ export type ServerProcess = {
 const appDir = join(import.meta.dirname, '..', '..');
 const workersDir = join(appDir, '..', '..', 'packages', 'workers');
 
+/** One BullMQ prefix per test file: its server and worker never take another file's jobs. */
+export const FILE_QUEUE_PREFIX = `bq${process.pid}`;
+
 export function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   return spawnEntry(appDir, { SERVER_PORT: '0', ...env });
 }
@@ -26,7 +29,13 @@ export function spawnWorker(env: Record<string, string>): Promise<ServerProcess>
 async function spawnEntry(cwd: string, env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd,
-    env: { ...process.env, LOG_LEVEL: 'info', NODE_ENV: 'test', ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+      TONEARM_QUEUE_PREFIX: FILE_QUEUE_PREFIX,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];
