@@ -153,7 +153,7 @@ async function describeRendition(
   if (problems.length) throw new Error(`${rung.name}/index.m3u8: ${problems.join('; ')}`);
   const { manifest } = parsePlaylist(text);
   const initUri = manifest.segments[0]?.map?.uri ?? 'init.mp4';
-  const initBuf = await readFile(join(dir, initUri));
+  const initBuf = await readFile(join(/*turbopackIgnore: true*/ dir, initUri));
   const init = parseInit(initBuf);
   if (init.timescale !== PCM.sampleRate) throw new Error(`${rung.name}: timescale ${init.timescale}`);
   const segments: RenditionResult['segments'] = [];
@@ -176,7 +176,12 @@ async function describeRendition(
     throw new Error(`${rung.name}: implausible padding ${paddingSamples} samples`);
   const first = manifest.segments[0];
   const measured =
-    verifyPriming && first ? await measurePriming([join(dir, initUri), join(dir, first.uri)], pcmFile) : null;
+    verifyPriming && first
+      ? await measurePriming(
+          [join(/*turbopackIgnore: true*/ dir, initUri), join(/*turbopackIgnore: true*/ dir, first.uri)],
+          pcmFile,
+        )
+      : null;
   if (measured !== null && measured !== primingSamples)
     throw new Error(`${rung.name}: decoded priming ${measured} samples, expected ${primingSamples}`);
   return {
