@@ -67,6 +67,12 @@ export function bestLag(
   decoded: Float32Array,
   maxLag = 4096,
   window = 8192,
+  /**
+   * The lag we expect. A periodic signal (a pure tone) correlates equally well every period, so when
+   * the expected lag scores within 1% of the best, the measurement cannot tell them apart and the
+   * expected lag is returned rather than an arbitrary period multiple.
+   */
+  prefer?: number,
 ): number | null {
   let start = 0;
   while (start < source.length && Math.abs(source[start]!) < 1e-3) start++;
@@ -89,13 +95,29 @@ export function bestLag(
       best = lag;
     }
   }
-  return bestScore > 0.3 ? best : null;
+  if (bestScore <= 0.3) return null;
+  if (prefer !== undefined && prefer !== best && prefer >= 0 && prefer <= maxLag) {
+    let dot = 0;
+    let e = 0;
+    for (let i = 0; i < window; i++) {
+      const d = decoded[start + prefer + i]!;
+      dot += source[start + i]! * d;
+      e += d * d;
+    }
+    const score = e > 0 ? dot / Math.sqrt(e * srcEnergy) : -1;
+    if (score >= bestScore - 0.01) return prefer;
+  }
+  return best;
 }
 
 /** Priming of an encoded rendition, measured by decoding its first fragment(s) against the PCM. */
-export async function measurePriming(files: string[], pcmFile: string): Promise<number | null> {
+export async function measurePriming(
+  files: string[],
+  pcmFile: string,
+  expected?: number,
+): Promise<number | null> {
   const want = 44_100;
   const decoded = monoLowpassed(await decodeFragments(files, want + 8192));
   const source = monoLowpassed(await readPcm(pcmFile, 0, want));
-  return bestLag(source, decoded);
+  return bestLag(source, decoded, 4096, 8192, expected);
 }

@@ -180,6 +180,7 @@ async function describeRendition(
       ? await measurePriming(
           [join(/*turbopackIgnore: true*/ dir, initUri), join(/*turbopackIgnore: true*/ dir, first.uri)],
           pcmFile,
+          primingSamples,
         )
       : null;
   if (measured !== null && measured !== primingSamples)
