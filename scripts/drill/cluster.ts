@@ -45,8 +45,17 @@ export async function startServer(name: string, port?: number): Promise<Proc> {
   loadServicesEnv();
   const p = port ?? (await freePort());
   const child = spawn(TSX, [join(ROOT, 'apps', 'server', 'src', 'main.ts')], {
-    env: { ...process.env, SERVER_PORT: String(p), LOG_LEVEL: 'warn' },
+    // The drill's load comes from one loopback IP: lift the anonymous per-IP limit so faults, not
+    // rate limiting, decide the statuses (set RATE_LIMITS to drill the limiter itself).
+    env: {
+      RATE_LIMITS: JSON.stringify({ anonymous: { limit: 1_000_000 } }),
+      ...process.env,
+      SERVER_PORT: String(p),
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
+    // Own process group: tsx runs the program in a child node process, so signals go to the group.
+    detached: true,
   });
   const url = `http://127.0.0.1:${p}`;
   await waitHttp(`${url}/healthz`);
@@ -58,6 +67,7 @@ export async function startWorker(name: string): Promise<Proc> {
   const child = spawn(TSX, [join(ROOT, 'packages', 'workers', 'src', 'main.ts')], {
     env: { ...process.env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
   });
   return { name, child };
 }
@@ -66,6 +76,7 @@ export function kill(p: Proc, signal: NodeJS.Signals = 'SIGKILL'): Promise<void>
   return new Promise((resolve) => {
     if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve();
     p.child.once('exit', () => resolve());
-    p.child.kill(signal);
+    if (p.child.pid) process.kill(-p.child.pid, signal);
+    else p.child.kill(signal);
   });
 }
