@@ -33,3 +33,16 @@ test('a song that does not exist says so instead of showing an empty page', asyn
   await page.goto('/song/0123456789abcdef01234567');
   await expect(page.getByRole('main').getByRole('alert')).toContainText('Song not found');
 });
+
+test('a song page lists "More like this": other playable songs, never the song itself', async ({ page }) => {
+  await page.goto('/search?q=Tit%C3%AD%20Me%20Pregunt%C3%B3');
+  await page
+    .getByTestId('search-songs')
+    .getByRole('listitem')
+    .first()
+    .getByRole('link', { name: 'Tití Me Preguntó' })
+    .click();
+  const more = page.getByTestId('more-like-this');
+  await expect(more.getByRole('listitem').first()).toBeVisible();
+  await expect(more).not.toContainText('Tití Me Preguntó');
+});

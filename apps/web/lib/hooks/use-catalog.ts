@@ -58,8 +58,14 @@ export function useArtist(id: string): Loadable<ArtistView> {
   }));
 }
 
-export function useMoreLikeThis(_songId: string): Loadable<Track[]> {
-  return unavailable('“More like this”');
+export function useMoreLikeThis(songId: string): Loadable<Track[]> {
+  const trpc = useTRPC();
+  return fromQuery(
+    useQuery({
+      ...trpc.discovery.moreLikeThis.queryOptions({ songId, limit: 10 }),
+      select: (songs) => songs.map(toTrack),
+    }),
+  );
 }
 
 /** The signed-in person's recent plays, newest first. */
