@@ -52,24 +52,33 @@ export function useUploader(): Uploader {
   useEffect(() => {
     const pending = uploads.filter((u) => u.status === 'transcoding' || u.status === 'uploaded');
     if (pending.length === 0) return;
-    const timer = setTimeout(async () => {
-      for (const u of pending) {
-        try {
-          const song = await client.song.byId.query({ id: u.songId });
-          if (song.status !== u.status) {
-            patch(u.songId, {
-              status: song.status,
-              progress: song.status === 'ready' ? 1 : u.progress,
-              error: song.status === 'failed' ? 'The file could not be converted.' : null,
-            });
-            if (song.status === 'ready') void qc.invalidateQueries({ queryKey: trpc.song.pathKey() });
+    // An interval, not a timeout: a poll that finds no change leaves `uploads` as it is, so the effect
+    // would not run again and the page would stay on "Processing" forever.
+    let busy = false;
+    const timer = setInterval(async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        for (const u of pending) {
+          try {
+            const song = await client.song.byId.query({ id: u.songId });
+            if (song.status !== u.status) {
+              patch(u.songId, {
+                status: song.status,
+                progress: song.status === 'ready' ? 1 : u.progress,
+                error: song.status === 'failed' ? 'The file could not be converted.' : null,
+              });
+              if (song.status === 'ready') void qc.invalidateQueries({ queryKey: trpc.song.pathKey() });
+            }
+          } catch {
+            // A transient read failure: the next tick tries again.
           }
-        } catch {
-          // A transient read failure: the next tick tries again.
         }
+      } finally {
+        busy = false;
       }
     }, POLL_MS);
-    return () => clearTimeout(timer);
+    return () => clearInterval(timer);
   }, [uploads, client, patch, qc, trpc]);
 
   const mutation = useMutation({

@@ -19,6 +19,8 @@ export type MediaDeps = {
   signer: MediaSigner | null;
   queues: Queues;
   limits: MediaLimits;
+  /** Drops the song's cached reads after the pipeline changed its media status or progress. */
+  invalidateSong?: (songId: string) => Promise<void>;
   /** Pushes a transcode event to the uploader's browsers (room user:<id>, event song:transcode). */
   notify?: (userId: string, event: TranscodeEvent) => void;
   /** How long a playback grant lasts beyond the track's own duration (seconds). */

@@ -1,10 +1,12 @@
 // Builds MediaDeps from the environment for servers, workers and scripts.
+import { Cache } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { MediaSigner, S3Storage, signerConfigFromEnv } from '@tonearm/media';
 import type { Queues } from '@tonearm/queue';
 import type { Redis } from 'ioredis';
 import type { MediaDeps } from './deps';
 import { createTranscodeNotifier } from './notify';
+import { CacheNs, CacheTag } from '../catalog';
 
 export function createMediaDepsFromEnv(opts: {
   queues: Queues;
@@ -22,5 +24,14 @@ export function createMediaDepsFromEnv(opts: {
     queues: opts.queues,
     limits: { maxUploadBytes: cfg.MEDIA_MAX_UPLOAD_BYTES, maxDurationSec: cfg.MEDIA_MAX_DURATION_SEC },
     notify: opts.notifyRedis ? createTranscodeNotifier(opts.notifyRedis) : undefined,
+    invalidateSong: opts.notifyRedis ? songInvalidator(new Cache(opts.notifyRedis)) : undefined,
+  };
+}
+
+/** The worker writes songs outside the API: it must drop the same cache entries a catalog write does. */
+function songInvalidator(cache: Cache) {
+  return async (songId: string) => {
+    await cache.invalidate(CacheNs.song, songId);
+    await cache.invalidateTags(CacheTag.songs);
   };
 }

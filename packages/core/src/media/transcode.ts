@@ -57,7 +57,9 @@ export async function runTranscode(
   const song = await Song.findById(songId).lean<SongDoc>();
   if (!song) return { status: 'skipped', reason: 'song deleted' };
   const uploader = song.uploaderId ? String(song.uploaderId) : null;
+  // Every event follows a write to the song: readers of song.byId must see it, not a cached copy.
   const emit = (e: Omit<TranscodeEvent, 'songId'>) => {
+    void media.invalidateSong?.(songId).catch(() => {});
     if (uploader) media.notify?.(uploader, { songId, ...e });
   };
   if (song.media?.status === 'ready' && song.media.hlsPrefix)
