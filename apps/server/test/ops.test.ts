@@ -127,7 +127,12 @@ describe('dashboard and alert metrics exist on /metrics', () => {
 
     // The job's completion is recorded just after its database writes: poll the worker briefly.
     let workerMetrics = '';
-    for (let i = 0; i < 100 && !workerMetrics.includes('tonearm_jobs_total{'); i++) {
+    // (Wait for the stats job's own line: the scheduled recommendations job may have completed first.)
+    for (
+      let i = 0;
+      i < 100 && !workerMetrics.includes('tonearm_jobs_total{queue="stats",status="completed"');
+      i++
+    ) {
       if (i) await new Promise((r) => setTimeout(r, 50));
       workerMetrics = await fetch(`${worker.url}/metrics`).then((r) => r.text());
     }
