@@ -3,7 +3,7 @@
 // the signal. Fixtures are built once and cached under .data/fixtures/gapless.
 import { expect, type Page, test } from '@playwright/test';
 import { bestMatch, firstAbove, integratedLoudness, measureSeams, truePeakDb } from './gapless/analysis';
-import { ALBUM_CUTS, decodeF32, decodeRendition, ebur128, LADDER } from './gapless/fixtures';
+import { ALBUM_CUTS, decodeF32, decodeRendition, ebur128, rungAt } from './gapless/fixtures';
 import {
   albumReference,
   idealSeamStep,
@@ -33,12 +33,10 @@ function checkAlbumSeams(cap: Parameters<typeof measureSeams>[0], log: LogEvent[
   const { seams } = measureSeams(cap, ref, ref.cuts, 44100);
   const rows = seams.map((s, i) => {
     const lv = seamLevels(log, i);
-    const ideal = idealSeamStep(
-      srv,
-      { id: ALBUM[i]!, rung: LADDER[lv.before]! },
-      { id: ALBUM[i + 1]!, rung: LADDER[lv.after]! },
-    );
-    return { ...s, levels: `${LADDER[lv.before]}→${LADDER[lv.after]}`, ideal, stepRatio: s.step / ideal };
+    const a = { id: ALBUM[i]!, rung: rungAt(srv.fixtures, ALBUM[i]!, lv.before) };
+    const b = { id: ALBUM[i + 1]!, rung: rungAt(srv.fixtures, ALBUM[i + 1]!, lv.after) };
+    const ideal = idealSeamStep(srv, a, b);
+    return { ...s, levels: `${a.rung}→${b.rung}`, ideal, stepRatio: s.step / ideal };
   });
   console.log(JSON.stringify(rows));
   for (const r of rows) {

@@ -42,6 +42,8 @@ export type TrackInput = {
   loudnessLufs: number | null;
   truePeakDb: number | null;
   album?: LoudnessInfo | null;
+  /** Query string (no "?") added to every request of this track: a CDN signature, for instance. */
+  requestQuery?: string;
 };
 
 export type PlayerOptions = {
@@ -140,8 +142,15 @@ async function fetchWithRetry(
   }
 }
 
+/** `url` with `query` appended (once); the URL resolution of playlists drops a base URL's query. */
+export function withQuery(url: string, query: string | undefined): string {
+  if (!query || url.includes(query)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}${query}`;
+}
+
 async function resolveLevels(track: TrackInput): Promise<Level[]> {
-  const variants = track.masterUrl ? parseMaster(await fetchText(track.masterUrl), track.masterUrl) : [];
+  const q = (u: string) => withQuery(u, track.requestQuery);
+  const variants = track.masterUrl ? parseMaster(await fetchText(q(track.masterUrl)), track.masterUrl) : [];
   const levels = await Promise.all(
     track.renditions.map(async (r, i): Promise<Level> => {
       const v = variants[i];
@@ -152,15 +161,15 @@ async function resolveLevels(track: TrackInput): Promise<Level[]> {
       if (!initUrl || !segments) {
         const url = r.playlistUrl ?? v?.uri;
         if (!url) throw new Error(`track ${track.id}: rendition ${i} has no playlist`);
-        const media = parseMedia(await fetchText(url), url);
+        const media = parseMedia(await fetchText(q(url)), url);
         initUrl = media.initUri;
         segments = media.segments.map((s) => ({ url: s.uri, durationSeconds: s.durationSeconds }));
       }
       return {
         bandwidth,
         codecs: r.codecs ?? v?.codecs ?? 'mp4a.40.2',
-        initUrl,
-        segments,
+        initUrl: q(initUrl),
+        segments: segments.map((s) => ({ ...s, url: q(s.url) })),
         primingSamples: r.primingSamples,
         paddingSamples: r.paddingSamples,
       };
