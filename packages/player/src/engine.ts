@@ -70,7 +70,25 @@ export type PlayerState = {
   estimateBps: number;
   isPlaying: boolean;
   gain: GainDecision | null;
+  /** Bandwidths of the current track's levels, lowest first (what `level` indexes). */
+  levels: number[];
+  /** Seconds of the current track buffered from its start (may run past its end into the next). */
+  bufferedSeconds: number;
 };
+
+/** What the playing element is doing (for a UI's play/pause/spinner). */
+export type PlaybackActivity = 'playing' | 'waiting' | 'paused';
+
+/** A failed request, with its HTTP status when the server answered (403: a refused signature). */
+export class HttpError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
 
 export type SegmentEvent = {
   trackIndex: number;
@@ -90,6 +108,7 @@ type PlayerEvents = {
   error: Error;
   /** A crossfade into `toTrackIndex` began, lasting `seconds`. */
   crossfade: { toTrackIndex: number; seconds: number };
+  activity: PlaybackActivity;
 };
 
 type Level = {
@@ -133,10 +152,9 @@ async function fetchWithRetry(
     try {
       const res = await fetch(url, { signal });
       if (res.ok && res.body) return res as Response & { body: ReadableStream<Uint8Array> };
-      if (res.status < 500 || attempt >= 3) throw new Error(`GET ${url}: ${res.status}`);
+      if (res.status < 500 || attempt >= 3) throw new HttpError(`GET ${url}: ${res.status}`, res.status);
     } catch (err) {
-      if (signal.aborted || attempt >= 3 || (err instanceof Error && err.message.startsWith('GET ')))
-        throw err;
+      if (signal.aborted || attempt >= 3 || err instanceof HttpError) throw err;
     }
     await sleep(400 * attempt);
   }
@@ -220,6 +238,11 @@ class Deck {
       this.ms.addEventListener('sourceopen', () => resolve(), { once: true }),
     );
     this.el.src = this.objectUrl;
+    player.decksCreated++;
+    const activity = (a: PlaybackActivity) => () => player.deckActivity(this, a);
+    this.el.addEventListener('playing', activity('playing'));
+    this.el.addEventListener('waiting', activity('waiting'));
+    this.el.addEventListener('pause', () => !this.el.ended && player.deckActivity(this, 'paused'));
     this.node = ctx.createMediaElementSource(this.el);
     this.norm = ctx.createGain();
     this.fade = ctx.createGain();
@@ -399,7 +422,13 @@ class Deck {
         const elapsed = (performance.now() - t0) / 1000;
         // Buffer left when this download would finish, at the rate seen so far.
         const budget = Math.max(aheadSeconds - (this.el.paused ? 0 : elapsed), 0) + (this.el.paused ? 4 : 0);
-        if (level > 0 && total > 0 && elapsed > 0.5 && (elapsed * total) / received > budget + 1) {
+        if (
+          p.manualLevelIndex === null &&
+          level > 0 &&
+          total > 0 &&
+          elapsed > 0.5 &&
+          (elapsed * total) / received > budget + 1
+        ) {
           aborted = true;
           this.abort.abort();
           p.estimator.force((received * 8) / elapsed);
@@ -457,7 +486,12 @@ export class GaplessPlayer {
   /** Final node: everything the listener hears passes here (taps for meters or recording go on it). */
   readonly output: GainNode;
   readonly estimator: ThroughputEstimator;
+  /** Media elements (decks) created so far: a gapless track change creates none. */
+  decksCreated = 0;
   bufferAheadSeconds: number;
+  private readonly volumeNode: GainNode;
+  /** A level pinned by the listener (index into levels sorted by bandwidth); null = adaptive. */
+  private manualLevel: number | null = null;
   private crossfadeSeconds: number;
   private crossfadeAlbumTracks: boolean;
   private norm: NormalisationSettings;
@@ -476,7 +510,9 @@ export class GaplessPlayer {
   constructor(opts: PlayerOptions = {}) {
     this.audioContext = opts.audioContext ?? new AudioContext({ latencyHint: 'playback' });
     this.output = this.audioContext.createGain();
-    this.output.connect(this.audioContext.destination);
+    // Volume after the output tap: meters and recorders on `output` see the normalised signal.
+    this.volumeNode = this.audioContext.createGain();
+    this.output.connect(this.volumeNode).connect(this.audioContext.destination);
     this.bufferAheadSeconds = opts.bufferAheadSeconds ?? 20;
     this.crossfadeSeconds = clampCrossfade(opts.crossfadeSeconds ?? 0);
     this.crossfadeAlbumTracks = opts.crossfadeAlbumTracks ?? false;
@@ -544,6 +580,35 @@ export class GaplessPlayer {
     this.incoming?.deck.el.pause();
   }
 
+  /** Listener volume, linear 0..1 (after the output tap). */
+  setVolume(volume: number): void {
+    this.volumeNode.gain.value = Math.min(Math.max(volume, 0), 1);
+  }
+
+  /** Pins a level (index into the levels sorted by bandwidth) for the next segments; null = adaptive. */
+  setManualLevel(level: number | null): void {
+    this.manualLevel = level === null || level < 0 ? null : level;
+  }
+
+  get manualLevelIndex(): number | null {
+    return this.manualLevel;
+  }
+
+  /** The normalisation gain the playing deck applies right now, in dB (what the listener hears). */
+  get appliedGainDb(): number | null {
+    const g = this.deck?.norm.gain.value;
+    return g === undefined || g <= 0 ? null : 20 * Math.log10(g);
+  }
+
+  /** The queue as the engine holds it (the tracks given to setQueue and enqueue). */
+  get tracks(): readonly TrackInput[] {
+    return this.queue;
+  }
+
+  deckActivity(deck: Deck, activity: PlaybackActivity): void {
+    if (deck === this.deck) this.emit('activity', activity);
+  }
+
   setCrossfade(seconds: number): void {
     this.crossfadeSeconds = clampCrossfade(seconds);
   }
@@ -579,6 +644,8 @@ export class GaplessPlayer {
         estimateBps: this.estimator.estimateBps,
         isPlaying: this.isPlaying,
         gain: null,
+        levels: [],
+        bufferedSeconds: 0,
       };
     const t = d.el.currentTime;
     const span = e.spans.find((s) => t >= s.start && t < s.end) ?? e.spans.at(-1);
@@ -593,11 +660,14 @@ export class GaplessPlayer {
       estimateBps: this.estimator.estimateBps,
       isPlaying: this.isPlaying,
       gain: this.gainFor(e.track),
+      levels: e.levels?.map((l) => l.bandwidth) ?? [],
+      bufferedSeconds: Math.max(0, d.bufferedEnd - e.startSeconds),
     };
   }
 
   pickLevel(levels: Level[], entry: Entry): number {
     void entry;
+    if (this.manualLevel !== null) return Math.min(this.manualLevel, levels.length - 1);
     return chooseLevel(
       levels.map((l) => l.bandwidth),
       this.estimator.estimateBps,
@@ -609,7 +679,7 @@ export class GaplessPlayer {
     let p = this.initCache.get(url);
     if (!p) {
       p = fetch(url).then(async (r) => {
-        if (!r.ok) throw new Error(`GET ${url}: ${r.status}`);
+        if (!r.ok) throw new HttpError(`GET ${url}: ${r.status}`, r.status);
         return new Uint8Array(await r.arrayBuffer());
       });
       p.catch(() => this.initCache.delete(url));
