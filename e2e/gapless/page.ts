@@ -166,6 +166,7 @@ declare global {
       log: LogEvent[];
       state: () => unknown;
       setNormalisation: (s: Parameters<GaplessPlayer['setNormalisation']>[0]) => void;
+      seek: (seconds: number, trackIndex?: number) => Promise<void> | undefined;
     };
   }
 }
@@ -178,4 +179,5 @@ window.gapless = {
   log,
   state: () => player?.state ?? null,
   setNormalisation: (s) => player?.setNormalisation(s),
+  seek: (seconds, trackIndex) => player?.seek(seconds, trackIndex),
 };

@@ -13,6 +13,8 @@ export type ToneTrack = {
   variant?: number;
   /** MP3 bit rate of the generated source, kbit/s. */
   mp3Kbps?: number;
+  /** Level change after the limiter, dB (≤ 0): tracks of different loudness for normalisation tests. */
+  gainDb?: number;
 };
 
 // Twelve partials from bass to 13 kHz (multiplied per variant) so the ladder's top rungs need their bits.
@@ -40,7 +42,7 @@ export async function generateTrack(out: string, t: ToneTrack): Promise<string> 
     .complexFilter(
       `${tones}amix=inputs=${n}:normalize=0,volume=0.08,aformat=channel_layouts=stereo[t];` +
         `[${n}][${n + 1}]amerge=inputs=2,apulsator=hz=${hz}:amount=1[nz];` +
-        '[t][nz]amix=inputs=2:normalize=0,alimiter=limit=0.9[out]',
+        `[t][nz]amix=inputs=2:normalize=0,alimiter=limit=0.9${t.gainDb ? `,volume=${t.gainDb}dB` : ''}[out]`,
     )
     .outputOptions('-map', '[out]', '-ac', '2', '-c:a', 'libmp3lame', '-b:a', `${t.mp3Kbps ?? 320}k`)
     .output(tmp);
@@ -53,7 +55,8 @@ export async function generateTrack(out: string, t: ToneTrack): Promise<string> 
 export async function cachedTrack(name: string, t: ToneTrack): Promise<string> {
   const dir = join(repoRoot(), '.data', 'fixtures');
   await mkdir(dir, { recursive: true });
-  const file = join(dir, `${name}-${t.seconds}s-v${t.variant ?? 0}.mp3`);
+  const gain = t.gainDb ? `-g${t.gainDb}` : '';
+  const file = join(dir, `${name}-${t.seconds}s-v${t.variant ?? 0}${gain}.mp3`);
   if (!existsSync(file)) await generateTrack(file, t);
   return file;
 }

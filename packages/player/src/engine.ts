@@ -321,6 +321,14 @@ class Deck {
     });
   }
 
+  /** Whether deck time `t` (and a little after it) is already in the SourceBuffer. */
+  isBuffered(t: number): boolean {
+    const b = this.sb?.buffered;
+    if (!b) return false;
+    for (let i = 0; i < b.length; i++) if (t >= b.start(i) && t + 0.1 <= b.end(i)) return true;
+    return false;
+  }
+
   get bufferedEnd(): number {
     const b = this.sb?.buffered;
     return b && b.length > 0 ? b.end(b.length - 1) : 0;
@@ -569,6 +577,17 @@ export class GaplessPlayer {
 
   /** Jumps to `seconds` into queue track `trackIndex` (default: the current one), keeping play/pause. */
   async seek(seconds: number, trackIndex = Math.max(this.state.trackIndex, 0)): Promise<void> {
+    // Within what the playing deck already holds (same track or one queued gaplessly behind it):
+    // move the playhead, keeping the element, the buffer and the queued tracks.
+    const d = this.deck;
+    const e = d?.entries.find((x) => x.queueIndex === trackIndex && x.isPositioned);
+    if (d && e && !this.incoming) {
+      const t = e.startSeconds + Math.min(Math.max(seconds, 0), e.endSeconds - e.startSeconds);
+      if (t >= e.startSeconds + e.startOffset && d.isBuffered(t)) {
+        d.el.currentTime = t;
+        return;
+      }
+    }
     const wasPlaying = this.isPlaying;
     this.setQueue(this.queue, trackIndex, seconds);
     if (wasPlaying) await this.play();
@@ -653,7 +672,8 @@ export class GaplessPlayer {
     return {
       trackIndex: e.queueIndex,
       trackId: e.track.id,
-      timeSeconds: Math.max(0, t - e.startSeconds),
+      // Until a seek's first segment is in, the element sits at 0: report where playback will start.
+      timeSeconds: e.isPositioned ? Math.max(0, t - e.startSeconds) : e.startOffset,
       durationSeconds: e.endSeconds - e.startSeconds,
       level,
       bitrateBps: level >= 0 ? (e.levels?.[level]?.bandwidth ?? 0) : 0,
