@@ -167,6 +167,7 @@ declare global {
       state: () => unknown;
       setNormalisation: (s: Parameters<GaplessPlayer['setNormalisation']>[0]) => void;
       seek: (seconds: number, trackIndex?: number) => Promise<void> | undefined;
+      decks: () => number;
     };
   }
 }
@@ -180,4 +181,5 @@ window.gapless = {
   state: () => player?.state ?? null,
   setNormalisation: (s) => player?.setNormalisation(s),
   seek: (seconds, trackIndex) => player?.seek(seconds, trackIndex),
+  decks: () => player?.decksCreated ?? 0,
 };
