@@ -15,6 +15,8 @@ export type ToneTrack = {
   mp3Kbps?: number;
   /** A mono MP3 (one channel; the ladder's decode makes both channels identical). */
   mono?: boolean;
+  /** Level change after the limiter, dB (≤ 0): tracks of different loudness for normalisation tests. */
+  gainDb?: number;
 };
 
 // Twelve partials from bass to 13 kHz (multiplied per variant) so the ladder's top rungs need their bits.
@@ -44,7 +46,7 @@ export async function generateTrack(out: string, t: ToneTrack): Promise<string> 
     .complexFilter(
       `${tones}amix=inputs=${n}:normalize=0,volume=0.08,aformat=channel_layouts=stereo[t];` +
         `[${n}][${n + 1}]amerge=inputs=2,apulsator=hz=${hz}:amount=1${t.mono ? ':offset_r=0' : ''}[nz];` +
-        '[t][nz]amix=inputs=2:normalize=0,alimiter=limit=0.9[out]',
+        `[t][nz]amix=inputs=2:normalize=0,alimiter=limit=0.9${t.gainDb ? `,volume=${t.gainDb}dB` : ''}[out]`,
     )
     .outputOptions(
       '-map',
@@ -66,7 +68,8 @@ export async function generateTrack(out: string, t: ToneTrack): Promise<string> 
 export async function cachedTrack(name: string, t: ToneTrack): Promise<string> {
   const dir = join(repoRoot(), '.data', 'fixtures');
   await mkdir(dir, { recursive: true });
-  const file = join(dir, `${name}-${t.seconds}s-v${t.variant ?? 0}${t.mono ? '-mono' : ''}.mp3`);
+  const gain = t.gainDb ? `-g${t.gainDb}` : '';
+  const file = join(dir, `${name}-${t.seconds}s-v${t.variant ?? 0}${gain}${t.mono ? '-mono' : ''}.mp3`);
   if (!existsSync(file)) await generateTrack(file, t);
   return file;
 }
