@@ -13,6 +13,7 @@ const config: NextConfig = {
     '@tonearm/config',
     '@tonearm/observability',
     '@tonearm/ratelimit',
+    '@tonearm/realtime',
   ],
   typescript: { ignoreBuildErrors: false },
 };
