@@ -4,7 +4,6 @@
 // friends' live presence in a store the sidebar reads, reports what this tab plays (heartbeats) and
 // keeps social.feed (the sidebar's initial state) in step: a reconnect, a friend the feed does not
 // list yet (a new follow) or a friend going offline (their "recently played" changed) refetch it.
-import type { PresenceChanged } from '@tonearm/realtime/events';
 import { createRealtimeClient, type RealtimeClient } from '@tonearm/realtime/client';
 import { useQueryClient } from '@tanstack/react-query';
 import {
@@ -17,10 +16,9 @@ import {
   useSyncExternalStore,
 } from 'react';
 import { useApiUrl } from '../api-url';
+import type { LivePresence } from './merge-feed';
 import { createStore, type Store } from '../player/store';
 import { useTRPC } from '../trpc';
-
-export type LivePresence = ReadonlyMap<string, PresenceChanged>;
 
 type Stores = { friends: Store<LivePresence>; connected: Store<boolean> };
 type Ctx = Stores & { client: RealtimeClient | null };
