@@ -196,6 +196,17 @@ test('A sees what B plays, pauses and skips to, live; private and blocking liste
     await expect(row(a, userC.displayName)).toContainText('Offline');
     await expect(row(a, userD.displayName)).toHaveCount(0);
     await expect(sidebar(a)).not.toContainText(songC.title);
+
+    // B starts a private session from the top bar: A sees B offline at once, and back when it ends.
+    const privately = b.getByRole('button', { name: 'Private session' });
+    await expect(privately).toHaveAttribute('aria-pressed', 'false');
+    await privately.click();
+    await expect(privately).toHaveAttribute('aria-pressed', 'true');
+    await expect(row(a, userB.displayName)).toContainText('Offline', { timeout: LIVE_MS });
+    await expect(sidebar(a)).not.toContainText(second);
+    await privately.click();
+    await expect(privately).toHaveAttribute('aria-pressed', 'false');
+    await expect(row(a, userB.displayName)).toContainText(`Paused ${second}`, { timeout: LIVE_MS });
   } finally {
     for (const bot of bots) bot.close();
     for (const ctx of contexts) await ctx.close();

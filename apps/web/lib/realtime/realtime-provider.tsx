@@ -20,7 +20,7 @@ import type { LivePresence } from './merge-feed';
 import { createStore, type Store } from '../player/store';
 import { useTRPC } from '../trpc';
 
-type Stores = { friends: Store<LivePresence>; connected: Store<boolean> };
+type Stores = { friends: Store<LivePresence>; connected: Store<boolean>; isPrivate: Store<boolean> };
 type Ctx = Stores & { client: RealtimeClient | null };
 const RealtimeContext = createContext<Ctx | null>(null);
 
@@ -33,6 +33,7 @@ export function RealtimeProvider({ userId, children }: { userId: string | null; 
   const [stores] = useState<Stores>(() => ({
     friends: createStore<LivePresence>(new Map()),
     connected: createStore(false),
+    isPrivate: createStore(false),
   }));
   const [client, setClient] = useState<RealtimeClient | null>(null);
 
@@ -51,8 +52,9 @@ export function RealtimeProvider({ userId, children }: { userId: string | null; 
       stores.friends.set((prev) => new Map(prev).set(p.userId, p));
       if (!isInFeed(p.userId) || p.presence.state === 'offline') refetchFeed();
     });
-    const offReady = c.onReady(() => {
+    const offReady = c.onReady((r) => {
       stores.connected.set(() => true);
+      stores.isPrivate.set(() => r.isPrivate);
       // After a reconnect, plays missed meanwhile are only in the feed.
       if (connections++ > 0) refetchFeed();
     });
@@ -67,6 +69,7 @@ export function RealtimeProvider({ userId, children }: { userId: string | null; 
       setClient(null);
       stores.friends.set(() => new Map());
       stores.connected.set(() => false);
+      stores.isPrivate.set(() => false);
     };
   }, [userId, apiUrl, trpc, queryClient, stores]);
 
@@ -97,4 +100,25 @@ export function useRealtimeConnected(): boolean {
 /** The connection (null while signed out): the player reports its activity through it. */
 export function useRealtimeClient(): RealtimeClient | null {
   return useRealtimeContext().client;
+}
+
+export type PrivateSession = {
+  /** Null while not connected (nothing to toggle). */
+  isPrivate: boolean | null;
+  setPrivate(isPrivate: boolean): Promise<void>;
+};
+
+/** The private session (issue 5): while on, followers see this person offline and no plays are shared. */
+export function usePrivateSession(): PrivateSession {
+  const { client, connected, isPrivate } = useRealtimeContext();
+  const isConnected = useSyncExternalStore(connected.subscribe, connected.get, () => false);
+  const value = useSyncExternalStore(isPrivate.subscribe, isPrivate.get, () => false);
+  return {
+    isPrivate: client && isConnected ? value : null,
+    async setPrivate(next) {
+      if (!client) return;
+      await client.setPrivate(next);
+      isPrivate.set(() => next);
+    },
+  };
 }
