@@ -34,7 +34,8 @@ export default async function bench(h: Harness): Promise<void> {
         const page = await browser.newPage();
         const urls = rungUrls(srv, ALBUM, '320k').map((u, i) => ({
           ...u,
-          primingSamples: srv.fixtures.tracks[ALBUM[i]!]!.renditions[3]!.primingSamples,
+          primingSamples: srv.fixtures.tracks[ALBUM[i]!]!.renditions.find((r) => r.name === '320k')!
+            .primingSamples,
           sourceSamples: srv.fixtures.tracks[ALBUM[i]!]!.sourceSamples,
         }));
         const r = await playAndCapture(page, srv, (p) =>

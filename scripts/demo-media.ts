@@ -5,11 +5,19 @@
 // usage: tsx scripts/demo-media.ts [--count N] [--seconds S] [--seeded] [--session] [--json]
 //   --seeded   give audio to the first N seeded catalog songs that have none (instead of new songs)
 //   --session  also create a session for a demo user and print its cookie (for tests and curl)
+//   --album T  make the songs the tracks of album T (in order) and measure the album's loudness
 import { parseArgs } from 'node:util';
 import { createRedis, whenReady } from '@tonearm/cache';
 import { env } from '@tonearm/config';
-import { createMediaDepsFromEnv, createSession, runTranscode, SESSION_COOKIE } from '@tonearm/core';
 import {
+  createMediaDepsFromEnv,
+  createSession,
+  runTranscode,
+  SESSION_COOKIE,
+  updateAlbumLoudness,
+} from '@tonearm/core';
+import {
+  Album,
   Artist,
   connectDb,
   disconnectDb,
@@ -30,6 +38,7 @@ const { values: args } = parseArgs({
     seeded: { type: 'boolean', default: false },
     session: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    album: { type: 'string' },
   },
 });
 const count = Number(args.count);
@@ -61,27 +70,39 @@ const user = await User.findOneAndUpdate(
 ).lean();
 
 let targets: SongDoc[];
+let albumId: string | null = null;
 if (args.seeded) {
   targets = await Song.find({ 'media.status': mongoose.trusted({ $ne: 'ready' }) })
     .sort({ playCount: -1, _id: 1 })
     .limit(count)
     .lean<SongDoc[]>();
 } else {
+  // An album gets an artist of its own: the plain tones' artist page lists exactly its songs.
+  const artistName = args.album ? 'Tonearm Album Tones' : 'Tonearm Test Tones';
   const artist = await Artist.findOneAndUpdate(
-    { name: 'Tonearm Test Tones' },
-    { $setOnInsert: { name: 'Tonearm Test Tones', genres: ['test'] } },
+    { name: artistName },
+    { $setOnInsert: { name: artistName, genres: ['test'] } },
     { upsert: true, returnDocument: 'after' },
   ).lean();
   targets = [];
+  const album = args.album
+    ? await Album.findOneAndUpdate(
+        { title: args.album, artistId: artist!._id },
+        { $setOnInsert: { title: args.album, artistId: artist!._id, artistName: artist!.name } },
+        { upsert: true, returnDocument: 'after' },
+      ).lean()
+    : null;
+  albumId = album ? String(album._id) : null;
   for (let i = 0; i < count; i++) {
-    const title = `Tone Study No. ${i + 1} (${seconds} s)`;
+    const title = album ? `${album.title}, part ${i + 1}` : `Tone Study No. ${i + 1} (${seconds} s)`;
     const s =
       (await Song.findOne({ title, artistId: artist!._id }).lean<SongDoc>()) ??
       (await Song.create({
         title,
         artistId: artist!._id,
         artistName: artist!.name,
-        albumTitle: 'Generated Tones',
+        albumId: album?._id ?? null,
+        albumTitle: album?.title ?? 'Generated Tones',
         trackNumber: i + 1,
         genre: 'test',
         uploaderId: user!._id,
@@ -99,7 +120,8 @@ for (const [i, s] of targets.entries()) {
     out.push({ id, title: s.title, hlsPrefix: s.media.hlsPrefix, durationSec: s.durationSec ?? 0 });
     continue;
   }
-  const file = await cachedTrack('demo', { seconds, variant: i });
+  // An album's parts are 6 dB apart: track and album normalisation then give different gains.
+  const file = await cachedTrack('demo', { seconds, variant: i, ...(albumId ? { gainDb: -6 * i } : {}) });
   const sourceKey = `uploads/${id}/source.mp3`;
   await media.storage.putFile(sourceKey, file, 'audio/mpeg');
   await Song.updateOne(
@@ -111,6 +133,12 @@ for (const [i, s] of targets.entries()) {
   if (r.status !== 'ready') throw new Error(`${s.title}: ${r.reason}`);
   say(`${s.title}: ready at ${r.hlsPrefix} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   out.push({ id, title: s.title, hlsPrefix: r.hlsPrefix, durationSec: seconds });
+}
+
+// The transcode job enqueued the album measurement; no worker runs here, so measure now (idempotent).
+if (albumId) {
+  const r = await updateAlbumLoudness(media, albumId);
+  say(`album loudness: ${JSON.stringify(r)}`);
 }
 
 let sessionCookie: string | undefined;

@@ -12,6 +12,7 @@ const config: NextConfig = {
     '@tonearm/cache',
     '@tonearm/config',
     '@tonearm/observability',
+    '@tonearm/player',
     '@tonearm/ratelimit',
     '@tonearm/realtime',
   ],

@@ -1,29 +1,58 @@
-// Builds the gapless/loudness test fixtures with the pipeline's ffmpeg ladder command (RECIPES §8) and
-// caches them under .data/fixtures/gapless/<version>/. Node only (the player package stays browser-safe).
+// Builds the gapless/loudness test fixtures through the project's real transcode pipeline
+// (@tonearm/media's transcodeLadder with the worker's settings, recorded by songMediaRecord exactly as
+// the transcode job stores it on the song; album loudness by measureAlbumLoudness, as the album job
+// does) and caches them under .data/fixtures/gapless/<version>/, the version hashing the pipeline's
+// source so a change to the encoder settings rebuilds them. Node only (the player stays browser-safe).
 //  - album: ONE continuous log sine sweep cut into three tracks at sample counts that are not multiples
-//    of the AAC frame (1024), each cut encoded to MP3 (the pipeline's input), then to the 4-rung ladder;
+//    of the AAC frame (1024), each cut encoded to MP3 (the uploaded source), then through the pipeline;
 //  - pair: two tracks mastered 12 LU apart; clip: a quiet track with full-scale transients.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { aacGaplessInfo, FFMPEG_AAC_PRIMING_SAMPLES } from '../../packages/player/src/gapless-math';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { env } from '@tonearm/config';
+import {
+  LADDER as PIPELINE_LADDER,
+  type LadderResult,
+  measureAlbumLoudness,
+  type RenditionRecord,
+  songMediaRecord,
+  transcodeLadder,
+} from '@tonearm/media';
 
-export const FIXTURE_VERSION = 'v1';
+const here = import.meta.dirname;
+const mediaSrc = join(here, '..', '..', 'packages', 'media', 'src');
+/** Changes whenever the pipeline's code (or this builder) changes, so cached fixtures never go stale. */
+export const FIXTURE_VERSION = `v2-${createHash('sha256')
+  .update(
+    ['ladder.ts', 'ffmpeg.ts', 'gapless.ts', 'hls.ts', 'mp4.ts', 'record.ts', 'album-loudness.ts']
+      .map((f) => readFileSync(join(mediaSrc, f), 'utf8'))
+      .join('\0'),
+  )
+  .update(readFileSync(import.meta.filename, 'utf8'))
+  .digest('hex')
+  .slice(0, 12)}`;
 export const SAMPLE_RATE = 44100;
 /** Album track lengths in samples: 7.3 s, 6.9 s, 7.7 s, none a multiple of 1024. */
 export const ALBUM_CUTS = [321_937, 304_001, 339_583] as const;
 export const SWEEP = { f0: 200, f1: 2000, amplitude: 0.5 } as const;
-export const LADDER = ['64k', '128k', '192k', '320k'] as const;
+/** The pipeline's rung names, lowest first (the engine's level order). */
+export const LADDER = PIPELINE_LADDER.map((r) => r.name);
 
-export type FixtureRendition = {
-  name: string;
-  bandwidth: number;
-  codecs: string;
-  frames: number;
-  primingSamples: number;
-  paddingSamples: number;
-  /** Priming found by decoding the rendition and aligning it with the decoded MP3. */
-  measuredPrimingSamples: number;
+export type FixtureRendition = RenditionRecord & {
+  /** Priming the pipeline measured on the first segment while transcoding (null: not measured). */
+  measuredPrimingSamples: number | null;
+  /** Priming found by decoding the whole rendition and aligning it with the decoded MP3. */
+  decodedPrimingSamples: number;
 };
 
 export type FixtureTrack = {
@@ -115,73 +144,6 @@ export function ebur128(inputs: string[]): { loudnessLufs: number; truePeakDb: n
   return { loudnessLufs: Number(i[1]), truePeakDb: Number(tp[1]) };
 }
 
-/** The pipeline's ladder command (RECIPES §8): one decode, four AAC-LC rungs, fMP4 HLS, 6 s segments. */
-export function encodeLadder(mp3: string, out: string): void {
-  mkdirSync(out, { recursive: true });
-  run('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    '-i',
-    mp3,
-    ...LADDER.flatMap(() => ['-map', '0:a:0']),
-    '-vn',
-    '-c:a',
-    'aac',
-    '-ar',
-    String(SAMPLE_RATE),
-    '-ac',
-    '2',
-    ...LADDER.flatMap((b, i) => [`-b:a:${i}`, b]),
-    '-f',
-    'hls',
-    '-hls_time',
-    '6',
-    '-hls_playlist_type',
-    'vod',
-    '-hls_segment_type',
-    'fmp4',
-    '-hls_flags',
-    'independent_segments',
-    '-hls_fmp4_init_filename',
-    'init.mp4',
-    '-hls_segment_filename',
-    join(out, '%v/seg_%03d.m4s'),
-    '-master_pl_name',
-    'master.m3u8',
-    '-var_stream_map',
-    LADDER.map((b, i) => `a:${i},name:${b}`).join(' '),
-    join(out, '%v/index.m3u8'),
-  ]);
-}
-
-/** init + segments of one rendition as one fMP4 file (for ffprobe / ffmpeg). */
-function joinRendition(dir: string): string {
-  const files = readdirSync(dir).sort();
-  const init = files.find((f) => f.startsWith('init_'));
-  if (!init) throw new Error(`no init segment in ${dir}`);
-  const parts = [init, ...files.filter((f) => f.endsWith('.m4s'))].map((f) => readFileSync(join(dir, f)));
-  const path = join(dir, '..', `${dir.split('/').at(-1)}.joined.mp4`);
-  writeFileSync(path, Buffer.concat(parts));
-  return path;
-}
-
-function countFrames(file: string): number {
-  const out = run('ffprobe', [
-    '-v',
-    'error',
-    '-count_packets',
-    '-select_streams',
-    'a:0',
-    '-show_entries',
-    'stream=nb_read_packets',
-    '-of',
-    'csv=p=0',
-    file,
-  ]).toString();
-  return Number(out.trim());
-}
-
 /** Lag (samples) at which `decoded` best matches `source` over the first 16384 samples (left channel). */
 export function leadingOffset(decoded: Float32Array, source: Float32Array, maxLag = 4096): number {
   const n = 16384;
@@ -204,59 +166,88 @@ export function leadingOffset(decoded: Float32Array, source: Float32Array, maxLa
   return best;
 }
 
-function masterBandwidths(masterPath: string): { bandwidth: number; codecs: string }[] {
-  const text = readFileSync(masterPath, 'utf8');
-  return [...text.matchAll(/#EXT-X-STREAM-INF:BANDWIDTH=(\d+),CODECS="([^"]+)"/g)].map((m) => ({
-    bandwidth: Number(m[1]),
-    codecs: m[2]!,
-  }));
+/** A rendition's init + segments (as its media playlist lists them) joined into one fMP4 file. */
+function joinRendition(root: string, id: string, playlist: string): string {
+  const dir = join(root, id, dirname(playlist));
+  const text = readFileSync(join(root, id, playlist), 'utf8');
+  const init = text.match(/#EXT-X-MAP:URI="([^"]+)"/)?.[1];
+  if (!init) throw new Error(`no EXT-X-MAP in ${id}/${playlist}`);
+  const segs = text.split('\n').filter((l) => l && !l.startsWith('#'));
+  const path = join(root, id, `${playlist.replaceAll('/', '_')}.joined.mp4`);
+  writeFileSync(path, Buffer.concat([init, ...segs].map((f) => readFileSync(join(dir, f)))));
+  return path;
 }
 
-/** Encodes one track (float WAV → MP3 320k → ladder) and measures what the player needs. */
-function buildTrack(
+/**
+ * Encodes one track the way an upload is processed: float WAV → MP3 320k (the uploaded source) → the
+ * transcode pipeline's `transcodeLadder` with the worker's settings → `songMediaRecord`, the fields the
+ * transcode job stores on the song. Nothing here assumes an encoder delay: priming, padding, frames and
+ * loudness are what the pipeline recorded, and the fixture checks the record against a full decode.
+ */
+async function buildTrack(
   root: string,
   id: string,
   signal: [Float32Array, Float32Array],
   albumId: string | null,
-): Omit<FixtureTrack, 'album'> {
+): Promise<Omit<FixtureTrack, 'album'>> {
   const dir = join(root, id);
   mkdirSync(dir, { recursive: true });
   const wav = join(dir, 'source.wav');
   const mp3 = join(dir, 'source.mp3');
   writeWav(wav, signal);
   run('ffmpeg', ['-v', 'error', '-y', '-i', wav, '-c:a', 'libmp3lame', '-b:a', '320k', mp3]);
+  rmSync(wav);
+  const work = mkdtempSync(join(tmpdir(), `tonearm-gapless-${id}-`));
+  let ladder: LadderResult;
+  try {
+    const cfg = env();
+    ladder = await transcodeLadder(mp3, dir, work, {
+      coder: cfg.MEDIA_AAC_CODER,
+      processes: cfg.MEDIA_ENCODER_PROCESSES || undefined,
+    });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const record = songMediaRecord(ladder);
   const source = decodeF32(mp3);
-  const sourceSamples = source.length / 2;
-  encodeLadder(mp3, dir);
-  const variants = masterBandwidths(join(dir, 'master.m3u8'));
-  const renditions = LADDER.map((name, i): FixtureRendition => {
-    const joined = joinRendition(join(dir, name));
-    const frames = countFrames(joined);
-    const info = aacGaplessInfo(frames, sourceSamples, FFMPEG_AAC_PRIMING_SAMPLES);
+  if (source.length / 2 !== record.sourceSamples)
+    throw new Error(
+      `${id}: the pipeline recorded ${record.sourceSamples} source samples, ${source.length / 2} decode`,
+    );
+  const renditions = record.renditions.map((r, i): FixtureRendition => {
+    // The record must describe the files: a full decode gives frames × 1024 samples (or that minus the
+    // padding when the container's shortened last frame is honoured), and the source sits at the priming.
+    const joined = joinRendition(root, id, r.playlist);
     const decoded = decodeF32(joined);
-    if (decoded.length / 2 !== frames * 1024 && decoded.length / 2 !== frames * 1024 - info.paddingSamples)
-      throw new Error(`${id}/${name}: decoded ${decoded.length / 2} samples from ${frames} frames`);
     rmSync(joined);
+    const n = decoded.length / 2;
+    if (n !== r.frames * 1024 && n !== r.frames * 1024 - r.paddingSamples)
+      throw new Error(`${id}/${r.name}: decoded ${n} samples, the record says ${r.frames} frames`);
+    if (r.primingSamples + record.sourceSamples + r.paddingSamples !== r.frames * 1024)
+      throw new Error(`${id}/${r.name}: priming + source + padding ≠ frames × 1024`);
+    const decodedPrimingSamples = leadingOffset(decoded, source);
+    // ±2: the correlation of the low rungs is a little noisy (PNS, band limiting).
+    if (Math.abs(decodedPrimingSamples - r.primingSamples) > 2)
+      throw new Error(
+        `${id}/${r.name}: recorded priming ${r.primingSamples}, decoded ${decodedPrimingSamples}`,
+      );
     return {
-      name,
-      bandwidth: variants[i]!.bandwidth,
-      codecs: variants[i]!.codecs,
-      frames,
-      ...info,
-      measuredPrimingSamples: leadingOffset(decoded, source),
+      ...r,
+      measuredPrimingSamples: ladder.renditions[i]!.measuredPrimingSamples,
+      decodedPrimingSamples,
     };
   });
-  rmSync(wav);
-  const { loudnessLufs, truePeakDb } = ebur128([mp3]);
+  if (record.loudnessLufs === null || record.truePeakDb === null)
+    throw new Error(`${id}: the pipeline recorded no loudness`);
   return {
     id,
     albumId,
     master: `${id}/master.m3u8`,
     renditions,
-    sampleRate: SAMPLE_RATE,
-    sourceSamples,
-    loudnessLufs,
-    truePeakDb,
+    sampleRate: record.sampleRate,
+    sourceSamples: record.sourceSamples,
+    loudnessLufs: record.loudnessLufs,
+    truePeakDb: record.truePeakDb,
   };
 }
 
@@ -294,7 +285,7 @@ function clipBait(seconds: number): [Float32Array, Float32Array] {
 }
 
 /** Builds (once) and returns the fixture set; safe to call from every test. */
-export function ensureFixtures(baseDir: string): FixtureSet {
+export async function ensureFixtures(baseDir: string): Promise<FixtureSet> {
   const root = resolve(baseDir, FIXTURE_VERSION);
   const manifest = join(root, 'manifest.json');
   // The manifest holds only the tracks: the root is where it was found (the worktree may move).
@@ -303,54 +294,63 @@ export function ensureFixtures(baseDir: string): FixtureSet {
       root,
       tracks: (JSON.parse(readFileSync(manifest, 'utf8')) as Pick<FixtureSet, 'tracks'>).tracks,
     };
-  rmSync(root, { recursive: true, force: true });
+  // Fixtures of an older pipeline are of no use any more.
+  if (existsSync(baseDir))
+    for (const old of readdirSync(baseDir)) rmSync(join(baseDir, old), { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   const total = ALBUM_CUTS.reduce((a, b) => a + b, 0);
   const [L, R] = sweepSignal(total);
   const tracks: Record<string, FixtureTrack> = {};
   const albumIds: string[] = [];
   let at = 0;
-  ALBUM_CUTS.forEach((len, k) => {
+  for (const [k, len] of ALBUM_CUTS.entries()) {
     const id = `album-t${k + 1}`;
-    const t = buildTrack(root, id, [L.slice(at, at + len), R.slice(at, at + len)], 'album-sweep');
+    const t = await buildTrack(root, id, [L.slice(at, at + len), R.slice(at, at + len)], 'album-sweep');
     if (t.sourceSamples !== len)
-      throw new Error(`${id}: MP3 decodes to ${t.sourceSamples} samples, cut ${len}`);
+      throw new Error(`${id}: the pipeline recorded ${t.sourceSamples} samples, cut ${len}`);
     tracks[id] = { ...t, album: null };
     albumIds.push(id);
     at += len;
-  });
-  const album = ebur128(albumIds.map((id) => join(root, id, 'source.mp3')));
-  for (const id of albumIds) tracks[id]!.album = album;
-  // 12 LU apart: amplitudes 0.056 and 0.22 are 12 dB apart (×3.98).
+  }
+  const album = await measureAlbumLoudness(albumIds.map((id) => join(root, id, 'source.mp3')));
+  for (const id of albumIds)
+    tracks[id]!.album = { loudnessLufs: album.integratedLufs, truePeakDb: album.truePeakDb };
+  // 12 LU apart: amplitudes 0.056 and 0.22 are 12 dB apart (×3.98). Every track lasts over 6 s: the
+  // pipeline's playlist check rejects a track shorter than one target duration (TARGETDURATION 5).
   tracks['pair-quiet'] = {
-    ...buildTrack(root, 'pair-quiet', beatChord(5.5, 0.0556, 0.3), null),
+    ...(await buildTrack(root, 'pair-quiet', beatChord(6.5, 0.0556, 0.3), null)),
     album: null,
   };
-  tracks['pair-loud'] = { ...buildTrack(root, 'pair-loud', beatChord(5.5, 0.2213, 1.1), null), album: null };
-  tracks.clip = { ...buildTrack(root, 'clip', clipBait(4.5), null), album: null };
+  tracks['pair-loud'] = {
+    ...(await buildTrack(root, 'pair-loud', beatChord(6.5, 0.2213, 1.1), null)),
+    album: null,
+  };
+  tracks.clip = { ...(await buildTrack(root, 'clip', clipBait(6.5), null)), album: null };
   writeFileSync(manifest, JSON.stringify({ tracks }, null, 2));
   return { root, tracks };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const set = ensureFixtures(process.argv[2] ?? '.data/fixtures/gapless');
+  const set = await ensureFixtures(process.argv[2] ?? '.data/fixtures/gapless');
   console.log(JSON.stringify(set, null, 2));
+}
+
+/** Name of the rendition the engine calls `level` (renditions sorted by bandwidth, lowest first). */
+export function rungAt(set: FixtureSet, id: string, level: number): string {
+  const t = set.tracks[id];
+  if (!t) throw new Error(`no fixture ${id}`);
+  const r = [...t.renditions].sort((a, b) => a.bandwidth - b.bandwidth)[level];
+  if (!r) throw new Error(`${id}: no level ${level}`);
+  return r.name;
 }
 
 /** One rendition decoded by ffmpeg with priming and padding cut (interleaved stereo): the exact encoded track. */
 export function decodeRendition(set: FixtureSet, id: string, rung: string): Float32Array {
   const t = set.tracks[id];
   if (!t) throw new Error(`no fixture ${id}`);
-  const dir = join(set.root, id, rung);
-  const files = readdirSync(dir).sort();
-  const init = files.find((f) => f.startsWith('init_'));
-  if (!init) throw new Error(`no init segment in ${dir}`);
-  const joined = join(set.root, id, `${rung}.joined.mp4`);
-  writeFileSync(
-    joined,
-    Buffer.concat([init, ...files.filter((f) => f.endsWith('.m4s'))].map((f) => readFileSync(join(dir, f)))),
-  );
-  const r = t.renditions.find((x) => x.name === rung)!;
+  const r = t.renditions.find((x) => x.name === rung);
+  if (!r) throw new Error(`${id}: no rendition ${rung}`);
+  const joined = joinRendition(set.root, id, r.playlist);
   const all = decodeF32(joined);
   rmSync(joined);
   return all.subarray(r.primingSamples * 2, (r.primingSamples + t.sourceSamples) * 2);

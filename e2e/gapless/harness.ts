@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import type { Page } from '@playwright/test';
 import { buildSync } from 'esbuild';
-import type { TrackInput } from '../../packages/player/src/index';
+import { type TrackInput, trackInputFromMedia } from '../../packages/player/src/index';
 import { maxStep } from './analysis';
 import { ALBUM_CUTS, decodeRendition, ensureFixtures, type FixtureSet, sweepSignal } from './fixtures';
 
@@ -37,7 +37,7 @@ const TYPES: Record<string, string> = {
 export type PageServer = { url: string; fixtures: FixtureSet; close: () => Promise<void> };
 
 export async function startPageServer(): Promise<PageServer> {
-  const fixtures = ensureFixtures(fixtureBase);
+  const fixtures = await ensureFixtures(fixtureBase);
   const bundle = buildSync({
     entryPoints: [join(here, 'page.ts')],
     bundle: true,
@@ -85,29 +85,16 @@ export async function startPageServer(): Promise<PageServer> {
   };
 }
 
-/** The engine's input for fixture tracks, as the catalog API will describe songs (master URL + gapless data). */
+/** The engine's input for fixture tracks: the pipeline's record mapped as the web player maps a playback grant. */
 export function trackInputs(srv: PageServer, ids: string[]): TrackInput[] {
   return ids.map((id) => {
     const t = srv.fixtures.tracks[id];
     if (!t) throw new Error(`no fixture ${id}`);
-    return {
-      id,
+    return trackInputFromMedia(id, `${srv.url}/fx/${t.master.replace(/master\.m3u8$/, '')}`, t, {
       title: id,
       albumId: t.albumId,
-      masterUrl: `${srv.url}/fx/${t.master}`,
-      renditions: t.renditions.map((r) => ({
-        name: r.name,
-        bandwidth: r.bandwidth,
-        codecs: r.codecs,
-        primingSamples: r.primingSamples,
-        paddingSamples: r.paddingSamples,
-      })),
-      sampleRate: t.sampleRate,
-      sourceSamples: t.sourceSamples,
-      loudnessLufs: t.loudnessLufs,
-      truePeakDb: t.truePeakDb,
       album: t.album,
-    };
+    });
   });
 }
 

@@ -166,6 +166,8 @@ declare global {
       log: LogEvent[];
       state: () => unknown;
       setNormalisation: (s: Parameters<GaplessPlayer['setNormalisation']>[0]) => void;
+      seek: (seconds: number, trackIndex?: number) => Promise<void> | undefined;
+      decks: () => number;
     };
   }
 }
@@ -178,4 +180,6 @@ window.gapless = {
   log,
   state: () => player?.state ?? null,
   setNormalisation: (s) => player?.setNormalisation(s),
+  seek: (seconds, trackIndex) => player?.seek(seconds, trackIndex),
+  decks: () => player?.decksCreated ?? 0,
 };

@@ -6,6 +6,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { formatDuration } from '../lib/format';
 import { useCurrentTrack, usePlayer, usePlayerState, usePlayerTime } from '../lib/player/player-provider';
 import { Cover } from './cover';
+import { PlaybackSettingsMenu } from './playback-settings';
 import {
   MuteIcon,
   NextIcon,
@@ -288,6 +289,7 @@ export function NowPlayingBar() {
         <QualityMenu />
         <QueueToggle />
         <Volume />
+        <PlaybackSettingsMenu />
       </div>
 
       {error && (

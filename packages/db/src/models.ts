@@ -65,6 +65,10 @@ const AlbumSchema = new Schema(
     /** Album loudness (EBU R128 integrated, LUFS) over all its tracks, for album-mode normalisation. */
     loudnessLufs: { type: Number, default: null },
     truePeakDb: { type: Number, default: null },
+    loudnessRangeLu: { type: Number, default: null },
+    /** Which tracks (ids and published ladders) the loudness was measured over; see core album-loudness. */
+    loudnessKey: { type: String, default: null },
+    loudnessTracks: { type: Number, default: null },
     playCount: { type: Number, default: 0 },
   },
   opts,

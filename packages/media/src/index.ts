@@ -12,3 +12,5 @@ export * from './publish';
 export * from './signer';
 export * from './storage';
 export * from './fixtures';
+export * from './album-loudness';
+export * from './record';

@@ -42,6 +42,8 @@ export type TrackInput = {
   loudnessLufs: number | null;
   truePeakDb: number | null;
   album?: LoudnessInfo | null;
+  /** Query string (no "?") added to every request of this track: a CDN signature, for instance. */
+  requestQuery?: string;
 };
 
 export type PlayerOptions = {
@@ -68,7 +70,25 @@ export type PlayerState = {
   estimateBps: number;
   isPlaying: boolean;
   gain: GainDecision | null;
+  /** Bandwidths of the current track's levels, lowest first (what `level` indexes). */
+  levels: number[];
+  /** Seconds of the current track buffered from its start (may run past its end into the next). */
+  bufferedSeconds: number;
 };
+
+/** What the playing element is doing (for a UI's play/pause/spinner). */
+export type PlaybackActivity = 'playing' | 'waiting' | 'paused';
+
+/** A failed request, with its HTTP status when the server answered (403: a refused signature). */
+export class HttpError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
 
 export type SegmentEvent = {
   trackIndex: number;
@@ -88,6 +108,7 @@ type PlayerEvents = {
   error: Error;
   /** A crossfade into `toTrackIndex` began, lasting `seconds`. */
   crossfade: { toTrackIndex: number; seconds: number };
+  activity: PlaybackActivity;
 };
 
 type Level = {
@@ -131,17 +152,23 @@ async function fetchWithRetry(
     try {
       const res = await fetch(url, { signal });
       if (res.ok && res.body) return res as Response & { body: ReadableStream<Uint8Array> };
-      if (res.status < 500 || attempt >= 3) throw new Error(`GET ${url}: ${res.status}`);
+      if (res.status < 500 || attempt >= 3) throw new HttpError(`GET ${url}: ${res.status}`, res.status);
     } catch (err) {
-      if (signal.aborted || attempt >= 3 || (err instanceof Error && err.message.startsWith('GET ')))
-        throw err;
+      if (signal.aborted || attempt >= 3 || err instanceof HttpError) throw err;
     }
     await sleep(400 * attempt);
   }
 }
 
+/** `url` with `query` appended (once); the URL resolution of playlists drops a base URL's query. */
+export function withQuery(url: string, query: string | undefined): string {
+  if (!query || url.includes(query)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}${query}`;
+}
+
 async function resolveLevels(track: TrackInput): Promise<Level[]> {
-  const variants = track.masterUrl ? parseMaster(await fetchText(track.masterUrl), track.masterUrl) : [];
+  const q = (u: string) => withQuery(u, track.requestQuery);
+  const variants = track.masterUrl ? parseMaster(await fetchText(q(track.masterUrl)), track.masterUrl) : [];
   const levels = await Promise.all(
     track.renditions.map(async (r, i): Promise<Level> => {
       const v = variants[i];
@@ -152,15 +179,15 @@ async function resolveLevels(track: TrackInput): Promise<Level[]> {
       if (!initUrl || !segments) {
         const url = r.playlistUrl ?? v?.uri;
         if (!url) throw new Error(`track ${track.id}: rendition ${i} has no playlist`);
-        const media = parseMedia(await fetchText(url), url);
+        const media = parseMedia(await fetchText(q(url)), url);
         initUrl = media.initUri;
         segments = media.segments.map((s) => ({ url: s.uri, durationSeconds: s.durationSeconds }));
       }
       return {
         bandwidth,
         codecs: r.codecs ?? v?.codecs ?? 'mp4a.40.2',
-        initUrl,
-        segments,
+        initUrl: q(initUrl),
+        segments: segments.map((s) => ({ ...s, url: q(s.url) })),
         primingSamples: r.primingSamples,
         paddingSamples: r.paddingSamples,
       };
@@ -211,6 +238,11 @@ class Deck {
       this.ms.addEventListener('sourceopen', () => resolve(), { once: true }),
     );
     this.el.src = this.objectUrl;
+    player.decksCreated++;
+    const activity = (a: PlaybackActivity) => () => player.deckActivity(this, a);
+    this.el.addEventListener('playing', activity('playing'));
+    this.el.addEventListener('waiting', activity('waiting'));
+    this.el.addEventListener('pause', () => !this.el.ended && player.deckActivity(this, 'paused'));
     this.node = ctx.createMediaElementSource(this.el);
     this.norm = ctx.createGain();
     this.fade = ctx.createGain();
@@ -287,6 +319,14 @@ class Deck {
       sb.addEventListener('updateend', () => resolve(), { once: true });
       sb.remove(start, end);
     });
+  }
+
+  /** Whether deck time `t` (and a little after it) is already in the SourceBuffer. */
+  isBuffered(t: number): boolean {
+    const b = this.sb?.buffered;
+    if (!b) return false;
+    for (let i = 0; i < b.length; i++) if (t >= b.start(i) && t + 0.1 <= b.end(i)) return true;
+    return false;
   }
 
   get bufferedEnd(): number {
@@ -390,7 +430,13 @@ class Deck {
         const elapsed = (performance.now() - t0) / 1000;
         // Buffer left when this download would finish, at the rate seen so far.
         const budget = Math.max(aheadSeconds - (this.el.paused ? 0 : elapsed), 0) + (this.el.paused ? 4 : 0);
-        if (level > 0 && total > 0 && elapsed > 0.5 && (elapsed * total) / received > budget + 1) {
+        if (
+          p.manualLevelIndex === null &&
+          level > 0 &&
+          total > 0 &&
+          elapsed > 0.5 &&
+          (elapsed * total) / received > budget + 1
+        ) {
           aborted = true;
           this.abort.abort();
           p.estimator.force((received * 8) / elapsed);
@@ -448,7 +494,12 @@ export class GaplessPlayer {
   /** Final node: everything the listener hears passes here (taps for meters or recording go on it). */
   readonly output: GainNode;
   readonly estimator: ThroughputEstimator;
+  /** Media elements (decks) created so far: a gapless track change creates none. */
+  decksCreated = 0;
   bufferAheadSeconds: number;
+  private readonly volumeNode: GainNode;
+  /** A level pinned by the listener (index into levels sorted by bandwidth); null = adaptive. */
+  private manualLevel: number | null = null;
   private crossfadeSeconds: number;
   private crossfadeAlbumTracks: boolean;
   private norm: NormalisationSettings;
@@ -467,7 +518,9 @@ export class GaplessPlayer {
   constructor(opts: PlayerOptions = {}) {
     this.audioContext = opts.audioContext ?? new AudioContext({ latencyHint: 'playback' });
     this.output = this.audioContext.createGain();
-    this.output.connect(this.audioContext.destination);
+    // Volume after the output tap: meters and recorders on `output` see the normalised signal.
+    this.volumeNode = this.audioContext.createGain();
+    this.output.connect(this.volumeNode).connect(this.audioContext.destination);
     this.bufferAheadSeconds = opts.bufferAheadSeconds ?? 20;
     this.crossfadeSeconds = clampCrossfade(opts.crossfadeSeconds ?? 0);
     this.crossfadeAlbumTracks = opts.crossfadeAlbumTracks ?? false;
@@ -524,6 +577,17 @@ export class GaplessPlayer {
 
   /** Jumps to `seconds` into queue track `trackIndex` (default: the current one), keeping play/pause. */
   async seek(seconds: number, trackIndex = Math.max(this.state.trackIndex, 0)): Promise<void> {
+    // Within what the playing deck already holds (same track or one queued gaplessly behind it):
+    // move the playhead, keeping the element, the buffer and the queued tracks.
+    const d = this.deck;
+    const e = d?.entries.find((x) => x.queueIndex === trackIndex && x.isPositioned);
+    if (d && e && !this.incoming) {
+      const t = e.startSeconds + Math.min(Math.max(seconds, 0), e.endSeconds - e.startSeconds);
+      if (t >= e.startSeconds + e.startOffset && d.isBuffered(t)) {
+        d.el.currentTime = t;
+        return;
+      }
+    }
     const wasPlaying = this.isPlaying;
     this.setQueue(this.queue, trackIndex, seconds);
     if (wasPlaying) await this.play();
@@ -533,6 +597,35 @@ export class GaplessPlayer {
     this.isPlaying = false;
     this.deck?.el.pause();
     this.incoming?.deck.el.pause();
+  }
+
+  /** Listener volume, linear 0..1 (after the output tap). */
+  setVolume(volume: number): void {
+    this.volumeNode.gain.value = Math.min(Math.max(volume, 0), 1);
+  }
+
+  /** Pins a level (index into the levels sorted by bandwidth) for the next segments; null = adaptive. */
+  setManualLevel(level: number | null): void {
+    this.manualLevel = level === null || level < 0 ? null : level;
+  }
+
+  get manualLevelIndex(): number | null {
+    return this.manualLevel;
+  }
+
+  /** The normalisation gain the playing deck applies right now, in dB (what the listener hears). */
+  get appliedGainDb(): number | null {
+    const g = this.deck?.norm.gain.value;
+    return g === undefined || g <= 0 ? null : 20 * Math.log10(g);
+  }
+
+  /** The queue as the engine holds it (the tracks given to setQueue and enqueue). */
+  get tracks(): readonly TrackInput[] {
+    return this.queue;
+  }
+
+  deckActivity(deck: Deck, activity: PlaybackActivity): void {
+    if (deck === this.deck) this.emit('activity', activity);
   }
 
   setCrossfade(seconds: number): void {
@@ -570,6 +663,8 @@ export class GaplessPlayer {
         estimateBps: this.estimator.estimateBps,
         isPlaying: this.isPlaying,
         gain: null,
+        levels: [],
+        bufferedSeconds: 0,
       };
     const t = d.el.currentTime;
     const span = e.spans.find((s) => t >= s.start && t < s.end) ?? e.spans.at(-1);
@@ -577,18 +672,22 @@ export class GaplessPlayer {
     return {
       trackIndex: e.queueIndex,
       trackId: e.track.id,
-      timeSeconds: Math.max(0, t - e.startSeconds),
+      // Until a seek's first segment is in, the element sits at 0: report where playback will start.
+      timeSeconds: e.isPositioned ? Math.max(0, t - e.startSeconds) : e.startOffset,
       durationSeconds: e.endSeconds - e.startSeconds,
       level,
       bitrateBps: level >= 0 ? (e.levels?.[level]?.bandwidth ?? 0) : 0,
       estimateBps: this.estimator.estimateBps,
       isPlaying: this.isPlaying,
       gain: this.gainFor(e.track),
+      levels: e.levels?.map((l) => l.bandwidth) ?? [],
+      bufferedSeconds: Math.max(0, d.bufferedEnd - e.startSeconds),
     };
   }
 
   pickLevel(levels: Level[], entry: Entry): number {
     void entry;
+    if (this.manualLevel !== null) return Math.min(this.manualLevel, levels.length - 1);
     return chooseLevel(
       levels.map((l) => l.bandwidth),
       this.estimator.estimateBps,
@@ -600,7 +699,7 @@ export class GaplessPlayer {
     let p = this.initCache.get(url);
     if (!p) {
       p = fetch(url).then(async (r) => {
-        if (!r.ok) throw new Error(`GET ${url}: ${r.status}`);
+        if (!r.ok) throw new HttpError(`GET ${url}: ${r.status}`, r.status);
         return new Uint8Array(await r.arrayBuffer());
       });
       p.catch(() => this.initCache.delete(url));

@@ -83,6 +83,11 @@ export const Jobs = {
     // One run at a time is enough; a failed run is simply redone by the next tick.
     { attempts: 2, removeOnComplete: { age: 3600, count: 50 } },
   ),
+  /** EBU R128 loudness of an album over its tracks' sources, once all are ready; jobId album-loudness-<albumId>-<songId>-<version>. */
+  albumLoudness: defineJob('album-loudness', 'album.loudness', z.strictObject({ albumId: objectId }), {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5_000 },
+  }),
 } as const;
 
 /** Where jobs that failed past their retries are copied, with their reason, for the admin view. */

@@ -4,3 +4,4 @@ export * from './start';
 export * from './processors/transcode';
 export * from './runtime';
 export * from './services';
+export * from './processors/album-loudness';

@@ -1,6 +1,7 @@
 // The processors this worker process runs. Add a processor here once written.
 import type { z } from 'zod';
 import type { Processor } from './processor';
+import { albumLoudnessProcessor } from './processors/album-loudness';
 import { coverProcessor } from './processors/cover';
 import { emailProcessor } from './processors/email';
 import { songNeighborsProcessor } from './processors/song-neighbors';
@@ -13,4 +14,5 @@ export const processors: Processor<z.ZodType>[] = [
   statsProcessor as unknown as Processor<z.ZodType>,
   coverProcessor as unknown as Processor<z.ZodType>,
   songNeighborsProcessor as unknown as Processor<z.ZodType>,
+  albumLoudnessProcessor as unknown as Processor<z.ZodType>,
 ];

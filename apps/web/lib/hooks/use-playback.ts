@@ -20,6 +20,8 @@ export function usePlaybackSourceResolver(): SourceResolver {
         expiresAtMs: grant.expiresAt * 1000,
         loudnessLufs: grant.loudness.integratedLufs,
         truePeakDb: grant.loudness.truePeakDb,
+        album: grant.album,
+        gapless: grant.gapless,
       };
     },
     [client],

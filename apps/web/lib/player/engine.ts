@@ -1,7 +1,8 @@
-// The audio engine behind the player: hls.js on two <audio> "decks", the active one playing and the
-// spare one preloading the next track, so a track change is a swap rather than a cold start.
-// The PlaybackEngine interface is what the player store talks to; a sample-accurate gapless engine
-// (MSE with one SourceBuffer, or Web Audio; see issue 11) can replace HlsEngine behind it.
+// The audio engines behind the player. The PlaybackEngine interface is what the player store talks
+// to. GaplessEngine (gapless-engine.ts, @tonearm/player: one MSE SourceBuffer, sample-accurate cuts,
+// loudness normalisation) is used wherever MSE and Web Audio exist; HlsEngine below (hls.js on two
+// <audio> "decks", the spare one preloading the next track) is the fallback, e.g. native HLS on iOS.
+import type { RecordedRendition } from '@tonearm/player';
 import Hls, { type ErrorData, type HlsConfig } from 'hls.js';
 import { nominalKbps } from './bitrate';
 
@@ -19,6 +20,10 @@ export type PlaybackSource = {
   /** EBU R128 integrated loudness and true peak of the track, for normalisation. */
   loudnessLufs: number | null;
   truePeakDb: number | null;
+  /** The song's album (consecutive tracks of one album always join gaplessly) and its loudness. */
+  album?: { id: string; loudnessLufs: number | null; truePeakDb: number | null } | null;
+  /** What the pipeline recorded for sample-accurate cuts (priming, padding, exact length). */
+  gapless?: { sampleRate: number; sourceSamples: number; renditions: RecordedRendition[] } | null;
 };
 
 export type QualityLevel = { index: number; bitrateKbps: number; name: string };

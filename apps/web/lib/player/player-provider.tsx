@@ -21,8 +21,23 @@ import {
   type PlaybackSource,
   type QualityLevel,
 } from './engine';
+import { canUseGaplessEngine, GaplessEngine, type GaplessDebug } from './gapless-engine';
 import * as Q from './queue';
+import {
+  DEFAULT_PLAYBACK_SETTINGS,
+  type PlaybackSettings,
+  readSettings,
+  sanitizeSettings,
+  writeSettings,
+} from './settings';
 import { createStore, type Store } from './store';
+
+declare global {
+  interface Window {
+    /** Read-only diagnostics of the gapless engine (tests read the gain it applies and its handovers). */
+    __tonearmPlayer?: () => GaplessDebug | { engine: 'hls' } | null;
+  }
+}
 
 export type PlayerStatus = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'error';
 
@@ -36,6 +51,8 @@ export type PlayerState = {
   currentLevel: number;
   isAutoQuality: boolean;
   isQueueOpen: boolean;
+  /** Normalisation, target loudness and crossfade (persisted on their own). */
+  settings: PlaybackSettings;
 };
 
 export type TimeState = { currentTime: number; duration: number; bufferedEnd: number };
@@ -60,6 +77,7 @@ export type PlayerApi = {
   jumpTo(position: number): void;
   setQuality(index: number): void;
   setQueueOpen(open: boolean): void;
+  setPlaybackSettings(settings: Partial<PlaybackSettings>): void;
   dismissError(): void;
 };
 
@@ -82,6 +100,7 @@ const initialState: PlayerState = {
   currentLevel: -1,
   isAutoQuality: true,
   isQueueOpen: false,
+  settings: DEFAULT_PLAYBACK_SETTINGS,
 };
 
 type Persisted = { queue: Q.QueueState; volume: number; muted: boolean; resumeAtSec: number };
@@ -105,6 +124,7 @@ function createPlayer(resolverRef: { current: SourceResolver }): PlayerInstance 
   const time = createStore<TimeState>({ currentTime: 0, duration: 0, bufferedEnd: 0 });
   const sources = new Map<string, PlaybackSource>();
   let engine: PlaybackEngine | null = null;
+  let gapless: GaplessEngine | null = null;
   let loadToken = 0;
   let loadedSongId: string | null = null;
   let preloadedSongId: string | null = null;
@@ -116,7 +136,7 @@ function createPlayer(resolverRef: { current: SourceResolver }): PlayerInstance 
 
   const getEngine = (): PlaybackEngine => {
     if (engine) return engine;
-    engine = new HlsEngine({
+    const listener: ConstructorParameters<typeof HlsEngine>[0] = {
       onState: (st) => {
         if (state.get().status === 'error' && st === 'paused') return;
         patch({ status: st, ...(st === 'playing' ? { error: null } : {}) });
@@ -128,7 +148,12 @@ function createPlayer(resolverRef: { current: SourceResolver }): PlayerInstance 
       onLevels: (levels, currentLevel, isAutoQuality) => patch({ levels, currentLevel, isAutoQuality }),
       onEnded: () => advance(true),
       onError: (e) => handleEngineError(e),
-    });
+    };
+    // Gapless and loudness-normalised wherever MSE and Web Audio exist; hls.js (or native HLS) otherwise.
+    if (canUseGaplessEngine()) {
+      gapless = new GaplessEngine(listener, state.get().settings);
+      engine = gapless;
+    } else engine = new HlsEngine(listener);
     const s = state.get();
     engine.setVolume(s.volume, s.muted);
     return engine;
@@ -316,6 +341,12 @@ function createPlayer(resolverRef: { current: SourceResolver }): PlayerInstance 
     setQueueOpen(open) {
       patch({ isQueueOpen: open });
     },
+    setPlaybackSettings(partial) {
+      const settings = sanitizeSettings({ ...state.get().settings, ...partial });
+      patch({ settings });
+      writeSettings(settings);
+      gapless?.setSettings(settings);
+    },
     dismissError() {
       patch({ error: null, ...(state.get().status === 'error' ? { status: 'paused' as const } : {}) });
     },
@@ -327,6 +358,8 @@ function createPlayer(resolverRef: { current: SourceResolver }): PlayerInstance 
     time,
     // Restoring happens in an effect (localStorage exists only in the browser).
     restore() {
+      patch({ settings: readSettings() });
+      window.__tonearmPlayer = () => (gapless ? gapless.debug() : engine ? { engine: 'hls' } : null);
       const p = readPersisted();
       if (!p) return;
       resumeAtSec = p.resumeAtSec || 0;
@@ -355,6 +388,7 @@ function createPlayer(resolverRef: { current: SourceResolver }): PlayerInstance 
     destroy() {
       engine?.destroy();
       engine = null;
+      gapless = null;
     },
   };
 }

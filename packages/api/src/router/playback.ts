@@ -16,6 +16,7 @@ const ZRendition = z.object({
   paddingSamples: z.number().describe('Decoder output past the source end (samples)'),
   frames: z.number(),
   gaplessSource: z.enum(['elst', 'metadata']),
+  playlist: z.string().describe('Media playlist, relative to the master playlist'),
 });
 
 export const ZPlaybackStartOutput = z.object({
@@ -32,6 +33,10 @@ export const ZPlaybackStartOutput = z.object({
     truePeakDb: z.number().nullable(),
     rangeLu: z.number().nullable(),
   }),
+  album: z
+    .object({ id: z.string(), loudnessLufs: z.number().nullable(), truePeakDb: z.number().nullable() })
+    .nullable()
+    .describe("The song's album and its loudness over all its tracks (album-mode normalisation)"),
   gapless: z.object({ sampleRate: z.number(), sourceSamples: z.number(), renditions: z.array(ZRendition) }),
 });
 

@@ -4,3 +4,4 @@ export * from './playback';
 export * from './transcode';
 export * from './upload';
 export * from './factory';
+export * from './album-loudness';

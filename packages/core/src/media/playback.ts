@@ -1,7 +1,7 @@
 // playback.start: checks the song is ready and hands out one CloudFront signature for its published
 // HLS prefix (as signed cookies and as signed-URL parameters), with what the player needs for loudness
 // normalisation and gapless cuts.
-import { Song, type SongDoc } from '@tonearm/db';
+import { Album, type AlbumDoc, Song, type SongDoc } from '@tonearm/db';
 import { AppError } from '@tonearm/validators';
 import type { CoreDeps } from '../deps';
 import { mediaOf } from './upload';
@@ -16,6 +16,11 @@ export type PlaybackGrantDto = {
   expiresAt: number;
   durationSec: number;
   loudness: { integratedLufs: number | null; truePeakDb: number | null; rangeLu: number | null };
+  /**
+   * The song's album and the album's loudness, measured over all its tracks (album-mode
+   * normalisation: one gain for the whole album); null for a single, or loudness null until measured.
+   */
+  album: { id: string; loudnessLufs: number | null; truePeakDb: number | null } | null;
   gapless: {
     sampleRate: number;
     sourceSamples: number;
@@ -29,6 +34,8 @@ export type PlaybackGrantDto = {
       paddingSamples: number;
       frames: number;
       gaplessSource: 'elst' | 'metadata';
+      /** Media playlist relative to the master's directory. */
+      playlist: string;
     }[];
   };
 };
@@ -44,6 +51,9 @@ export async function startPlayback(deps: CoreDeps, songId: string): Promise<Pla
     throw AppError.conflict(`The song is not playable yet (${m?.status ?? 'uploaded'})`, {
       status: m?.status ?? 'uploaded',
     });
+  const album = song.albumId
+    ? await Album.findById(song.albumId, { loudnessLufs: 1, truePeakDb: 1 }).lean<AlbumDoc>()
+    : null;
   const durationSec = song.durationSec ?? 0;
   // Short-lived: the track's length plus slack for pauses; a new play signs again.
   const ttl = Math.ceil(durationSec) + (media.grantSlackSec ?? 1800);
@@ -61,6 +71,13 @@ export async function startPlayback(deps: CoreDeps, songId: string): Promise<Pla
       truePeakDb: m.truePeakDb ?? null,
       rangeLu: m.loudnessRangeLu ?? null,
     },
+    album: album
+      ? {
+          id: String(album._id),
+          loudnessLufs: album.loudnessLufs ?? null,
+          truePeakDb: album.truePeakDb ?? null,
+        }
+      : null,
     gapless: {
       sampleRate: m.sampleRate ?? 44_100,
       sourceSamples: m.sourceSamples ?? 0,
@@ -74,6 +91,7 @@ export async function startPlayback(deps: CoreDeps, songId: string): Promise<Pla
         paddingSamples: r.paddingSamples ?? 0,
         frames: r.frames ?? 0,
         gaplessSource: (r.gaplessSource ?? 'metadata') as 'elst' | 'metadata',
+        playlist: r.playlist ?? `${r.name}/index.m3u8`,
       })),
     },
   };

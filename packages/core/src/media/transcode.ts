@@ -9,11 +9,13 @@ import { mongoose, Song, type SongDoc } from '@tonearm/db';
 import {
   type AacCoder,
   type LadderResult,
+  songMediaRecord,
   transcodeLadder,
   uploadDir,
   verifyStoredLadder,
 } from '@tonearm/media';
 import type { Logger } from '@tonearm/observability';
+import { enqueueAlbumLoudness } from './album-loudness';
 import type { MediaDeps, TranscodeEvent } from './deps';
 
 export type TranscodeAttempt = {
@@ -108,7 +110,9 @@ export async function runTranscode(
     const verified = await verifyStoredLadder(media.storage, prefix);
     log.info({ prefix, ...verified, timings: ladder.timings }, 'ladder verified in storage');
 
-    // Publish: one single-document update flips the song to ready with everything the player needs.
+    // Publish: one single-document update flips the song to ready with everything the player needs
+    // (songMediaRecord: the same record the gapless tests' fixtures are built from).
+    const record = songMediaRecord(ladder);
     const published = await Song.updateOne(
       { _id: songId, 'media.status': notReady() },
       {
@@ -116,25 +120,12 @@ export async function runTranscode(
           durationSec: Math.round(ladder.durationSec * 1000) / 1000,
           'media.status': 'ready',
           'media.hlsPrefix': prefix,
-          'media.renditions': ladder.renditions.map((r) => ({
-            name: r.name,
-            bitrateKbps: r.bitrateKbps,
-            bandwidth: r.bandwidth,
-            averageBandwidth: r.averageBandwidth,
-            codecs: r.codecs,
-            primingSamples: r.primingSamples,
-            paddingSamples: r.paddingSamples,
-            frames: r.frames,
-            gaplessSource: r.gaplessSource,
-            playlist: r.playlist,
-          })),
-          'media.sampleRate': ladder.sampleRate,
-          'media.sourceSamples': ladder.sourceSamples,
-          'media.loudnessLufs': Number.isFinite(ladder.loudness.integratedLufs)
-            ? ladder.loudness.integratedLufs
-            : null,
-          'media.truePeakDb': Number.isFinite(ladder.loudness.truePeakDb) ? ladder.loudness.truePeakDb : null,
-          'media.loudnessRangeLu': ladder.loudness.rangeLu,
+          'media.renditions': record.renditions,
+          'media.sampleRate': record.sampleRate,
+          'media.sourceSamples': record.sourceSamples,
+          'media.loudnessLufs': record.loudnessLufs,
+          'media.truePeakDb': record.truePeakDb,
+          'media.loudnessRangeLu': record.loudnessRangeLu,
           'media.progress': 1,
           'media.error': null,
           'media.readyAt': new Date(),
@@ -148,6 +139,12 @@ export async function runTranscode(
       return { status: 'ready', hlsPrefix: now?.media?.hlsPrefix ?? '', ladder: null };
     }
     emit({ status: 'ready', progress: 1 });
+    // Album loudness is measured over all the album's tracks once they are ready (a job of its own:
+    // a failure there must not fail the published song).
+    if (song.albumId)
+      await enqueueAlbumLoudness(media, String(song.albumId), songId, prefix).catch((err: unknown) =>
+        log.warn({ err, albumId: String(song.albumId) }, 'could not enqueue the album loudness job'),
+      );
     return { status: 'ready', hlsPrefix: prefix, ladder };
   } catch (err) {
     await media.storage.deletePrefix(prefix).catch(() => 0);
