@@ -2,7 +2,18 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { createRealtimeClient } from '@tonearm/realtime/client';
-import { mainPages, newUser, openPage, signUp } from './fixtures';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DESKTOP,
+  mainPages,
+  newUser,
+  openPage,
+  overflowingElements,
+  PHONE,
+  SCREENSHOT_DIR,
+  signUp,
+} from './fixtures';
 
 const serverUrl = `http://127.0.0.1:${Number(process.env.SERVER_PORT ?? 18001)}`;
 
@@ -42,7 +53,7 @@ test('the now-playing bar with a track and the open queue pass axe', async ({ pa
   expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 });
 
-test('the signed-in home (Recently played, Recommended for you, a friend playing live) passes axe', async ({
+test('the signed-in home (Recently played, Recommended for you, a friend playing live) passes axe; screenshots', async ({
   page,
   browser,
 }) => {
@@ -104,6 +115,19 @@ test('the signed-in home (Recently played, Recommended for you, a friend playing
         expect(
           bad.map((v) => `${scheme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
         ).toEqual([]);
+      }
+      // For visual review beside screenshots.spec.ts's pages (which are signed out).
+      mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      for (const [size, viewport] of [
+        ['desktop', DESKTOP],
+        ['phone', PHONE],
+      ] as const) {
+        await page.setViewportSize(viewport);
+        for (const scheme of ['light', 'dark'] as const) {
+          await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+          await page.screenshot({ path: join(SCREENSHOT_DIR, `home-signed-in-${size}-${scheme}.png`) });
+        }
+        expect(await overflowingElements(page), `the signed-in home overflows at ${size} width`).toEqual([]);
       }
     } finally {
       bot.close();
