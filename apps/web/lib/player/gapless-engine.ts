@@ -187,11 +187,15 @@ export class GaplessEngine implements PlaybackEngine {
   preload(source: PlaybackSource | null): void {
     if (!source) return;
     const at = Math.max(this.lastIndex, 0);
-    // Already queued right after the playing track, or something else is (the provider's load()
-    // replaces the queue if the next track it wants differs).
-    if (this.sources.length > at + 1) return;
+    if (this.sources[at + 1]?.songId === source.songId) return;
     const input = trackInputOf(source);
     if (!input || this.sources.length === 0) return;
+    if (this.sources.length > at + 1) {
+      // The queue changed after another track was queued behind this one: swap it, still gapless.
+      // Too close to the seam, the provider's load() of the wanted track takes over instead.
+      if (this.player.replaceUpcoming([input])) this.sources = [...this.sources.slice(0, at + 1), source];
+      return;
+    }
     this.sources.push(source);
     this.player.enqueue(input);
   }
