@@ -1,5 +1,5 @@
 // Media pipeline benchmarks (issue 4), on a generated 4-minute track:
-// - the ladder (MP3 decoded once, 4 AAC-LC rungs in 2 parallel encoder processes) against the same
+// - the ladder (MP3 decoded once, 4 AAC-LC rungs in 4 parallel encoder processes on 2 cores) against the same
 //   rungs encoded one by one (each decoding the MP3 again), for the twoloop and fast AAC coders, with
 //   each wall time as a ratio to the physical limit (encoder CPU ÷ 2 cores) and an SDR quality proxy;
 // - time to first audio in Chromium on loopback (tuned hls.js config vs hls.js defaults);
@@ -22,6 +22,7 @@ import {
   LADDER,
   MediaSigner,
   parsePlaylist,
+  rungEncoderOptions,
   S3Storage,
   transcodeLadder,
   uploadDir,
@@ -49,7 +50,7 @@ function ffmpeg(args: string[]) {
 function oneByOne(source: string, out: string, coder: AacCoder) {
   for (const r of LADDER) {
     ffmpeg([
-      '-i', source, '-vn', '-ar', '44100', '-ac', '2', '-c:a', 'aac', '-aac_coder', coder, '-b:a', `${r.kbps}k`,
+      '-i', source, '-vn', '-ar', '44100', '-ac', '2', '-c:a', 'aac', '-aac_coder', coder, ...rungEncoderOptions(r),
       '-f', 'hls', '-hls_time', '6', '-hls_playlist_type', 'vod', '-hls_segment_type', 'fmp4',
       '-hls_fmp4_init_filename', 'init.mp4', '-hls_segment_filename', join(out, `${r.name}_%03d.m4s`),
       join(out, `${r.name}.m3u8`),
@@ -71,22 +72,23 @@ async function sdr(dir: string, rung: string, source: string): Promise<number> {
   return vals.reduce((a, b) => a + b, 0) / Math.max(1, vals.length);
 }
 
-async function ladderRows(h: Harness, source: string, work: string): Promise<string> {
+type LadderRun = { coder: AacCoder; source: string; label: string };
+
+async function ladderRows(h: Harness, runs: LadderRun[], work: string): Promise<string> {
   let keepDir = '';
-  for (const coder of ['twoloop', 'fast'] as const) {
-    const ladderDir = join(work, `ladder-${coder}`);
+  for (const [i, { coder, source, label }] of runs.entries()) {
+    const ladderDir = join(work, `ladder-${i}`);
     await mkdir(join(ladderDir, 'w'), { recursive: true });
     const cpu0 = childCpuSec();
     const r = await transcodeLadder(source, ladderDir, join(ladderDir, 'w'), {
       coder,
-      processes: CORES,
       verifyPriming: false,
     });
     const ladderCpu = childCpuSec() - cpu0;
     const ladderWall = r.timings.totalMs / 1000;
     const encodeWall = r.timings.encodeMs / 1000;
 
-    const seqDir = join(work, `seq-${coder}`);
+    const seqDir = join(work, `seq-${i}`);
     await mkdir(seqDir, { recursive: true });
     const cpu1 = childCpuSec();
     const t1 = performance.now();
@@ -101,7 +103,7 @@ async function ladderRows(h: Harness, source: string, work: string): Promise<str
     for (const rung of ['64k', '128k', '320k'])
       quality[`SDR ${rung} dB`] = await sdr(ladderDir, rung, source);
     h.record({
-      name: `ladder 4 rungs, 4-min track, aac_coder=${coder}`,
+      name: `ladder 4 rungs, 4-min ${label} track, aac_coder=${coder}`,
       target: stats([ladderWall * 1000]),
       baseline: stats([seqWall * 1000]),
       figures: {
@@ -119,9 +121,58 @@ async function ladderRows(h: Harness, source: string, work: string): Promise<str
       },
       note: 'target ≥30× realtime where the coder allows, ≤0.6× one-by-one; MP3 decoded once; shared busy machine',
     });
-    if (coder === 'twoloop') keepDir = ladderDir;
+    if (i === 0) keepDir = ladderDir;
   }
   return keepDir;
+}
+
+/**
+ * The top rung alone on a mono source (pink noise and two tones, both channels identical), with M/S
+ * stereo search on (ffmpeg's default) and off (the ladder's choice), encoded from PCM and compared
+ * with it by SDR.
+ */
+async function midSideRow(h: Harness, work: string) {
+  const top = LADDER.at(-1)!;
+  const pcm = join(work, 'mono.f32');
+  const raw = ['-f', 'f32le', '-ar', '44100', '-ac', '2'];
+  ffmpeg([
+    '-f', 'lavfi', '-i', `anoisesrc=c=pink:a=0.2:d=${TRACK_SEC}:seed=5`,
+    '-f', 'lavfi', '-i', `sine=f=220:d=${TRACK_SEC}`, '-f', 'lavfi', '-i', `sine=f=331:d=${TRACK_SEC}`,
+    '-filter_complex', '[0][1][2]amix=inputs=3,volume=1.5,aformat=sample_rates=44100:channel_layouts=stereo',
+    ...raw, pcm,
+  ]); // biome-ignore format: one ffmpeg command line
+  const result: Record<string, { cpu: number; wall: number; sdr: number }> = {};
+  for (const midSide of ['auto', 'off'] as const) {
+    const out = join(work, `ms-${midSide}.mp4`);
+    const cpu0 = childCpuSec();
+    const t0 = performance.now();
+    ffmpeg([...raw, '-i', pcm, '-c:a', 'aac', ...rungEncoderOptions({ ...top, midSide }), out]);
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = childCpuSec() - cpu0;
+    const err = ffmpeg([
+      '-i', out, ...raw, '-i', pcm,
+      '-lavfi', '[0]aformat=sample_fmts=fltp[a];[1]aformat=sample_fmts=fltp[b];[a][b]asdr',
+      '-f', 'null', '-', '-v', 'info',
+    ]); // biome-ignore format: one ffmpeg command line
+    const vals = [...err.matchAll(/SDR ch\d+: (-?[\d.]+) dB/g)].map((x) => Number(x[1]));
+    result[midSide] = { cpu, wall, sdr: vals.reduce((a, b) => a + b, 0) / Math.max(1, vals.length) };
+  }
+  const on = result.auto!;
+  const off = result.off!;
+  h.record({
+    name: `${top.name} rung alone, 4-min mono source: M/S search off (the ladder) vs auto (ffmpeg default)`,
+    target: stats([off.wall * 1000]),
+    baseline: stats([on.wall * 1000]),
+    figures: {
+      'CPU s off': off.cpu,
+      'CPU s auto': on.cpu,
+      'CPU off ÷ auto': off.cpu / on.cpu,
+      'SDR dB off': off.sdr,
+      'SDR dB auto': on.sdr,
+    },
+    note: 'why the top rung codes L/R: both far past transparency, a fraction of the CPU on mono sources',
+  });
+  await rm(pcm, { force: true });
 }
 
 async function playbackRows(h: Harness, ladderDir: string) {
@@ -243,7 +294,19 @@ export default async function (h: Harness) {
       ladderDir = join(work, 'short');
       await mkdir(join(ladderDir, 'w'), { recursive: true });
       await transcodeLadder(await cachedTrack('ladder', { seconds: 30 }), ladderDir, join(ladderDir, 'w'));
-    } else ladderDir = await ladderRows(h, source, work);
+    } else {
+      const mono = await cachedTrack('bench', { seconds: TRACK_SEC, mono: true });
+      ladderDir = await ladderRows(
+        h,
+        [
+          { coder: 'twoloop', source, label: 'stereo' },
+          { coder: 'twoloop', source: mono, label: 'mono' },
+          { coder: 'fast', source, label: 'stereo' },
+        ],
+        work,
+      );
+      await midSideRow(h, work);
+    }
     await playbackRows(h, ladderDir);
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -1,7 +1,10 @@
 // axe on every main page, in light and dark: no serious or critical violations.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-import { mainPages, openPage } from './fixtures';
+import { createRealtimeClient } from '@tonearm/realtime/client';
+import { mainPages, newUser, openPage, signUp } from './fixtures';
+
+const serverUrl = `http://127.0.0.1:${Number(process.env.SERVER_PORT ?? 18001)}`;
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`every main page passes axe (${scheme})`, async ({ page }) => {
@@ -37,4 +40,75 @@ test('the now-playing bar with a track and the open queue pass axe', async ({ pa
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+});
+
+test('the signed-in home (Recently played, Recommended for you, a friend playing live) passes axe', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(60_000);
+  const me = newUser('Axel');
+  await signUp(page, me);
+  // A friend, signed up in a second context, who is listening to the top song right now.
+  const other = await browser.newContext();
+  try {
+    const friendPage = await other.newPage();
+    const friend = newUser('Fern');
+    await signUp(friendPage, friend);
+    const cookies = await other.cookies(serverUrl);
+    const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const friendId = (
+      (await (await friendPage.request.get(`${serverUrl}/trpc/auth.me`)).json()) as {
+        result: { data: { id: string } };
+      }
+    ).result.data.id;
+    await friendPage.close();
+
+    await page.goto('/');
+    const top = page.getByTestId('top-songs');
+    const href = (await top.locator('.track-title').first().getAttribute('href')) ?? '';
+    const title = ((await top.locator('.track-title').first().textContent()) ?? '').trim();
+    const songId = href.split('/').at(-1)!;
+    const post = (path: string, data: unknown) =>
+      page.request.post(`${serverUrl}/trpc/${path}`, { data }).then((r) => expect(r.status()).toBe(200));
+    await post('user.follow', { userId: friendId });
+    await post('play.report', {
+      eventId: `axe-${Date.now()}`,
+      songId,
+      startedAt: new Date(Date.now() - 60_000).toISOString(),
+      playedSec: 45,
+      completed: true,
+    });
+    const bot = createRealtimeClient({ urls: [serverUrl], headers: { cookie }, device: 'bot' });
+    try {
+      bot.setActivity({
+        state: 'streaming',
+        songId,
+        startedAt: Date.now(),
+        positionSec: 0,
+        isPaused: false,
+        device: 'bot',
+      });
+      await page.reload();
+      await expect(page.getByTestId('recently-played').locator('.track-title').first()).toHaveText(title);
+      await expect(page.getByTestId('recommended').getByRole('listitem').first()).toBeVisible();
+      await expect(page.getByRole('complementary', { name: 'Friends’ activity' })).toContainText(
+        `Playing ${title}`,
+      );
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        const result = await new AxeBuilder({ page })
+          .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+          .analyze();
+        const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        expect(
+          bad.map((v) => `${scheme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+        ).toEqual([]);
+      }
+    } finally {
+      bot.close();
+    }
+  } finally {
+    await other.close();
+  }
 });

@@ -14,6 +14,7 @@ const config: NextConfig = {
     '@tonearm/observability',
     '@tonearm/player',
     '@tonearm/ratelimit',
+    '@tonearm/realtime',
   ],
   typescript: { ignoreBuildErrors: false },
 };

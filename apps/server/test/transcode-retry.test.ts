@@ -17,7 +17,9 @@ afterAll(async () => {
 });
 
 it('a worker killed mid-transcode: the job is retried and the song ends ready, never half-published', async () => {
-  const source = await cachedTrack('ladder', { seconds: 30 });
+  // 90 s: the ladder encodes a 30 s track in about a second on an idle machine, too short a window
+  // for the 100 ms poll below to catch it between 15% and 85%.
+  const source = await cachedTrack('retry', { seconds: 90 });
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'transcode-worker.ts'), h.bullPrefix],

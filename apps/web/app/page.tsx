@@ -31,17 +31,27 @@ export default function HomePage() {
           <div className="section-head">
             <h2 id="recent-heading">Recently played</h2>
           </div>
-          <TrackList tracks={recent.data.slice(0, 5)} label="Recently played" numbered={false} />
+          <TrackList
+            tracks={recent.data.slice(0, 5)}
+            label="Recently played"
+            numbered={false}
+            testId="recently-played"
+          />
         </section>
       )}
 
       {user && forYou.data && forYou.data.length > 0 && (
         <section className="section" aria-labelledby="foryou-heading">
           <div className="section-head">
-            <h2 id="foryou-heading">Made for you</h2>
+            <h2 id="foryou-heading">Recommended for you</h2>
             <PlayAllButton tracks={forYou.data} />
           </div>
-          <TrackList tracks={forYou.data.slice(0, 10)} label="Made for you" numbered={false} />
+          <TrackList
+            tracks={forYou.data.slice(0, 10)}
+            label="Recommended for you"
+            numbered={false}
+            testId="recommended"
+          />
         </section>
       )}
 

@@ -2,6 +2,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { type ReactNode, useState } from 'react';
+import { ApiUrlContext } from '../lib/api-url';
 import { type AppRouter, TRPCProvider } from '../lib/trpc';
 
 function isClientError(e: unknown): boolean {
@@ -30,10 +31,12 @@ export function Providers({ apiUrl, children }: { apiUrl: string; children: Reac
     }),
   );
   return (
-    <QueryClientProvider client={queryClient}>
-      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        {children}
-      </TRPCProvider>
-    </QueryClientProvider>
+    <ApiUrlContext.Provider value={apiUrl}>
+      <QueryClientProvider client={queryClient}>
+        <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+          {children}
+        </TRPCProvider>
+      </QueryClientProvider>
+    </ApiUrlContext.Provider>
   );
 }

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { describeError } from '../lib/errors';
 import { useLogOut } from '../lib/hooks/use-auth';
+import { usePrivateSession } from '../lib/realtime/realtime-provider';
 import type { UserSummary } from '../lib/types';
 
 export function AccountMenu({ user }: { user: UserSummary | null }) {
@@ -25,6 +26,7 @@ export function AccountMenu({ user }: { user: UserSummary | null }) {
       <span className="account-name" data-testid="account-name">
         {user.displayName}
       </span>
+      <PrivateSessionButton />
       <button
         type="button"
         className="btn"
@@ -39,5 +41,22 @@ export function AccountMenu({ user }: { user: UserSummary | null }) {
         Log out
       </button>
     </div>
+  );
+}
+
+/** Toggles the private session: friends see you offline and your plays are not shared meanwhile. */
+function PrivateSessionButton() {
+  const session = usePrivateSession();
+  if (session.isPrivate === null) return null;
+  return (
+    <button
+      type="button"
+      className="btn hide-phone"
+      aria-pressed={session.isPrivate}
+      title={session.isPrivate ? 'Friends see you offline' : 'Hide your listening from friends'}
+      onClick={() => session.setPrivate(!session.isPrivate).catch((e) => alert(describeError(e)))}
+    >
+      Private session
+    </button>
   );
 }

@@ -1,13 +1,17 @@
 'use client';
 // The frame around every page: navigation, the top bar (theme, shortcuts, account), the page, the
-// friends sidebar, and the persistent player, which lives here so it survives navigation.
+// friends sidebar, and the persistent player, which lives here so it survives navigation. The
+// real-time connection (friends' presence, this tab's heartbeats) lives here for the same reason.
 import type { ReactNode } from 'react';
 import { useSession } from '../lib/hooks/use-auth';
 import { usePlaybackSourceResolver } from '../lib/hooks/use-playback';
 import { PlayerProvider } from '../lib/player/player-provider';
+import { RealtimeProvider } from '../lib/realtime/realtime-provider';
+import type { UserSummary } from '../lib/types';
 import { AccountMenu } from './account-menu';
 import { FriendsSidebar, useHasFriendsSidebar } from './friends-sidebar';
 import { KeyboardShortcuts, ShortcutsButton } from './keyboard-shortcuts';
+import { ListeningReporter } from './listening-reporter';
 import { Brand, Nav } from './nav';
 import { NowPlayingBar } from './now-playing-bar';
 import { QueueDrawer } from './queue-drawer';
@@ -17,9 +21,30 @@ export function AppShell({ children }: { children: ReactNode }) {
   const resolver = usePlaybackSourceResolver();
   const session = useSession();
   const user = session.data ?? null;
-  const withFriends = useHasFriendsSidebar(user !== null);
   return (
     <PlayerProvider resolver={resolver}>
+      <RealtimeProvider userId={user?.id ?? null}>
+        <ListeningReporter isSignedIn={user !== null} />
+        <Shell user={user} isSessionPending={session.isPending}>
+          {children}
+        </Shell>
+      </RealtimeProvider>
+    </PlayerProvider>
+  );
+}
+
+function Shell({
+  user,
+  isSessionPending,
+  children,
+}: {
+  user: UserSummary | null;
+  isSessionPending: boolean;
+  children: ReactNode;
+}) {
+  const withFriends = useHasFriendsSidebar(user !== null);
+  return (
+    <>
       <a href="#main" className="skip-link">
         Skip to content
       </a>
@@ -31,7 +56,7 @@ export function AppShell({ children }: { children: ReactNode }) {
             <span className="topbar-spacer" />
             <ThemeToggle />
             <ShortcutsButton />
-            {!session.isPending && <AccountMenu user={user} />}
+            {!isSessionPending && <AccountMenu user={user} />}
           </header>
           <main id="main" tabIndex={-1} className="content">
             {children}
@@ -42,6 +67,6 @@ export function AppShell({ children }: { children: ReactNode }) {
       </div>
       <QueueDrawer />
       <KeyboardShortcuts />
-    </PlayerProvider>
+    </>
   );
 }

@@ -1,7 +1,50 @@
 'use client';
-// What the people you follow are playing, live (social.feed + socket.io events, issue 5).
+// What the people you follow are playing, live: social.feed for the initial state, presence pushed
+// over socket.io for every change (lib/realtime). A song heard live that the feed did not name yet
+// is looked up (song.byId, cached).
+import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useFriendsActivity } from '../lib/hooks/use-feed';
+import { useTRPC } from '../lib/trpc';
+import type { FriendActivity } from '../lib/types';
+
+function useTrackOf(f: FriendActivity): FriendActivity['track'] {
+  const trpc = useTRPC();
+  const lookup = useQuery({
+    ...trpc.song.byId.queryOptions({ id: f.songId ?? '' }),
+    enabled: f.track === null && f.songId !== null,
+    staleTime: 10 * 60_000,
+  });
+  if (f.track) return f.track;
+  return lookup.data
+    ? { id: lookup.data.id, title: lookup.data.title, artistName: lookup.data.artistName }
+    : null;
+}
+
+function FriendRow({ f }: { f: FriendActivity }) {
+  const track = useTrackOf(f);
+  const verb = f.state === 'streaming' ? (f.isPaused ? 'Paused' : 'Playing') : 'Played';
+  return (
+    <li className="friend" data-state={f.state === 'streaming' && f.isPaused ? 'paused' : f.state}>
+      <span className="avatar" aria-hidden="true">
+        {f.user.displayName.slice(0, 1).toUpperCase()}
+      </span>
+      <span style={{ minWidth: 0 }}>
+        <strong>{f.user.displayName}</strong>
+        <br />
+        {track ? (
+          <Link href={`/song/${track.id}`} className="muted">
+            {verb} {track.title} · {track.artistName}
+          </Link>
+        ) : (
+          <span className="muted">
+            {f.state === 'streaming' ? 'Listening' : f.state === 'online' ? 'Online' : 'Offline'}
+          </span>
+        )}
+      </span>
+    </li>
+  );
+}
 
 export function FriendsSidebar() {
   const feed = useFriendsActivity(true);
@@ -12,25 +55,9 @@ export function FriendsSidebar() {
       {feed.data.length === 0 ? (
         <p className="muted">Follow people to see what they are playing.</p>
       ) : (
-        <ul data-testid="friends-activity">
+        <ul data-testid="friends-activity" aria-live="polite">
           {feed.data.map((f) => (
-            <li key={f.user.id} className="friend">
-              <span className="avatar" aria-hidden="true">
-                {f.user.displayName.slice(0, 1).toUpperCase()}
-              </span>
-              <span style={{ minWidth: 0 }}>
-                <strong>{f.user.displayName}</strong>
-                <br />
-                {f.track ? (
-                  <Link href={`/song/${f.track.id}`} className="muted">
-                    {f.state === 'streaming' ? 'Playing ' : 'Played '}
-                    {f.track.title} · {f.track.artistName}
-                  </Link>
-                ) : (
-                  <span className="muted">{f.state === 'online' ? 'Online' : 'Offline'}</span>
-                )}
-              </span>
-            </li>
+            <FriendRow key={f.user.id} f={f} />
           ))}
         </ul>
       )}

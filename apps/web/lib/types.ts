@@ -77,6 +77,10 @@ export type SearchResults = {
 export type FriendActivity = {
   user: UserSummary;
   state: 'online' | 'streaming' | 'offline';
+  /** Streaming but paused ("Paused …"). */
+  isPaused: boolean;
+  /** The song playing now (streaming) or played last; `track` is null until its details are known. */
+  songId: string | null;
   track: Pick<Track, 'id' | 'title' | 'artistName'> | null;
   /** ISO time the current song started, or the last play for offline friends. */
   at: string | null;

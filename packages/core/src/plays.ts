@@ -1,11 +1,13 @@
 // Play reports: the request path stores the PlayEvent (idempotent by the client's eventId) and
 // enqueues its counting; the stats job (packages/workers/src/processors/stats.ts) does the rest.
 // Also tracks who is streaming now, for the tonearm_listeners_streaming gauge.
-import { PlayEvent, Song, type SongDoc } from '@tonearm/db';
+import { PlayEvent, Song, type SongDoc, Types } from '@tonearm/db';
 import { Jobs } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
 import type { Redis } from 'ioredis';
+import { trusted } from 'mongoose';
 import type { CoreDeps } from './deps';
+import { type SongDto, toSongDto } from './dto';
 
 const STREAMING_KEY = 'listeners:streaming';
 /** A listener counts as streaming for this long after their last heartbeat or play report. */
@@ -83,4 +85,35 @@ export async function markStreaming(redis: Redis, userId: string): Promise<void>
 
 export async function countStreaming(redis: Redis): Promise<number> {
   return redis.zcount(STREAMING_KEY, Date.now() - STREAMING_WINDOW_MS, '+inf');
+}
+
+export type RecentPlay = { song: SongDto; playedAt: string };
+
+/**
+ * The user's recently played songs, newest first, each once (its latest play). Reads the stored play
+ * events directly (the {userId, startedAt} index), so a report shows up before the stats job counts it.
+ */
+export async function recentlyPlayed(userId: string, limit: number): Promise<RecentPlay[]> {
+  const events = await PlayEvent.find({ userId: new Types.ObjectId(userId) })
+    .sort({ startedAt: -1 })
+    .limit(limit * 4)
+    .select({ songId: 1, startedAt: 1 })
+    .lean();
+  const latest = new Map<string, Date>();
+  for (const e of events) {
+    const id = String(e.songId);
+    if (!latest.has(id)) latest.set(id, e.startedAt);
+    if (latest.size === limit) break;
+  }
+  if (latest.size === 0) return [];
+  const docs = await Song.find({
+    _id: trusted({ $in: [...latest.keys()].map((id) => new Types.ObjectId(id)) }),
+  }).lean<SongDoc[]>();
+  const byId = new Map(docs.map((d) => [String(d._id), d]));
+  const out: RecentPlay[] = [];
+  for (const [id, at] of latest) {
+    const d = byId.get(id);
+    if (d) out.push({ song: toSongDto(d), playedAt: at.toISOString() });
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ import { AppError } from '@tonearm/validators';
 import { type QueryFilter, trusted } from 'mongoose';
 import type { CoreDeps } from './deps';
 import { type SongDto, toSongDto } from './dto';
+import { recentlyPlayed } from './plays';
 
 export type NeighborsOptions = {
   /** Only plays this recent count (days). */
@@ -314,4 +315,46 @@ async function blend(songId: string, want: number): Promise<Recommendation[] | n
     out.push({ ...toSongDto(d), score: Math.round(e.score * 1e4) / 1e4, reasons: [...e.reasons] });
   }
   return out;
+}
+
+/** Recent plays that seed "Recommended for you", and how many recent songs are kept out of it. */
+const FOR_YOU_SEEDS = 5;
+const FOR_YOU_EXCLUDE = 30;
+
+/**
+ * "Recommended for you": "More like this" of the person's latest songs, blended with more weight on
+ * the most recent, minus what they played lately; chart hits fill up a cold profile.
+ */
+export async function recommendedFor(deps: CoreDeps, userId: string, limit = 10): Promise<Recommendation[]> {
+  const recent = await recentlyPlayed(userId, FOR_YOU_EXCLUDE);
+  const heard = new Set(recent.map((r) => r.song.id));
+  const scores = new Map<string, Recommendation>();
+  const lists = await Promise.all(
+    recent.slice(0, FOR_YOU_SEEDS).map((r) => moreLikeThis(deps, r.song.id, limit)),
+  );
+  for (const [i, list] of lists.entries()) {
+    const weight = 1 / (i + 1);
+    for (const rec of list) {
+      if (heard.has(rec.id)) continue;
+      const cur = scores.get(rec.id);
+      const score = rec.score * weight + (cur?.score ?? 0);
+      const reasons = [...new Set([...(cur?.reasons ?? []), ...rec.reasons])];
+      scores.set(rec.id, { ...rec, score, reasons });
+    }
+  }
+  if (scores.size < limit) {
+    const popular = await Song.find({ 'media.status': 'ready' })
+      .sort({ playCount: -1, _id: 1 })
+      .limit(limit + heard.size)
+      .lean<SongDoc[]>();
+    for (const d of popular) {
+      const id = String(d._id);
+      if (heard.has(id) || scores.has(id)) continue;
+      scores.set(id, { ...toSongDto(d), score: 0, reasons: ['popular'] });
+    }
+  }
+  return [...scores.values()]
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit)
+    .map((r) => ({ ...r, score: Math.round(r.score * 1e4) / 1e4 }));
 }

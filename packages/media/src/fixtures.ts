@@ -13,6 +13,8 @@ export type ToneTrack = {
   variant?: number;
   /** MP3 bit rate of the generated source, kbit/s. */
   mp3Kbps?: number;
+  /** A mono MP3 (one channel; the ladder's decode makes both channels identical). */
+  mono?: boolean;
   /** Level change after the limiter, dB (≤ 0): tracks of different loudness for normalisation tests. */
   gainDb?: number;
 };
@@ -33,7 +35,9 @@ export async function generateTrack(out: string, t: ToneTrack): Promise<string> 
   for (const f of PARTIALS)
     cmd.input(`sine=f=${(f * mult).toFixed(2)}:d=${d}:sample_rate=44100`).inputOptions('-f', 'lavfi');
   cmd.input(`anoisesrc=d=${d}:c=white:a=0.3:r=44100:seed=${7 + v}`).inputOptions('-f', 'lavfi');
-  cmd.input(`anoisesrc=d=${d}:c=white:a=0.3:r=44100:seed=${1011 + v}`).inputOptions('-f', 'lavfi');
+  cmd
+    .input(`anoisesrc=d=${d}:c=white:a=0.3:r=44100:seed=${t.mono ? 7 + v : 1011 + v}`)
+    .inputOptions('-f', 'lavfi');
   const hz = ((90 + 15 * (v % 5)) / 60).toFixed(3);
   const n = PARTIALS.length;
   const tones = PARTIALS.map((_, i) => `[${i}]`).join('');
@@ -41,10 +45,19 @@ export async function generateTrack(out: string, t: ToneTrack): Promise<string> 
   cmd
     .complexFilter(
       `${tones}amix=inputs=${n}:normalize=0,volume=0.08,aformat=channel_layouts=stereo[t];` +
-        `[${n}][${n + 1}]amerge=inputs=2,apulsator=hz=${hz}:amount=1[nz];` +
+        `[${n}][${n + 1}]amerge=inputs=2,apulsator=hz=${hz}:amount=1${t.mono ? ':offset_r=0' : ''}[nz];` +
         `[t][nz]amix=inputs=2:normalize=0,alimiter=limit=0.9${t.gainDb ? `,volume=${t.gainDb}dB` : ''}[out]`,
     )
-    .outputOptions('-map', '[out]', '-ac', '2', '-c:a', 'libmp3lame', '-b:a', `${t.mp3Kbps ?? 320}k`)
+    .outputOptions(
+      '-map',
+      '[out]',
+      '-ac',
+      t.mono ? '1' : '2',
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      `${t.mp3Kbps ?? 320}k`,
+    )
     .output(tmp);
   await run(cmd);
   await rename(tmp, out);
@@ -56,7 +69,7 @@ export async function cachedTrack(name: string, t: ToneTrack): Promise<string> {
   const dir = join(repoRoot(), '.data', 'fixtures');
   await mkdir(dir, { recursive: true });
   const gain = t.gainDb ? `-g${t.gainDb}` : '';
-  const file = join(dir, `${name}-${t.seconds}s-v${t.variant ?? 0}${gain}.mp3`);
+  const file = join(dir, `${name}-${t.seconds}s-v${t.variant ?? 0}${gain}${t.mono ? '-mono' : ''}.mp3`);
   if (!existsSync(file)) await generateTrack(file, t);
   return file;
 }

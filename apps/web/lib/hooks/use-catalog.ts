@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../trpc';
 import { type AlbumView, type ArtistView, type Song, type Track, toTrack } from '../types';
-import { fromQuery, type Loadable, unavailable } from './feature';
+import { fromQuery, type Loadable } from './feature';
 
 export function useTopSongs(limit = 20): Loadable<Track[]> {
   const trpc = useTRPC();
@@ -68,12 +68,26 @@ export function useMoreLikeThis(songId: string): Loadable<Track[]> {
   );
 }
 
-/** The signed-in person's recent plays, newest first. */
-export function useRecentlyPlayed(_enabled: boolean): Loadable<Track[]> {
-  return unavailable('Recently played');
+/** The signed-in person's recent plays, newest first (refreshed when the player reports a play). */
+export function useRecentlyPlayed(enabled: boolean): Loadable<Track[]> {
+  const trpc = useTRPC();
+  return fromQuery(
+    useQuery({
+      ...trpc.play.recent.queryOptions({ limit: 10 }),
+      enabled,
+      select: (plays) => plays.map((p) => toTrack(p.song)),
+    }),
+  );
 }
 
-/** Recommendations for the signed-in person. */
-export function useRecommendations(_enabled: boolean): Loadable<Track[]> {
-  return unavailable('Recommendations');
+/** "Recommended for you": more like what the signed-in person played lately. */
+export function useRecommendations(enabled: boolean): Loadable<Track[]> {
+  const trpc = useTRPC();
+  return fromQuery(
+    useQuery({
+      ...trpc.discovery.forYou.queryOptions({ limit: 10 }),
+      enabled,
+      select: (songs) => songs.map(toTrack),
+    }),
+  );
 }

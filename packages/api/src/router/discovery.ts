@@ -1,8 +1,8 @@
 import type { TRPCRouterRecord } from '@trpc/server';
-import { moreLikeThis } from '@tonearm/core';
+import { moreLikeThis, recommendedFor } from '@tonearm/core';
 import { ZObjectId } from '@tonearm/validators';
 import { z } from 'zod';
-import { publicProcedure } from '../trpc';
+import { apiKeyProcedure, publicProcedure } from '../trpc';
 import { ZSongOutput } from './song';
 
 export const ZMoreLikeThisOutput = z.array(
@@ -20,4 +20,9 @@ export const discoveryRouter = {
     .input(z.strictObject({ songId: ZObjectId, limit: z.number().int().min(1).max(50).default(10) }))
     .output(ZMoreLikeThisOutput)
     .query(({ ctx, input }) => moreLikeThis(ctx.deps, input.songId, input.limit)),
+  /** "Recommended for you": more like the caller's latest plays, minus what they played lately. */
+  forYou: apiKeyProcedure('library:read')
+    .input(z.strictObject({ limit: z.number().int().min(1).max(50).default(10) }).default({ limit: 10 }))
+    .output(ZMoreLikeThisOutput)
+    .query(({ ctx, input }) => recommendedFor(ctx.deps, ctx.userId, input.limit)),
 } satisfies TRPCRouterRecord;

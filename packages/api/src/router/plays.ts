@@ -1,8 +1,9 @@
 import type { TRPCRouterRecord } from '@trpc/server';
-import { reportPlay } from '@tonearm/core';
+import { recentlyPlayed, reportPlay } from '@tonearm/core';
 import { ZObjectId } from '@tonearm/validators';
 import { z } from 'zod';
 import { apiKeyProcedure } from '../trpc';
+import { ZSongOutput } from './song';
 
 export const ZReportPlayInput = z.strictObject({
   eventId: z
@@ -30,4 +31,9 @@ export const playRouter = {
     .input(ZReportPlayInput)
     .output(z.object({ eventId: z.string(), isDuplicate: z.boolean() }))
     .mutation(({ ctx, input }) => reportPlay(ctx.deps, ctx.userId, input)),
+  /** The caller's recently played songs, newest first, each once. */
+  recent: apiKeyProcedure('library:read')
+    .input(z.strictObject({ limit: z.number().int().min(1).max(50).default(10) }).default({ limit: 10 }))
+    .output(z.array(z.object({ song: ZSongOutput, playedAt: z.string() })))
+    .query(({ ctx, input }) => recentlyPlayed(ctx.userId, input.limit)),
 } satisfies TRPCRouterRecord;
