@@ -168,6 +168,7 @@ declare global {
       setNormalisation: (s: Parameters<GaplessPlayer['setNormalisation']>[0]) => void;
       seek: (seconds: number, trackIndex?: number) => Promise<void> | undefined;
       decks: () => number;
+      replaceUpcoming: (tracks: TrackInput[]) => boolean;
     };
   }
 }
@@ -182,4 +183,5 @@ window.gapless = {
   setNormalisation: (s) => player?.setNormalisation(s),
   seek: (seconds, trackIndex) => player?.seek(seconds, trackIndex),
   decks: () => player?.decksCreated ?? 0,
+  replaceUpcoming: (tracks) => player?.replaceUpcoming(tracks) ?? false,
 };

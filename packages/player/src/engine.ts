@@ -221,6 +221,8 @@ class Deck {
   readonly entries: Entry[] = [];
   /** No more entries will be added: end the stream after the last one. */
   isSealed = false;
+  /** Deck time from which buffered audio must go (entries dropped by truncateAfter); done by the pump. */
+  private truncateFrom: number | null = null;
   private pumping = false;
   private isDestroyed = false;
   private abort: AbortController | null = null;
@@ -282,6 +284,16 @@ class Deck {
     return entry;
   }
 
+  /** Drops the entries after queue index `keep` and, through the pump, their buffered audio. */
+  truncateAfter(keep: number): void {
+    const i = this.entries.findIndex((e) => e.queueIndex > keep);
+    if (i < 0) return;
+    this.truncateFrom = this.entries[i]!.startSeconds;
+    this.entries.splice(i);
+    this.isSealed = false;
+    void this.pump();
+  }
+
   entryAt(t: number): Entry | undefined {
     return this.entries.find((e) => t < e.endSeconds) ?? this.entries.at(-1);
   }
@@ -341,6 +353,13 @@ class Deck {
     try {
       const sb = await this.ready();
       while (!this.isDestroyed) {
+        if (this.truncateFrom !== null) {
+          // Only the pump touches the SourceBuffer, so this never overlaps an append.
+          const from = this.truncateFrom;
+          this.truncateFrom = null;
+          if (this.bufferedEnd > from) await this.remove(sb, from, Number.POSITIVE_INFINITY);
+          continue;
+        }
         const entry = this.entries.find((e) => !e.levels || e.nextSegment < e.levels[0]!.segments.length);
         if (!entry) {
           if (this.isSealed && this.ms.readyState === 'open') this.ms.endOfStream();
@@ -557,6 +576,25 @@ export class GaplessPlayer {
     this.deck.add(startIndex, this.queue[startIndex]!, startOffsetSeconds);
     this.applyGain(this.deck, this.deck.entries[0]!, this.audioContext.currentTime);
     this.extend(this.deck);
+  }
+
+  /**
+   * Replaces what follows the playing track (the listener reordered the queue after the next track
+   * was queued): the queued entries and their buffered audio go, `tracks` follow instead, still
+   * gaplessly. False when the playhead is within 0.5 s of the next track (or a crossfade runs): the
+   * caller then starts the wanted track itself.
+   */
+  replaceUpcoming(tracks: TrackInput[]): boolean {
+    const d = this.deck;
+    if (!d || this.incoming) return false;
+    const t = d.el.currentTime;
+    const cur = d.entryAt(t);
+    if (!cur) return false;
+    if (d.entries.some((e) => e.queueIndex > cur.queueIndex && e.startSeconds < t + 0.5)) return false;
+    d.truncateAfter(cur.queueIndex);
+    this.queue = [...this.queue.slice(0, cur.queueIndex + 1), ...tracks];
+    this.extend(d);
+    return true;
   }
 
   /** Appends to the queue; a track that can follow gaplessly joins the playing deck. */

@@ -9,6 +9,7 @@ import {
   GaplessPlayer,
   HttpError,
   hasGaplessData,
+  type PlayerState,
   type TrackInput,
   trackInputFromMedia,
 } from '@tonearm/player';
@@ -107,18 +108,13 @@ export class GaplessEngine implements PlaybackEngine {
       this.emitLevels();
     });
     p.on('timeupdate', (s) => {
-      const now = performance.now();
-      if (now - this.lastTimeAt < TIME_INTERVAL_MS) return;
-      this.lastTimeAt = now;
-      this.listener.onTime({
-        currentTime: s.timeSeconds,
-        duration: s.durationSeconds,
-        bufferedEnd: Math.min(s.bufferedSeconds, s.durationSeconds),
-      });
+      if (performance.now() - this.lastTimeAt >= TIME_INTERVAL_MS) this.reportTime(s);
     });
     p.on('levelchange', () => this.emitLevels());
     p.on('activity', (a) => {
       if (this.isEnded) return;
+      // A pause shows the position it holds at once, not the last (throttled) report before it.
+      if (a === 'paused') this.reportTime(p.state);
       this.listener.onState(a === 'playing' ? 'playing' : a === 'waiting' ? 'loading' : 'paused');
     });
     p.on('ended', () => {
@@ -138,6 +134,15 @@ export class GaplessEngine implements PlaybackEngine {
               : `Playback failed (${err.message}).`,
         httpStatus: status,
       });
+    });
+  }
+
+  private reportTime(s: PlayerState): void {
+    this.lastTimeAt = performance.now();
+    this.listener.onTime({
+      currentTime: s.timeSeconds,
+      duration: s.durationSeconds,
+      bufferedEnd: Math.min(s.bufferedSeconds, s.durationSeconds),
     });
   }
 
@@ -187,11 +192,15 @@ export class GaplessEngine implements PlaybackEngine {
   preload(source: PlaybackSource | null): void {
     if (!source) return;
     const at = Math.max(this.lastIndex, 0);
-    // Already queued right after the playing track, or something else is (the provider's load()
-    // replaces the queue if the next track it wants differs).
-    if (this.sources.length > at + 1) return;
+    if (this.sources[at + 1]?.songId === source.songId) return;
     const input = trackInputOf(source);
     if (!input || this.sources.length === 0) return;
+    if (this.sources.length > at + 1) {
+      // The queue changed after another track was queued behind this one: swap it, still gapless.
+      // Too close to the seam, the provider's load() of the wanted track takes over instead.
+      if (this.player.replaceUpcoming([input])) this.sources = [...this.sources.slice(0, at + 1), source];
+      return;
+    }
     this.sources.push(source);
     this.player.enqueue(input);
   }
@@ -221,6 +230,7 @@ export class GaplessEngine implements PlaybackEngine {
 
   pause(): void {
     this.player.pause();
+    this.reportTime(this.player.state);
     this.listener.onState('paused');
   }
 
