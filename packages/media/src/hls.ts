@@ -89,6 +89,17 @@ export function withIndependentSegments(text: string): string {
   return text.replace(/^#EXTM3U\r?\n/, '#EXTM3U\n#EXT-X-INDEPENDENT-SEGMENTS\n');
 }
 
+/**
+ * ffmpeg sets EXT-X-TARGETDURATION to the longest segment rounded, so a track shorter than one
+ * segment gets a smaller target than the rest of the catalog. A target may exceed every segment:
+ * raise it to the ladder's, so every media playlist carries the same one.
+ */
+export function withTargetDuration(text: string, targetSec = TARGET_DURATION_SEC): string {
+  return text.replace(/^#EXT-X-TARGETDURATION:(\d+)$/m, (line, n: string) =>
+    Number(n) < targetSec ? `#EXT-X-TARGETDURATION:${targetSec}` : line,
+  );
+}
+
 export type MasterVariant = { uri: string; bandwidth: number; averageBandwidth: number; codecs: string };
 
 export function writeMaster(variants: MasterVariant[]): string {

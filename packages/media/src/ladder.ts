@@ -15,6 +15,7 @@ import {
   parsePlaylist,
   TARGET_DURATION_SEC,
   withIndependentSegments,
+  withTargetDuration,
   writeMaster,
 } from './hls';
 import { fragmentDuration, parseInit } from './mp4';
@@ -172,7 +173,7 @@ async function describeRendition(
 ): Promise<RenditionResult> {
   const dir = join(outDir, rung.name);
   const playlistPath = join(dir, 'index.m3u8');
-  const text = withIndependentSegments(await readFile(playlistPath, 'utf8'));
+  const text = withTargetDuration(withIndependentSegments(await readFile(playlistPath, 'utf8')));
   await writeFile(playlistPath, text);
   const problems = checkMediaPlaylist(text);
   if (problems.length) throw new Error(`${rung.name}/index.m3u8: ${problems.join('; ')}`);
