@@ -127,20 +127,14 @@ async function ladderRows(h: Harness, runs: LadderRun[], work: string): Promise<
 }
 
 /**
- * The top rung alone on a mono source (pink noise and two tones, both channels identical), with M/S
- * stereo search on (ffmpeg's default) and off (the ladder's choice), encoded from PCM and compared
- * with it by SDR.
+ * The top rung alone on the mono MP3 decoded as the ladder decodes it (two identical channels), with
+ * M/S stereo search on (ffmpeg's default) and off (the ladder's choice), compared with the PCM by SDR.
  */
-async function midSideRow(h: Harness, work: string) {
+async function midSideRow(h: Harness, monoMp3: string, work: string) {
   const top = LADDER.at(-1)!;
   const pcm = join(work, 'mono.f32');
   const raw = ['-f', 'f32le', '-ar', '44100', '-ac', '2'];
-  ffmpeg([
-    '-f', 'lavfi', '-i', `anoisesrc=c=pink:a=0.2:d=${TRACK_SEC}:seed=5`,
-    '-f', 'lavfi', '-i', `sine=f=220:d=${TRACK_SEC}`, '-f', 'lavfi', '-i', `sine=f=331:d=${TRACK_SEC}`,
-    '-filter_complex', '[0][1][2]amix=inputs=3,volume=1.5,aformat=sample_rates=44100:channel_layouts=stereo',
-    ...raw, pcm,
-  ]); // biome-ignore format: one ffmpeg command line
+  ffmpeg(['-i', monoMp3, ...raw, pcm]);
   const result: Record<string, { cpu: number; wall: number; sdr: number }> = {};
   for (const midSide of ['auto', 'off'] as const) {
     const out = join(work, `ms-${midSide}.mp4`);
@@ -160,7 +154,7 @@ async function midSideRow(h: Harness, work: string) {
   const on = result.auto!;
   const off = result.off!;
   h.record({
-    name: `${top.name} rung alone, 4-min mono source: M/S search off (the ladder) vs auto (ffmpeg default)`,
+    name: `${top.name} rung alone, 4-min mono MP3: M/S search off (the ladder) vs auto (ffmpeg default)`,
     target: stats([off.wall * 1000]),
     baseline: stats([on.wall * 1000]),
     figures: {
@@ -305,7 +299,7 @@ export default async function (h: Harness) {
         ],
         work,
       );
-      await midSideRow(h, work);
+      await midSideRow(h, mono, work);
     }
     await playbackRows(h, ladderDir);
   } finally {
