@@ -29,7 +29,7 @@ export const statsProcessor = defineProcessor({
     const ev = await PlayEvent.findOneAndUpdate(
       { eventId, countedAt: null },
       { $set: { countedAt: new Date() } },
-      { new: false },
+      { returnDocument: 'before' },
     ).lean();
     if (!ev) {
       const exists = await PlayEvent.exists({ eventId });
