@@ -51,19 +51,25 @@ export const statsProcessor = defineProcessor({
     ];
     if (!ev.countedAt) {
       const sec = Math.round(ev.playedSec ?? 0);
-      for (const t of targets)
-        await t.model.updateOne(
-          { _id: t.id, pendingPlays: notApplied(eventId) },
-          { $inc: { playCount: 1 }, $push: { pendingPlays: eventId } },
-        );
-      for (const d of dailies) await bumpDaily(d, eventId, sec);
+      // Independent documents: in parallel; all of them before countedAt.
+      await Promise.all([
+        ...targets.map((t) =>
+          t.model.updateOne(
+            { _id: t.id, pendingPlays: notApplied(eventId) },
+            { $inc: { playCount: 1 }, $push: { pendingPlays: eventId } },
+          ),
+        ),
+        ...dailies.map((d) => bumpDaily(d, eventId, sec)),
+      ]);
     }
     const claimed = ev.countedAt
       ? { modifiedCount: 0 }
       : await PlayEvent.updateOne({ eventId, countedAt: null }, { $set: { countedAt: new Date() } });
     // Counted: the guards are no longer needed (also cleans up after a run that died right here).
-    for (const t of targets) await t.model.updateOne({ _id: t.id }, { $pull: { pendingPlays: eventId } });
-    for (const d of dailies) await PlayDaily.updateOne(d, { $pull: { pendingPlays: eventId } });
+    await Promise.all([
+      ...targets.map((t) => t.model.updateOne({ _id: t.id }, { $pull: { pendingPlays: eventId } })),
+      ...dailies.map((d) => PlayDaily.updateOne(d, { $pull: { pendingPlays: eventId } })),
+    ]);
     if (claimed.modifiedCount === 0) {
       log.debug({ 'play.event_id': eventId }, 'already counted');
       return { counted: false };
