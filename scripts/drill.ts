@@ -1,7 +1,7 @@
 // `pnpm drill [name...]`: fault drills against a local cluster (2 servers with the dev media edge, a
 // worker, Redis, the MongoDB stand-in, versitygw) under bounded loopback load. Each prints requests
 // sent, errors by status and code, 5xx carrying stack traces, the time to recover, the load average,
-// and its own data-loss checks. Names: server, redis, mongo, s3, worker, queue (all when none given).
+// and its own data-loss checks. Names: server, redis, mongo, s3, s3-long, worker, queue (all when none given).
 // The cluster runs on its own services under .data/drill (Redis AOF, MongoDB H2 file): see drill/env.ts.
 import './drill/env';
 import { randomUUID } from 'node:crypto';
@@ -207,7 +207,7 @@ async function upload(base: string, seconds: number, title: string): Promise<str
   return created.songId;
 }
 
-async function waitSong(songId: string, pred: (s: SongDoc) => boolean, timeoutMs = 300_000) {
+async function waitSong(songId: string, pred: (s: SongDoc) => boolean, timeoutMs = 300_000, everyMs = 200) {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const s = await Song.findById(songId)
@@ -216,7 +216,7 @@ async function waitSong(songId: string, pred: (s: SongDoc) => boolean, timeoutMs
     if (s && pred(s)) return s;
     if (Date.now() > until)
       throw new Error(`song ${songId} never matched; last: ${JSON.stringify(s?.media)}`);
-    await sleep(200);
+    await sleep(everyMs);
   }
 }
 const settled = (s: SongDoc) => s.media?.status === 'ready' || s.media?.status === 'failed';
@@ -373,6 +373,41 @@ const drills: Drill[] = [
       print(this.title, r, at, {
         transcode: await songOutcome(songId),
         ...(await plays.verify(r, c.urls())),
+      });
+    },
+  },
+  {
+    name: 's3-long',
+    title: 'stop S3 (versitygw) for 110 s while a transcode uploads its ladder (longer than its retries)',
+    async run() {
+      const c = await ensureCluster();
+      const songId = await upload(c.a.url!, 120, 'Drill long S3 outage');
+      // The upload phase (progress 0.85–0.95): part of the ladder is in S3 when it goes away.
+      await waitSong(songId, (s) => (s.media?.progress ?? 0) > 0.85 || settled(s), 300_000, 50);
+      const before = await storage.list(`songs/${songId}/hls/`);
+      const at: { faultAt: number; restoredAt?: number } = { faultAt: 0 };
+      let done: Promise<void> = Promise.resolve();
+      const r = await runLoad({
+        targets: c.urls,
+        request: (i) => ({ path: byId(i), kind: 'song.byId' }),
+        rate: 50,
+        total: 6_000,
+        onStart: (t0) => {
+          done = restart('s3', 110_000, at, t0);
+        },
+      });
+      await done;
+      const song = await waitSong(songId, settled);
+      // transcode.failed retries its cleanup until S3 answers: give it its next backoff steps.
+      const until = Date.now() + 180_000;
+      while (
+        Date.now() < until &&
+        (await storage.listPrefixes(`songs/${songId}/hls/`)).length > (song.media?.status === 'ready' ? 1 : 0)
+      )
+        await sleep(1_000);
+      print(this.title, r, at, {
+        'ladder objects in S3 when it stopped': before.length,
+        transcode: await songOutcome(songId),
       });
     },
   },
