@@ -536,4 +536,6 @@ for (const p of started) await kill(p, 'SIGTERM');
 await queues.close().catch(() => {});
 rawRedis.disconnect();
 await disconnectDb();
+// The drill's services keep their data (AOF, H2 file) for the next run; stop them: the box is shared.
+services('down');
 process.exit(failed ? 1 : 0);
