@@ -5,10 +5,12 @@
 # The apps read the URLs from .data/services.env. A service whose URL is already set in the
 # environment (MONGODB_URI, REDIS_URL, S3_ENDPOINT) is not started: the given one is used instead.
 #
-# usage: scripts/services.sh up|down|status
+# usage: scripts/services.sh up|down|status, or stop|start NAME (redis, mongo, s3) to restart one on its
+# port (the fault drills). TONEARM_DATA_DIR runs a separate set (the drills use .data/drill);
+# TONEARM_REDIS_PERSIST=1 turns on Redis's AOF, TONEARM_MONGO_PERSIST=1 keeps MongoDB in an H2 file.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DATA="$ROOT/.data"
+DATA="${TONEARM_DATA_DIR:-$ROOT/.data}"
 SVC="$DATA/services"
 ENV_FILE="$DATA/services.env"
 TOOLS_DIR="${TOOLS_DIR:-$HOME/.cache/tonearm-tools}"
@@ -21,6 +23,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 alive() { local f="$SVC/$1/pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
 port_of() { cat "$SVC/$1/port"; }
 tcp_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# The port a service had before (a restart keeps its URL), unless something else took it meanwhile.
+port_for() { local f="$SVC/$1/port"; if [ -f "$f" ] && ! tcp_open "$(cat "$f")"; then cat "$f"; else free_port; fi; }
 wait_for() { # name, check command...
   local name=$1; shift
   for _ in $(seq 1 300); do "$@" >/dev/null 2>&1 && return 0; alive "$name" || break; sleep 0.1; done
@@ -48,9 +52,11 @@ stop() {
 
 redis_up() {
   if alive redis && redis-cli -p "$(port_of redis)" ping >/dev/null 2>&1; then return; fi
-  local p; p=$(free_port)
+  local p; p=$(port_for redis)
+  local aof=no
+  [ "${TONEARM_REDIS_PERSIST:-0}" = 1 ] && aof=yes
   # noeviction: BullMQ must never lose job keys to memory pressure.
-  start redis "$p" redis-server --port "$p" --bind 127.0.0.1 --save '' --appendonly no \
+  start redis "$p" redis-server --port "$p" --bind 127.0.0.1 --save '' --appendonly "$aof" \
     --dir "$SVC/redis/data" --maxmemory-policy noeviction --daemonize no
   wait_for redis redis-cli -p "$p" ping
   log "redis on 127.0.0.1:$p"
@@ -58,7 +64,7 @@ redis_up() {
 mongo_up() {
   if alive mongo && tcp_open "$(port_of mongo)"; then return; fi
   local jar p; jar=$(cat "$TOOLS_DIR/mongo-dev-server.path")
-  p=$(free_port)
+  p=$(port_for mongo)
   local store=(--memory)
   [ "${TONEARM_MONGO_PERSIST:-0}" = 1 ] && store=(--h2 "$SVC/mongo/data/tonearm.mv")
   start mongo "$p" java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx${TONEARM_MONGO_HEAP:-768m} \
@@ -68,7 +74,7 @@ mongo_up() {
 }
 s3_up() {
   if alive s3 && tcp_open "$(port_of s3)"; then return; fi
-  local p; p=$(free_port)
+  local p; p=$(port_for s3)
   mkdir -p "$SVC/s3/data/root" "$SVC/s3/data/meta"
   # --sidecar keeps object metadata in files: works on filesystems without user xattrs.
   start s3 "$p" "$TOOLS_DIR/bin/versitygw" --access "$S3_ACCESS" --secret "$S3_SECRET" \
@@ -112,6 +118,11 @@ case "$cmd" in
   down)
     for s in s3 mongo redis; do stop "$s"; done
     rm -f "$ENV_FILE"
+    ;;
+  stop|start)
+    name=${2:?usage: $0 stop|start redis|mongo|s3}
+    case "$name" in redis|mongo|s3) ;; *) echo "unknown service: $name" >&2; exit 2 ;; esac
+    if [ "$cmd" = stop ]; then stop "$name"; else "${name}_up"; fi
     ;;
   status)
     for s in redis mongo s3; do

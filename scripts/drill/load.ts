@@ -1,26 +1,32 @@
 // Bounded open-loop load on loopback: a fixed number of requests at a fixed arrival rate, spread
 // over the cluster's servers the way a load balancer with connect-retry would. Stops by itself.
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-export type Sample = { t: number; status: number; ms: number; body?: string };
+export type Sample = { t: number; status: number; ms: number; kind: string; body?: string; i: number };
 
 export type LoadResult = {
   sent: number;
   samples: Sample[];
   byStatus: Record<string, number>;
+  /** When the load started (performance.now()): fault times are relative to it. */
+  t0: number;
 };
 
 export type LoadOptions = {
   targets: () => string[];
   /** Builds the request for the i-th call: path (and optional init) relative to a target. */
-  request: (i: number) => { path: string; init?: RequestInit };
+  request: (i: number) => { path: string; init?: RequestInit; kind?: string };
   rate: number;
   total: number;
+  /** Called once the load has started, with its start time (for scheduling faults). */
+  onStart?: (t0: number) => void;
 };
 
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const samples: Sample[] = [];
   const t0 = performance.now();
+  opts.onStart?.(t0);
   const inflight: Promise<void>[] = [];
   for (let i = 0; i < opts.total; i++) {
     const due = t0 + (i * 1000) / opts.rate;
@@ -31,10 +37,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   await Promise.all(inflight);
   const byStatus: Record<string, number> = {};
   for (const s of samples) byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;
-  return { sent: opts.total, samples, byStatus };
+  return { sent: opts.total, samples, byStatus, t0 };
 
   async function one(i: number) {
-    const { path, init } = opts.request(i);
+    const { path, init, kind = 'get' } = opts.request(i);
     const start = performance.now();
     const targets = opts.targets();
     // Like a load balancer: try the next server when a connection is refused or reset.
@@ -44,38 +50,79 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
         const res = await fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(10_000) });
         const text = await res.text();
         const body = res.status >= 500 ? text : undefined;
-        samples.push({ t: start - t0, status: res.status, ms: performance.now() - start, body });
+        samples.push({ t: start - t0, status: res.status, ms: performance.now() - start, kind, body, i });
         return;
       } catch {
-        // connection-level failure: next server
+        // connection-level failure (or 10 s timeout): next server
       }
     }
-    samples.push({ t: start - t0, status: 0, ms: performance.now() - start });
+    samples.push({ t: start - t0, status: 0, ms: performance.now() - start, kind, i });
   }
 }
 
-/** Time from the fault until requests succeed again for a whole window (ms); 0 if never failed. */
-export function recoveryMs(samples: Sample[], faultAt: number, windowMs = 500): number {
-  const after = samples.filter((s) => s.t >= faultAt).sort((a, b) => a.t - b.t);
-  const lastBad = after.filter((s) => s.status === 0 || s.status >= 500).at(-1);
+const bad = (s: Sample) => s.status === 0 || s.status >= 500;
+
+/**
+ * Time from `from` (the fault, or the dependency's return) until requests succeed again for a whole
+ * window (ms); 0 if nothing failed after `from`.
+ */
+export function recoveryMs(samples: Sample[], from: number, windowMs = 500): number {
+  const after = samples.filter((s) => s.t + s.ms >= from).sort((a, b) => a.t - b.t);
+  const lastBad = after.filter(bad).at(-1);
   if (!lastBad) return 0;
   const healthyAfter = after.filter((s) => s.t > lastBad.t);
   if (healthyAfter.length === 0 || (healthyAfter.at(-1)?.t ?? 0) - lastBad.t < windowMs)
     return Number.POSITIVE_INFINITY;
-  return lastBad.t + lastBad.ms - faultAt;
+  return Math.max(0, lastBad.t + lastBad.ms - from);
 }
 
+/** tRPC error codes in 5xx bodies, e.g. {"SERVICE_UNAVAILABLE": 120}. */
+export function errorCodes(r: LoadResult): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of r.samples) {
+    if (s.status < 500) continue;
+    const code =
+      /"appCode":"(\w+)"/.exec(s.body ?? '')?.[1] ?? /"code":"(\w+)"/.exec(s.body ?? '')?.[1] ?? 'non-tRPC';
+    out[`${s.status} ${code}`] = (out[`${s.status} ${code}`] ?? 0) + 1;
+  }
+  return out;
+}
+
+export const stackCount = (r: LoadResult) =>
+  r.samples.filter((s) => s.body && /at .+\(.+:\d+:\d+\)|"stack"/.test(s.body)).length;
+
+export const load1 = () => loadavg()[0]!.toFixed(2);
+
+const fmt = (ms: number) => (Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : 'NOT RECOVERED');
+
+/**
+ * One line per drill: requests, statuses, 5xx codes, stack traces, recovery from the fault and, for
+ * a dependency that was stopped and started, from its return; then drill-specific checks.
+ */
 export function print(
   name: string,
   r: LoadResult,
-  faultAt: number,
+  times: { faultAt: number; restoredAt?: number },
   extra: Record<string, unknown> = {},
 ): void {
-  const stack = r.samples.filter((s) => s.body && /at .+\(.+:\d+:\d+\)|"stack"/.test(s.body)).length;
-  const rec = recoveryMs(r.samples, faultAt);
-  console.log(
-    `[drill] ${name}: sent ${r.sent} | by status ${JSON.stringify(r.byStatus)} | 5xx with stack traces ${stack} | ` +
-      `recovered in ${Number.isFinite(rec) ? `${rec.toFixed(0)} ms` : 'NOT RECOVERED'}` +
-      (Object.keys(extra).length ? ` | ${JSON.stringify(extra)}` : ''),
-  );
+  const rate = r.sent / ((Math.max(...r.samples.map((s) => s.t)) || 1) / 1000);
+  const byKind: Record<string, Record<string, number>> = {};
+  for (const s of r.samples) {
+    const k = byKind[s.kind] ?? {};
+    byKind[s.kind] = k;
+    k[s.status] = (k[s.status] ?? 0) + 1;
+  }
+  const lines = [
+    `[drill] ${name}`,
+    `  sent ${r.sent} at ${rate.toFixed(0)} req/s | by status ${JSON.stringify(r.byStatus)} | by kind ${JSON.stringify(byKind)}`,
+    `  5xx codes ${JSON.stringify(errorCodes(r))} | 5xx with stack traces ${stackCount(r)}`,
+    `  recovered ${fmt(recoveryMs(r.samples, times.faultAt))} after the fault` +
+      (times.restoredAt !== undefined
+        ? `, ${fmt(recoveryMs(r.samples, times.restoredAt))} after the dependency returned (down ${((times.restoredAt - times.faultAt) / 1000).toFixed(1)} s)`
+        : ''),
+  ];
+  for (const [k, v] of Object.entries(extra))
+    lines.push(`  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  lines.push(`  load average (1 min) ${load1()}`);
+  console.log(lines.join('\n'));
 }

@@ -47,6 +47,8 @@ const ArtistSchema = new Schema(
     bio: { type: String, default: '', maxlength: 5000 },
     imageKey: { type: String, default: null },
     playCount: { type: Number, default: 0 },
+    /** Play events counted into playCount whose counting job has not finished (stats job; see there). */
+    pendingPlays: { type: [String], default: undefined, select: false },
   },
   opts,
 );
@@ -70,6 +72,8 @@ const AlbumSchema = new Schema(
     loudnessKey: { type: String, default: null },
     loudnessTracks: { type: Number, default: null },
     playCount: { type: Number, default: 0 },
+    /** Play events counted into playCount whose counting job has not finished (stats job; see there). */
+    pendingPlays: { type: [String], default: undefined, select: false },
   },
   opts,
 );
@@ -138,6 +142,8 @@ const SongSchema = new Schema(
     genre: { type: String, default: null },
     uploaderId: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     playCount: { type: Number, default: 0 },
+    /** Play events counted into playCount whose counting job has not finished (stats job; see there). */
+    pendingPlays: { type: [String], default: undefined, select: false },
     likeCount: { type: Number, default: 0 },
     media: { type: MediaSchema, default: () => ({}) },
   },
@@ -233,6 +239,8 @@ const PlayDailySchema = new Schema(
     day: { type: String, required: true },
     plays: { type: Number, default: 0 },
     playedSec: { type: Number, default: 0 },
+    /** Play events counted here whose counting job has not finished (stats job; see there). */
+    pendingPlays: { type: [String], default: undefined, select: false },
   },
   { versionKey: false },
 );

@@ -26,12 +26,19 @@ export class Queues {
   constructor(
     readonly connection: Redis,
     private readonly opts: Omit<QueueOptions, 'connection'> = {},
+    /**
+     * Errors of the Queue objects. They repeat the connection's own errors (log those with
+     * `connection.on('error')`); without a listener BullMQ console.errors every failed reconnect,
+     * unstructured, for as long as Redis is away (found by `pnpm drill redis`).
+     */
+    private readonly onError: (e: Error) => void = () => {},
   ) {}
 
   get(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
       q = new Queue(name, { connection: this.connection, prefix: QUEUE_PREFIX, ...this.opts });
+      q.on('error', this.onError);
       this.queues.set(name, q);
     }
     return q;

@@ -53,8 +53,20 @@ export const Jobs = {
     'media',
     'transcode',
     z.strictObject({ songId: objectId, sourceKey: z.string().min(1).max(512) }),
-    // A 2-hour track takes minutes; a stalled job (worker killed) is retried by another worker.
-    { attempts: 3, backoff: { type: 'exponential', delay: 2_000 } },
+    // A 2-hour track takes minutes; a stalled job (worker killed) is retried by another worker. Five
+    // attempts from 5 s ride out a dependency outage of about a minute (`pnpm drill s3`).
+    { attempts: 5, backoff: { type: 'exponential', delay: 5_000 } },
+  ),
+  /**
+   * A transcode that failed for good (past its retries, or stalled more often than BullMQ allows):
+   * the song is marked failed with the reason and its unpublished ladders deleted. Own queue (a
+   * Worker takes every job name of its queue); retried for ~3 hours until MongoDB and S3 answer.
+   */
+  transcodeFailed: defineJob(
+    'media-cleanup',
+    'transcode.failed',
+    z.strictObject({ songId: objectId, reason: z.string().min(1).max(500) }),
+    { attempts: 12, backoff: { type: 'exponential', delay: 5_000 } },
   ),
   /** Sends one transactional mail through SMTP; jobId = the producer's idempotency key. */
   sendEmail: defineJob('email', 'email.send', ZEmailPayload, {

@@ -1,7 +1,7 @@
 // The base every BullMQ processor builds on: the payload is validated with the job's Zod schema
 // (invalid payloads fail at once, unretried), and each processor states its own idempotency.
 // Never imports @tonearm/api.
-import type { JobDefinition } from '@tonearm/queue';
+import type { JobDefinition, Queues } from '@tonearm/queue';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { z } from 'zod';
 
@@ -14,6 +14,16 @@ export type Processor<S extends z.ZodType> = {
   /** How long a job may run before BullMQ considers it stalled (ms). */
   lockDuration?: number;
   handle(payload: z.infer<S>, ctx: ProcessorContext): Promise<unknown>;
+  /**
+   * Runs once on the worker that saw a job of this processor fail for good: past its retries,
+   * unrecoverable, or failed by BullMQ because it stalled more often than allowed (its worker killed
+   * twice; the handler never sees that). For state the handler's own catch cannot settle.
+   */
+  onFinalFailure?(
+    data: unknown,
+    reason: string,
+    ctx: { job: Job; queues: Queues; log: ProcessorContext['log'] },
+  ): Promise<unknown>;
   /** Repeatable runs the worker registers at start (BullMQ job schedulers, idempotent by id). */
   schedules?: { id: string; every?: number; pattern?: string; payload: z.input<S> }[];
 };

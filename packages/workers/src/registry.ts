@@ -6,10 +6,11 @@ import { coverProcessor } from './processors/cover';
 import { emailProcessor } from './processors/email';
 import { songNeighborsProcessor } from './processors/song-neighbors';
 import { statsProcessor } from './processors/stats';
-import { transcodeProcessor } from './processors/transcode';
+import { transcodeFailedProcessor, transcodeProcessor } from './processors/transcode';
 
 export const processors: Processor<z.ZodType>[] = [
   transcodeProcessor as unknown as Processor<z.ZodType>,
+  transcodeFailedProcessor as unknown as Processor<z.ZodType>,
   emailProcessor as unknown as Processor<z.ZodType>,
   statsProcessor as unknown as Processor<z.ZodType>,
   coverProcessor as unknown as Processor<z.ZodType>,

@@ -11,8 +11,15 @@ import { type Processor, parsePayload } from './processor';
 
 export type WorkerPool = { workers: Worker[]; close(): Promise<void> };
 
+/** BullMQ's reason for a job that stalled more often than maxStalledCount (its worker died twice). */
+export const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
+
 export function isFinalFailure(job: Job, err: Error): boolean {
-  return err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+  return (
+    err.name === 'UnrecoverableError' ||
+    err.message === STALLED_TOO_OFTEN ||
+    job.attemptsMade >= (job.opts.attempts ?? 1)
+  );
 }
 
 export function startWorkers(opts: {
@@ -21,6 +28,8 @@ export function startWorkers(opts: {
   queues: Queues;
   log: Logger;
   prefix?: string;
+  /** Tests shorten BullMQ's stall detection (defaults: every 30 s, a job may stall once). */
+  stalls?: { stalledInterval?: number; maxStalledCount?: number };
 }): WorkerPool {
   const workers = opts.processors.map((p) => {
     const w = new Worker(
@@ -48,6 +57,7 @@ export function startWorkers(opts: {
         prefix: opts.prefix ?? QUEUE_PREFIX,
         concurrency: p.concurrency,
         lockDuration: p.lockDuration ?? 30_000,
+        ...opts.stalls,
       },
     );
     w.on('completed', () => metrics.jobsTotal.inc({ queue: p.job.queue, status: 'completed' }));
@@ -64,6 +74,11 @@ export function startWorkers(opts: {
         void deadLetter(opts.queues, job, err.message).catch((e: unknown) =>
           opts.log.error({ err: e, 'job.id': job.id }, 'could not write dead letter'),
         );
+        void p
+          .onFinalFailure?.(job.data, err.message, { job, queues: opts.queues, log: opts.log })
+          .catch((e: unknown) =>
+            opts.log.error({ err: e, 'job.id': job.id }, 'final-failure handler failed'),
+          );
       }
     });
     w.on('error', (err) => opts.log.error({ err, 'job.queue': p.job.queue }, 'worker error'));

@@ -189,6 +189,76 @@ describe('play statistics', () => {
   });
 });
 
+describe('play statistics after a worker died half-way through an event', () => {
+  // The states a SIGKILL can leave (found by `pnpm drill worker`): the retry must complete the event
+  // and count it once, whichever counters were already applied.
+  async function partial(stage: 'song applied' | 'counted, guards left') {
+    const { artist, album, song, user } = await seedSong();
+    const eventId = `ev-${uid()}`;
+    await PlayEvent.create({
+      eventId,
+      userId: user._id,
+      songId: song._id,
+      artistId: artist._id,
+      startedAt: new Date('2026-11-23T08:00:00Z'),
+      playedSec: 60,
+      completed: true,
+    });
+    // What the job had written when it died (the same single-document updates it makes).
+    await Song.updateOne({ _id: song._id }, { $inc: { playCount: 1 }, $push: { pendingPlays: eventId } });
+    if (stage === 'counted, guards left') {
+      await Artist.updateOne(
+        { _id: artist._id },
+        { $inc: { playCount: 1 }, $push: { pendingPlays: eventId } },
+      );
+      await Album.updateOne({ _id: album._id }, { $inc: { playCount: 1 }, $push: { pendingPlays: eventId } });
+      for (const [kind, refId] of [
+        ['song', song._id],
+        ['artist', artist._id],
+        ['user', user._id],
+      ] as const)
+        await PlayDaily.create({
+          kind,
+          refId,
+          day: '2026-11-23',
+          plays: 1,
+          playedSec: 60,
+          pendingPlays: [eventId],
+        });
+      await PlayEvent.updateOne({ eventId }, { $set: { countedAt: new Date() } });
+    }
+    const job = await queues.enqueue(Jobs.countPlay, { eventId }, { jobId: `play-${eventId}` });
+    await waitFor(async () => (await job.isCompleted()) || null);
+    for (const [model, id] of [
+      [Song, song._id],
+      [Artist, artist._id],
+      [Album, album._id],
+    ] as const) {
+      const doc = await (model as typeof Song).findById(id).select({ playCount: 1, pendingPlays: 1 }).lean();
+      expect(doc?.playCount).toBe(1);
+      expect(doc?.pendingPlays ?? []).toEqual([]);
+    }
+    const daily = await PlayDaily.find({
+      day: '2026-11-23',
+      refId: mongoose.trusted({ $in: [song._id, artist._id, user._id] }),
+    })
+      .select({ kind: 1, plays: 1, playedSec: 1, pendingPlays: 1 })
+      .sort({ kind: 1 })
+      .lean();
+    expect(daily.map((d) => [d.kind, d.plays, d.playedSec, d.pendingPlays ?? []])).toEqual([
+      ['artist', 1, 60, []],
+      ['song', 1, 60, []],
+      ['user', 1, 60, []],
+    ]);
+    expect((await PlayEvent.findOne({ eventId }).lean())?.countedAt).toBeInstanceOf(Date);
+  }
+
+  it('died after the song counter: the retry adds the rest, not the song again', () =>
+    partial('song applied'));
+  it('died after countedAt, before the guards were removed: nothing is added, guards are removed', () =>
+    partial('counted, guards left'));
+});
+
 describe('retries and the dead-letter path', () => {
   it('a job failing past its retries lands in the failed set with its reason and in the dead-letter queue', async () => {
     const eventId = `missing-${uid()}`;

@@ -35,6 +35,8 @@ export type TranscodeOutcome =
 // sanitizeFilter strips operators from filters unless marked trusted: this one is ours, not user input.
 const notReady = () => mongoose.trusted({ $ne: 'ready' }) as { $ne: 'ready' };
 
+const unsettled = () => mongoose.trusted({ $nin: ['ready', 'failed'] }) as { $nin: ('ready' | 'failed')[] };
+
 export const hlsRoot = (songId: string) => `songs/${songId}/hls/`;
 
 function throttled(fn: (p: number) => void, minMs = 1000, minDelta = 0.05) {
@@ -111,10 +113,12 @@ export async function runTranscode(
     log.info({ prefix, ...verified, timings: ladder.timings }, 'ladder verified in storage');
 
     // Publish: one single-document update flips the song to ready with everything the player needs
-    // (songMediaRecord: the same record the gapless tests' fixtures are built from).
+    // (songMediaRecord: the same record the gapless tests' fixtures are built from). Never over
+    // `failed`: a song given up on (abandonTranscode) stays failed even if a zombie attempt of a
+    // stalled job finishes later; its ladder is then surplus and deleted below.
     const record = songMediaRecord(ladder);
     const published = await Song.updateOne(
-      { _id: songId, 'media.status': notReady() },
+      { _id: songId, 'media.status': unsettled() },
       {
         $set: {
           durationSec: Math.round(ladder.durationSec * 1000) / 1000,
@@ -133,7 +137,7 @@ export async function runTranscode(
       },
     );
     if (published.matchedCount === 0) {
-      // Another attempt published first (a stalled job ran twice): ours is surplus.
+      // Another attempt published first (a stalled job ran twice), or the song was given up on: ours is surplus.
       await media.storage.deletePrefix(prefix);
       const now = await Song.findById(songId).lean<SongDoc>();
       return { status: 'ready', hlsPrefix: now?.media?.hlsPrefix ?? '', ladder: null };
@@ -160,4 +164,43 @@ export async function runTranscode(
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Gives up on a song's transcode for good: marks it failed with the reason (unless it is already
+ * ready) and deletes every unpublished ladder under its prefix. Runs when the job failed past its
+ * retries by any path the job body cannot see — BullMQ failing a job that stalled more often than it
+ * allows (its worker killed twice), an attempt that died before its own catch, or cleanup that could
+ * not reach S3 — through the transcode.failed job, retried until MongoDB and S3 answer. Idempotent.
+ */
+export async function abandonTranscode(
+  media: MediaDeps,
+  songId: string,
+  reason: string,
+  log?: Logger,
+): Promise<{ status: string; removedObjects: number }> {
+  const song = await Song.findById(songId).lean<SongDoc>();
+  if (!song) return { status: 'deleted', removedObjects: 0 };
+  if (song.media?.status !== 'ready') {
+    const res = await Song.updateOne(
+      { _id: songId, 'media.status': notReady() },
+      { $set: { 'media.status': 'failed', 'media.error': reason.slice(0, 500) } },
+    );
+    if (res.modifiedCount > 0 || song.media?.status !== 'failed') {
+      void media.invalidateSong?.(songId).catch(() => {});
+      if (song.uploaderId)
+        media.notify?.(String(song.uploaderId), { songId, status: 'failed', progress: 0, error: reason });
+    }
+  }
+  // Re-read: only a song that is not ready has nothing published to keep.
+  const now = await Song.findById(songId).lean<SongDoc>();
+  const keep = now?.media?.status === 'ready' ? now.media.hlsPrefix : null;
+  let removed = 0;
+  for (const p of await media.storage.listPrefixes(hlsRoot(songId))) {
+    if (p === keep) continue;
+    removed += await media.storage.deletePrefix(p);
+  }
+  if (removed)
+    log?.info({ songId, objects: removed }, 'removed unpublished ladders of an abandoned transcode');
+  return { status: now?.media?.status ?? 'unknown', removedObjects: removed };
 }

@@ -1,22 +1,31 @@
 // Play statistics: one job per stored PlayEvent adds it to Song/Artist/Album playCount and to the
-// daily aggregates per song, artist and user. Exactly once per event: the job first claims the event
-// by setting PlayEvent.countedAt where it is still null (atomic on one document), so a duplicate
-// enqueue, a retry after success or a replayed job finds nothing to claim. Without transactions a
-// crash between the claim and the increments loses that one play (at-most-once in that window);
-// the stand-in has no sessions, and an undercount of one is preferred to a double count.
-import { Album, Artist, PlayDaily, PlayEvent, Song, type Types } from '@tonearm/db';
+// daily aggregates per song, artist and user — exactly once, without transactions (the stand-in has
+// none), even when a worker dies half-way through an event (`pnpm drill worker` killed one mid-burst
+// and lost plays with the earlier claim-first design):
+//   1. each counter update is guarded by the event's id in that document's `pendingPlays` and adds it
+//      there in the same single-document update, so a retried job skips what was already applied;
+//   2. PlayEvent.countedAt is set where null (one run wins: duplicates and replays count nothing);
+//   3. the ids are pulled from `pendingPlays` again (only in-flight events stay there).
+// A retry after a crash at any point redoes only what is missing. Left open: two live runs of one
+// event at once (a stalled job whose worker is alive) could both pass a guard after the other's pull.
+import { Album, Artist, mongoose, PlayDaily, PlayEvent, Song, type Types } from '@tonearm/db';
 import { metrics } from '@tonearm/observability';
 import { Jobs } from '@tonearm/queue';
 import { defineProcessor } from '../processor';
 
-async function bumpDaily(kind: 'song' | 'artist' | 'user', refId: Types.ObjectId, day: string, sec: number) {
-  const filter = { kind, refId, day };
-  const update = { $inc: { plays: 1, playedSec: sec } };
+// sanitizeFilter strips operators unless marked trusted: this filter is ours, not user input.
+const notApplied = (eventId: string) => mongoose.trusted({ $ne: eventId }) as unknown as string;
+
+type DailyKey = { kind: 'song' | 'artist' | 'user'; refId: Types.ObjectId; day: string };
+
+async function bumpDaily(key: DailyKey, eventId: string, sec: number) {
+  const filter = { ...key, pendingPlays: notApplied(eventId) };
+  const update = { $inc: { plays: 1, playedSec: sec }, $push: { pendingPlays: eventId } };
   try {
     await PlayDaily.updateOne(filter, update, { upsert: true });
   } catch (e) {
-    // Two first plays of the day raced on the upsert: the loser's insert hit the unique index; the
-    // document exists now, so the plain update succeeds.
+    // Two first plays of the day raced on the upsert (or this event was applied already and the
+    // guard made the upsert try an insert): the document exists now, so the guarded update decides.
     if ((e as { code?: number }).code !== 11000) throw e;
     await PlayDaily.updateOne(filter, update);
   }
@@ -26,27 +35,45 @@ export const statsProcessor = defineProcessor({
   job: Jobs.countPlay,
   concurrency: 8,
   async handle({ eventId }, { log }) {
-    const ev = await PlayEvent.findOneAndUpdate(
-      { eventId, countedAt: null },
-      { $set: { countedAt: new Date() } },
-      { returnDocument: 'before' },
-    ).lean();
-    if (!ev) {
-      const exists = await PlayEvent.exists({ eventId });
-      if (!exists) throw new Error(`play event ${eventId} not found`);
+    const ev = await PlayEvent.findOne({ eventId }).lean();
+    if (!ev) throw new Error(`play event ${eventId} not found`);
+    const song = await Song.findById(ev.songId).select({ albumId: 1 }).lean();
+    const day = ev.startedAt.toISOString().slice(0, 10);
+    const dailies: DailyKey[] = [
+      { kind: 'song', refId: ev.songId, day },
+      { kind: 'artist', refId: ev.artistId, day },
+      { kind: 'user', refId: ev.userId, day },
+    ];
+    const targets = [
+      { model: Song as typeof Song, id: ev.songId },
+      { model: Artist as unknown as typeof Song, id: ev.artistId },
+      ...(song?.albumId ? [{ model: Album as unknown as typeof Song, id: song.albumId }] : []),
+    ];
+    if (!ev.countedAt) {
+      const sec = Math.round(ev.playedSec ?? 0);
+      // Independent documents: in parallel; all of them before countedAt.
+      await Promise.all([
+        ...targets.map((t) =>
+          t.model.updateOne(
+            { _id: t.id, pendingPlays: notApplied(eventId) },
+            { $inc: { playCount: 1 }, $push: { pendingPlays: eventId } },
+          ),
+        ),
+        ...dailies.map((d) => bumpDaily(d, eventId, sec)),
+      ]);
+    }
+    const claimed = ev.countedAt
+      ? { modifiedCount: 0 }
+      : await PlayEvent.updateOne({ eventId, countedAt: null }, { $set: { countedAt: new Date() } });
+    // Counted: the guards are no longer needed (also cleans up after a run that died right here).
+    await Promise.all([
+      ...targets.map((t) => t.model.updateOne({ _id: t.id }, { $pull: { pendingPlays: eventId } })),
+      ...dailies.map((d) => PlayDaily.updateOne(d, { $pull: { pendingPlays: eventId } })),
+    ]);
+    if (claimed.modifiedCount === 0) {
       log.debug({ 'play.event_id': eventId }, 'already counted');
       return { counted: false };
     }
-    const song = await Song.findOneAndUpdate({ _id: ev.songId }, { $inc: { playCount: 1 } })
-      .select({ albumId: 1 })
-      .lean();
-    await Artist.updateOne({ _id: ev.artistId }, { $inc: { playCount: 1 } });
-    if (song?.albumId) await Album.updateOne({ _id: song.albumId }, { $inc: { playCount: 1 } });
-    const day = ev.startedAt.toISOString().slice(0, 10);
-    const sec = Math.round(ev.playedSec ?? 0);
-    await bumpDaily('song', ev.songId, day, sec);
-    await bumpDaily('artist', ev.artistId, day, sec);
-    await bumpDaily('user', ev.userId, day, sec);
     metrics.playsCounted.inc();
     return { counted: true };
   },

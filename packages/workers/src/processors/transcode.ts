@@ -2,7 +2,7 @@
 // prefix, verify, publish in one update). One job at a time per process: a ladder already uses every
 // core through its parallel encoder processes.
 import { env } from '@tonearm/config';
-import { createMediaDepsFromEnv, type MediaDeps, runTranscode } from '@tonearm/core';
+import { abandonTranscode, createMediaDepsFromEnv, type MediaDeps, runTranscode } from '@tonearm/core';
 import { Jobs, producerConnection, Queues } from '@tonearm/queue';
 import { Redis } from 'ioredis';
 import { defineProcessor } from '../processor';
@@ -43,5 +43,24 @@ export const transcodeProcessor = defineProcessor({
       coder: cfg.MEDIA_AAC_CODER,
       processes: cfg.MEDIA_ENCODER_PROCESSES || undefined,
     });
+  },
+  // Failed for good by any path (retries exhausted, or BullMQ failing a job that stalled twice, which
+  // the handler never sees): a job of its own marks the song failed and removes unpublished ladders,
+  // retried until MongoDB and S3 answer. Without it such a song stayed `transcoding` forever.
+  async onFinalFailure(data, reason, { queues }) {
+    const { songId } = Jobs.transcode.schema.parse(data);
+    await queues.enqueue(Jobs.transcodeFailed, {
+      songId,
+      reason: reason.slice(0, 500) || 'transcode failed',
+    });
+  },
+});
+
+/** Settles a transcode that failed for good (see onFinalFailure above). */
+export const transcodeFailedProcessor = defineProcessor({
+  job: Jobs.transcodeFailed,
+  concurrency: 2,
+  async handle({ songId, reason }, { log }) {
+    return abandonTranscode(await workerMediaDeps(), songId, reason, log);
   },
 });
