@@ -127,7 +127,7 @@ async function ladderRows(h: Harness, runs: LadderRun[], work: string): Promise<
 }
 
 /**
- * The top rung alone on the mono MP3 decoded as the ladder decodes it (two identical channels), with
+ * The top rung alone on the mono recording in a stereo MP3, decoded as the ladder decodes it, with
  * M/S stereo search on (ffmpeg's default) and off (the ladder's choice), compared with the PCM by SDR.
  */
 async function midSideRow(h: Harness, monoMp3: string, work: string) {
@@ -154,7 +154,7 @@ async function midSideRow(h: Harness, monoMp3: string, work: string) {
   const on = result.auto!;
   const off = result.off!;
   h.record({
-    name: `${top.name} rung alone, 4-min mono MP3: M/S search off (the ladder) vs auto (ffmpeg default)`,
+    name: `${top.name} rung alone, 4-min mono recording (stereo MP3): M/S search off (the ladder) vs auto (ffmpeg default)`,
     target: stats([off.wall * 1000]),
     baseline: stats([on.wall * 1000]),
     figures: {

@@ -13,7 +13,7 @@ export type ToneTrack = {
   variant?: number;
   /** MP3 bit rate of the generated source, kbit/s. */
   mp3Kbps?: number;
-  /** A mono MP3 (one channel; the ladder's decode makes both channels identical). */
+  /** A mono recording in a stereo MP3: the same signal in both channels (joint stereo codes it as M). */
   mono?: boolean;
   /** Level change after the limiter, dB (≤ 0): tracks of different loudness for normalisation tests. */
   gainDb?: number;
@@ -48,16 +48,7 @@ export async function generateTrack(out: string, t: ToneTrack): Promise<string> 
         `[${n}][${n + 1}]amerge=inputs=2,apulsator=hz=${hz}:amount=1${t.mono ? ':offset_r=0' : ''}[nz];` +
         `[t][nz]amix=inputs=2:normalize=0,alimiter=limit=0.9${t.gainDb ? `,volume=${t.gainDb}dB` : ''}[out]`,
     )
-    .outputOptions(
-      '-map',
-      '[out]',
-      '-ac',
-      t.mono ? '1' : '2',
-      '-c:a',
-      'libmp3lame',
-      '-b:a',
-      `${t.mp3Kbps ?? 320}k`,
-    )
+    .outputOptions('-map', '[out]', '-ac', '2', '-c:a', 'libmp3lame', '-b:a', `${t.mp3Kbps ?? 320}k`)
     .output(tmp);
   await run(cmd);
   await rename(tmp, out);

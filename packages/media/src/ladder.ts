@@ -41,10 +41,11 @@ export const LADDER: Rung[] = [
 
 /**
  * The AAC encoder options of one rung. `stream` is its output stream index when one ffmpeg process
- * encodes several rungs (options become per-stream, `-b:a:1`), absent for a process of its own.
+ * encodes several rungs (`-b:a:1`); without it the options apply to every audio stream (`-b:a`;
+ * a bare `-b` would set the video bit rate and leave the audio at ffmpeg's default 128k).
  */
 export function rungEncoderOptions(rung: Rung, stream?: number): string[] {
-  const spec = stream === undefined ? '' : `:a:${stream}`;
+  const spec = stream === undefined ? ':a' : `:a:${stream}`;
   const out = [`-b${spec}`, `${rung.kbps}k`];
   if (rung.midSide === 'off') out.push(`-aac_ms${spec}`, '0');
   return out;

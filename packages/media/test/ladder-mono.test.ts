@@ -21,9 +21,9 @@ describe('ladder encoder options', () => {
     ]);
     expect(rungEncoderOptions({ name: '64k', kbps: 64 }, 0)).toEqual(['-b:a:0', '64k']);
     expect(rungEncoderOptions({ name: '320k', kbps: 320, midSide: 'off' })).toEqual([
-      '-b',
+      '-b:a',
       '320k',
-      '-aac_ms',
+      '-aac_ms:a',
       '0',
     ]);
   });
