@@ -25,8 +25,8 @@ export type Rung = {
   kbps: number;
   /**
    * Mid/side stereo search. `auto` (ffmpeg's default) decides M/S per band, which saves bits where
-   * they are scarce. At 320k it buys nothing audible, and on a mono source (a mono MP3 decodes to two
-   * identical channels) ffmpeg 5.1's search costs 3.4–3.7× the rung's whole encode: 13.8–16.2 vs
+   * they are scarce. At 320k it buys nothing audible, and on a mono recording in a stereo file (both
+   * channels carry the same signal) ffmpeg 5.1's search costs 3.2–3.7× the rung's whole encode: 13.8–16.2 vs
    * 3.7–4.7 CPU-s for 4 minutes. The lower rungs show no such cost. SDR, auto vs off: 80 vs 67 dB
    * (mono pink noise), 52 vs 37 dB (mono white noise), 35.2 vs 35.4 dB (stereo bench track).
    */
