@@ -11,6 +11,8 @@ import { type Processor, parsePayload } from './processor';
 
 export type WorkerPool = { workers: Worker[]; close(): Promise<void> };
 
+export const STALLED_INTERVAL_MS = 15_000;
+
 /** BullMQ's reason for a job that stalled more often than maxStalledCount (its worker died twice). */
 export const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
 
@@ -57,6 +59,9 @@ export function startWorkers(opts: {
         prefix: opts.prefix ?? QUEUE_PREFIX,
         concurrency: p.concurrency,
         lockDuration: p.lockDuration ?? 30_000,
+        // How often a worker looks for jobs whose lock lapsed (a killed worker's): one small script
+        // call per interval, against BullMQ's 30 s default, so a crash costs at most lock + 15 s.
+        stalledInterval: STALLED_INTERVAL_MS,
         ...opts.stalls,
       },
     );

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { logger } from '@tonearm/observability';
 import { parsePayload, type Processor } from './processor';
+import { STALLED_INTERVAL_MS } from './runtime';
 
 export function startWorker<S extends z.ZodType>(
   p: Processor<S>,
@@ -24,7 +25,7 @@ export function startWorker<S extends z.ZodType>(
       prefix: opts.prefix ?? QUEUE_PREFIX,
       concurrency: p.concurrency,
       lockDuration: opts.lockDuration ?? p.lockDuration ?? 30_000,
-      stalledInterval: opts.stalledInterval ?? 30_000,
+      stalledInterval: opts.stalledInterval ?? STALLED_INTERVAL_MS,
     },
   );
 }

@@ -30,9 +30,10 @@ export async function workerMediaDeps(): Promise<MediaDeps> {
 export const transcodeProcessor = defineProcessor({
   job: Jobs.transcode,
   concurrency: 1,
-  // ffmpeg runs in child processes, so the event loop stays free to renew the lock; a killed worker's
-  // job is picked up by another worker once this lock lapses.
-  lockDuration: 60_000,
+  // ffmpeg runs in child processes, so the event loop stays free to renew the lock (every 15 s); a
+  // killed worker's job is picked up by another worker once this lock lapses and the next stalled
+  // check runs: 30–45 s with the runtime's 15 s check (`pnpm drill worker`; it was 95 s at 60 s + 30 s).
+  lockDuration: 30_000,
   async handle(payload, { job, log }) {
     const cfg = env();
     const attempts = job.opts.attempts ?? 1;
