@@ -37,6 +37,22 @@ export type EngineError = {
   httpStatus: number | null;
 };
 
+/**
+ * What a rejected `media.play()` means to the listener: null when a newer load or pause superseded
+ * it (AbortError), the autoplay policy's refusal, or a media error.
+ */
+export function playFailure(e: unknown): EngineError | null {
+  const err = e as DOMException | undefined;
+  if (err?.name === 'AbortError') return null;
+  if (err?.name === 'NotAllowedError')
+    return {
+      kind: 'autoplay',
+      message: 'The browser blocked playback. Press play to start.',
+      httpStatus: null,
+    };
+  return { kind: 'media', message: err?.message || 'Playback failed.', httpStatus: null };
+}
+
 export type EngineListener = {
   onState(state: EngineState): void;
   onTime(t: { currentTime: number; duration: number; bufferedEnd: number }): void;
@@ -308,18 +324,10 @@ export class HlsEngine implements PlaybackEngine {
     try {
       await this.active.audio.play();
     } catch (e) {
-      const err = e as DOMException;
-      if (err?.name === 'AbortError') return; // superseded by a newer load or pause
+      const error = playFailure(e);
+      if (!error) return; // superseded by a newer load or pause
       this.listener.onState('paused');
-      this.listener.onError(
-        err?.name === 'NotAllowedError'
-          ? {
-              kind: 'autoplay',
-              message: 'The browser blocked playback. Press play to start.',
-              httpStatus: null,
-            }
-          : { kind: 'media', message: err?.message || 'Playback failed.', httpStatus: null },
-      );
+      this.listener.onError(error);
     }
   }
 

@@ -14,7 +14,13 @@ import {
   trackInputFromMedia,
 } from '@tonearm/player';
 import { nominalKbps } from './bitrate';
-import type { EngineListener, PlaybackEngine, PlaybackSource, QualityLevel } from './engine';
+import {
+  type EngineListener,
+  type PlaybackEngine,
+  type PlaybackSource,
+  playFailure,
+  type QualityLevel,
+} from './engine';
 import { PEAK_CEILING_DBTP, type PlaybackSettings } from './settings';
 
 /** What the engine exposes for tests and diagnostics (window.__tonearmPlayer). */
@@ -213,18 +219,10 @@ export class GaplessEngine implements PlaybackEngine {
       }
       await this.player.play();
     } catch (e) {
-      const err = e as DOMException;
-      if (err?.name === 'AbortError') return;
+      const error = playFailure(e);
+      if (!error) return;
       this.listener.onState('paused');
-      this.listener.onError(
-        err?.name === 'NotAllowedError'
-          ? {
-              kind: 'autoplay',
-              message: 'The browser blocked playback. Press play to start.',
-              httpStatus: null,
-            }
-          : { kind: 'media', message: err?.message || 'Playback failed.', httpStatus: null },
-      );
+      this.listener.onError(error);
     }
   }
 

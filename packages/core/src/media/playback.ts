@@ -2,6 +2,7 @@
 // HLS prefix (as signed cookies and as signed-URL parameters), with what the player needs for loudness
 // normalisation and gapless cuts.
 import { Album, type AlbumDoc, Song, type SongDoc } from '@tonearm/db';
+import type { RenditionRecord } from '@tonearm/media';
 import { AppError } from '@tonearm/validators';
 import type { CoreDeps } from '../deps';
 import { mediaOf } from './upload';
@@ -24,19 +25,8 @@ export type PlaybackGrantDto = {
   gapless: {
     sampleRate: number;
     sourceSamples: number;
-    renditions: {
-      name: string;
-      bitrateKbps: number;
-      bandwidth: number;
-      averageBandwidth: number;
-      codecs: string;
-      primingSamples: number;
-      paddingSamples: number;
-      frames: number;
-      gaplessSource: 'elst' | 'metadata';
-      /** Media playlist relative to the master's directory. */
-      playlist: string;
-    }[];
+    /** Each rendition's `playlist` is relative to the master's directory. */
+    renditions: RenditionRecord[];
   };
 };
 
