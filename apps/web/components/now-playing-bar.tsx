@@ -2,8 +2,9 @@
 // The persistent now-playing bar: track, transport, seek, volume, quality and the queue toggle.
 // Every control is a native button or range input with a label, so it works by keyboard alone.
 import Link from 'next/link';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { formatDuration } from '../lib/format';
+import { usePopover } from '../lib/use-popover';
 import { useCurrentTrack, usePlayer, usePlayerState, usePlayerTime } from '../lib/player/player-provider';
 import { Cover } from './cover';
 import { PlaybackSettingsMenu } from './playback-settings';
@@ -99,29 +100,10 @@ function QualityMenu() {
   const levels = usePlayerState((s) => s.levels);
   const current = usePlayerState((s) => s.currentLevel);
   const isAuto = usePlayerState((s) => s.isAutoQuality);
-  const [open, setOpen] = useState(false);
-  const buttonRef = useRef<HTMLButtonElement>(null);
-  const popRef = useRef<HTMLDivElement>(null);
+  const { open, setOpen, close, buttonRef, popRef } = usePopover();
   const id = useId();
   const kbps = levels[current]?.bitrateKbps;
   const label = kbps ? `${isAuto ? 'Auto · ' : ''}${kbps} kbps` : isAuto ? 'Auto' : 'Manual';
-
-  useEffect(() => {
-    if (!open) return;
-    const checked = popRef.current?.querySelector<HTMLInputElement>('input:checked');
-    checked?.focus();
-    const onDown = (e: PointerEvent) => {
-      const t = e.target as Node;
-      if (!popRef.current?.contains(t) && !buttonRef.current?.contains(t)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onDown);
-    return () => document.removeEventListener('pointerdown', onDown);
-  }, [open]);
-
-  const close = () => {
-    setOpen(false);
-    buttonRef.current?.focus();
-  };
 
   return (
     <>

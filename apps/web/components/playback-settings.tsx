@@ -2,9 +2,10 @@
 // Playback settings in the now-playing bar: volume normalisation (off / per track / per album), the
 // target loudness, and the crossfade. A button with a popover like the quality menu: native radios, a
 // select and a range input, each labelled; Escape closes it and returns focus to the button.
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId } from 'react';
 import { usePlayer, usePlayerState } from '../lib/player/player-provider';
 import { MAX_CROSSFADE_SEC, TARGET_CHOICES } from '../lib/player/settings';
+import { usePopover } from '../lib/use-popover';
 
 const MODES = [
   { value: 'off', label: 'Off', hint: 'Songs play as mastered.' },
@@ -36,26 +37,9 @@ function SettingsIcon() {
 export function PlaybackSettingsMenu() {
   const player = usePlayer();
   const settings = usePlayerState((s) => s.settings);
-  const [open, setOpen] = useState(false);
-  const buttonRef = useRef<HTMLButtonElement>(null);
-  const popRef = useRef<HTMLDivElement>(null);
+  const { open, setOpen, close, buttonRef, popRef } = usePopover();
   const id = useId();
 
-  useEffect(() => {
-    if (!open) return;
-    popRef.current?.querySelector<HTMLInputElement>('input:checked')?.focus();
-    const onDown = (e: PointerEvent) => {
-      const t = e.target as Node;
-      if (!popRef.current?.contains(t) && !buttonRef.current?.contains(t)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onDown);
-    return () => document.removeEventListener('pointerdown', onDown);
-  }, [open]);
-
-  const close = () => {
-    setOpen(false);
-    buttonRef.current?.focus();
-  };
   const fade = settings.crossfadeSec;
   const fadeText = fade === 0 ? 'Off (gapless)' : `${fade} s`;
 

@@ -1,7 +1,7 @@
 // Playback settings the listener picks in the now-playing bar: loudness normalisation (off, per track,
 // per album), the target loudness, and the crossfade between tracks that are not consecutive tracks of
 // one album (those always join gaplessly). Kept in localStorage, separately from the queue.
-import type { NormalisationMode } from '@tonearm/player';
+import { DEFAULT_NORMALISATION, type NormalisationMode } from '@tonearm/player';
 
 export type PlaybackSettings = {
   normalisation: NormalisationMode;
@@ -12,8 +12,8 @@ export type PlaybackSettings = {
 };
 
 export const DEFAULT_PLAYBACK_SETTINGS: PlaybackSettings = {
-  normalisation: 'album',
-  targetLufs: -14,
+  normalisation: DEFAULT_NORMALISATION.mode,
+  targetLufs: DEFAULT_NORMALISATION.targetLufs,
   crossfadeSec: 0,
 };
 
@@ -21,7 +21,7 @@ export const DEFAULT_PLAYBACK_SETTINGS: PlaybackSettings = {
 export const TARGET_CHOICES = [-23, -18, -16, -14, -11] as const;
 export const MAX_CROSSFADE_SEC = 12;
 /** Normalised output never exceeds this true peak (EBU R128's ceiling for lossy delivery). */
-export const PEAK_CEILING_DBTP = -1;
+export const PEAK_CEILING_DBTP = DEFAULT_NORMALISATION.peakCeilingDb;
 
 const KEY = 'tonearm.playback-settings.v1';
 
