@@ -1,7 +1,7 @@
 // The standalone server as a factory: createApplication(httpServer, deps) wires tRPC over HTTP
 // (batching on), health endpoints and metrics onto a node:http server. Tests start it on port 0.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { appRouter, createTRPCContext, logTrpcError } from '@tonearm/api';
+import { appRouter, createTRPCContext, logTrpcError, toAppError } from '@tonearm/api';
 import type { ApiDeps } from '@tonearm/api';
 import { mongoose } from '@tonearm/db';
 import { metrics, registry } from '@tonearm/observability';
@@ -193,9 +193,9 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
     for (const route of opts.routes ?? []) {
       if (url.startsWith(route.prefix)) {
         void Promise.resolve(route.handle(req, res)).catch((err: unknown) => {
-          // A backing service that is down (S3 behind the media edge) is a 503 the client may retry,
-          // not a 500 (found by `pnpm drill s3`).
-          const down = isDependencyDown(err);
+          // Routes take the one error path too: a backing service that is down (S3 behind the media
+          // edge) is a 503 the client may retry, not a 500 (found by `pnpm drill s3`).
+          const down = toAppError(err).code === 'SERVICE_UNAVAILABLE';
           deps.log[down ? 'warn' : 'error']({ err, 'url.path': url }, 'route failed');
           if (!res.headersSent)
             res.writeHead(down ? 503 : 500, {
@@ -257,22 +257,4 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
       server.off('request', handle);
     },
   };
-}
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-]);
-
-/** A connection-level failure or a 5xx from a backing service (the AWS SDK puts the code on the error). */
-export function isDependencyDown(err: unknown): boolean {
-  const e = err as { code?: string; name?: string; $metadata?: { httpStatusCode?: number }; cause?: unknown };
-  if (!e || typeof e !== 'object') return false;
-  if ((e.code && NETWORK_CODES.has(e.code)) || e.name === 'TimeoutError') return true;
-  if ((e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
-  return e.cause !== undefined && e.cause !== err && isDependencyDown(e.cause);
 }

@@ -27,8 +27,31 @@ const MONGO_UNAVAILABLE = new Set([
   'MongooseServerSelectionError',
 ]);
 
+/** Connection-level failures of any backing service (S3 behind the media edge, SMTP...). */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
+
 /** ioredis with the offline queue off (createRedis) fails fast with these when Redis is away. */
 const REDIS_UNAVAILABLE = /ECONNREFUSED|Connection is closed|Stream isn't writeable|Command timed out/;
+
+/**
+ * A backing service that is away: MongoDB or Redis unreachable, a connection-level failure, or a 5xx
+ * from S3 (the AWS SDK puts the status on `$metadata`), here or anywhere down the `cause` chain.
+ */
+function isDependencyDown(e: Error & { code?: unknown }): boolean {
+  const err = e as Error & { code?: unknown; $metadata?: { httpStatusCode?: number }; cause?: unknown };
+  if (MONGO_UNAVAILABLE.has(err.name) || err.name === 'MaxRetriesPerRequestError') return true;
+  if (REDIS_UNAVAILABLE.test(err.message) || err.name === 'TimeoutError') return true;
+  if (typeof err.code === 'string' && NETWORK_CODES.has(err.code)) return true;
+  if ((err.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+  return err.cause instanceof Error && err.cause !== e && isDependencyDown(err.cause);
+}
 
 /** Maps anything thrown to an AppError; unknown errors become INTERNAL_SERVER_ERROR (not exposed). */
 export function toAppError(e: unknown): AppError {
@@ -65,11 +88,7 @@ export function toAppError(e: unknown): AppError {
     if (err.name === 'ValidationError' || err.name === 'CastError' || err.name === 'StrictModeError') {
       return new AppError('BAD_REQUEST', { message: err.message, cause: e });
     }
-    if (
-      MONGO_UNAVAILABLE.has(err.name) ||
-      REDIS_UNAVAILABLE.test(err.message) ||
-      err.name === 'MaxRetriesPerRequestError'
-    ) {
+    if (isDependencyDown(err)) {
       return new AppError('SERVICE_UNAVAILABLE', { message: 'A backing service is unavailable', cause: e });
     }
   }
