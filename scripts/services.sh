@@ -6,8 +6,11 @@
 # environment (MONGODB_URI, REDIS_URL, S3_ENDPOINT) is not started: the given one is used instead.
 #
 # usage: scripts/services.sh up|down|status, or stop|start NAME (redis, mongo, s3) to restart one on its
-# port (the fault drills). TONEARM_DATA_DIR runs a separate set (the drills use .data/drill);
-# TONEARM_REDIS_PERSIST=1 turns on Redis's AOF, TONEARM_MONGO_PERSIST=1 keeps MongoDB in an H2 file.
+# port (the fault drills). TONEARM_DATA_DIR runs a separate set (the drills use .data/drill, the
+# test suite .data/test). Persistent by default: Redis with AOF (fsync every second) and MongoDB in an
+# H2 file under .data/services/, so a restart keeps every account, playlist, like and play.
+# TONEARM_PERSIST=0 runs both in memory (the test suite, for speed); TONEARM_REDIS_PERSIST and
+# TONEARM_MONGO_PERSIST set each one alone. A running service started in the other mode is restarted.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="${TONEARM_DATA_DIR:-$ROOT/.data}"
@@ -21,6 +24,10 @@ mkdir -p "$SVC"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 alive() { local f="$SVC/$1/pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
+REDIS_PERSIST="${TONEARM_REDIS_PERSIST:-${TONEARM_PERSIST:-1}}"
+MONGO_PERSIST="${TONEARM_MONGO_PERSIST:-${TONEARM_PERSIST:-1}}"
+# The mode a running service was started in; a service in the other mode is restarted by `up`.
+same_mode() { [ "$(cat "$SVC/$1/mode" 2>/dev/null)" = "$2" ]; }
 port_of() { cat "$SVC/$1/port"; }
 tcp_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # The port a service had before (a restart keeps its URL), unless something else took it meanwhile.
@@ -51,24 +58,32 @@ stop() {
 }
 
 redis_up() {
-  if alive redis && redis-cli -p "$(port_of redis)" ping >/dev/null 2>&1; then return; fi
-  local p; p=$(port_for redis)
   local aof=no
-  [ "${TONEARM_REDIS_PERSIST:-0}" = 1 ] && aof=yes
+  [ "$REDIS_PERSIST" = 1 ] && aof=yes
+  if alive redis && redis-cli -p "$(port_of redis)" ping >/dev/null 2>&1; then
+    same_mode redis "aof=$aof" && return
+    log "redis runs in the other persistence mode: restarting it with appendonly=$aof"; stop redis
+  fi
+  local p; p=$(port_for redis)
   # noeviction: BullMQ must never lose job keys to memory pressure.
   start redis "$p" redis-server --port "$p" --bind 127.0.0.1 --save '' --appendonly "$aof" \
-    --dir "$SVC/redis/data" --maxmemory-policy noeviction --daemonize no
+    --appendfsync everysec --dir "$SVC/redis/data" --maxmemory-policy noeviction --daemonize no
+  echo "aof=$aof" > "$SVC/redis/mode"
   wait_for redis redis-cli -p "$p" ping
   log "redis on 127.0.0.1:$p"
 }
 mongo_up() {
-  if alive mongo && tcp_open "$(port_of mongo)"; then return; fi
+  local store=(--memory) mode=memory
+  [ "$MONGO_PERSIST" = 1 ] && store=(--h2 "$SVC/mongo/data/tonearm.mv") mode=h2
+  if alive mongo && tcp_open "$(port_of mongo)"; then
+    same_mode mongo "$mode" && return
+    log "mongo runs in the other persistence mode: restarting it ($mode)"; stop mongo
+  fi
   local jar p; jar=$(cat "$TOOLS_DIR/mongo-dev-server.path")
   p=$(port_for mongo)
-  local store=(--memory)
-  [ "${TONEARM_MONGO_PERSIST:-0}" = 1 ] && store=(--h2 "$SVC/mongo/data/tonearm.mv")
   start mongo "$p" java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx${TONEARM_MONGO_HEAP:-768m} \
     -jar "$jar" --port "$p" "${store[@]}"
+  echo "$mode" > "$SVC/mongo/mode"
   wait_for mongo grep -q '^READY' "$SVC/mongo/log"
   log "mongo (mongo-java-server) on 127.0.0.1:$p"
 }
@@ -126,7 +141,7 @@ case "$cmd" in
     ;;
   status)
     for s in redis mongo s3; do
-      if alive "$s"; then echo "$s: running on 127.0.0.1:$(port_of "$s") (pid $(cat "$SVC/$s/pid"))"; else echo "$s: stopped"; fi
+      if alive "$s"; then echo "$s: running on 127.0.0.1:$(port_of "$s") (pid $(cat "$SVC/$s/pid"))$( [ -f "$SVC/$s/mode" ] && echo " [$(cat "$SVC/$s/mode")]")"; else echo "$s: stopped"; fi
     done
     ;;
   *) echo "usage: $0 up|down|status" >&2; exit 2 ;;

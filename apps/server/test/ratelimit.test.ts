@@ -121,4 +121,44 @@ describe('rate limits across two server processes', () => {
     // Keys are not charged to the IP: the same IP still has its anonymous budget.
     expect((await call(1, { 'x-forwarded-for': ip })).status).toBe(200);
   });
+
+  it('session reads never spend the sign-in budget: 30 auth.me from one IP while signed in, then sign-in is still limited', async () => {
+    const ip = freshIp();
+    await awayFromWindowEdge();
+    const headers = { 'content-type': 'application/json', 'x-forwarded-for': ip };
+    const pw = `Pw-${uid(12)}-correct horse`;
+    const handle = `me_${uid(4)}`;
+    const signUp = await fetch(`${servers[0]!.url}/trpc/auth.signUp`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ email: `${handle}@example.com`, handle, displayName: 'Reader', password: pw }),
+    });
+    expect(signUp.status).toBe(200);
+    const cookie = signUp.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    expect(cookie).toMatch(/=/);
+    // Ten tabs of one household reloading: three page loads each, every one asks auth.me.
+    const me = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        fetch(`${servers[i % 2]!.url}/trpc/auth.me`, { headers: { cookie, 'x-forwarded-for': ip } }),
+      ),
+    );
+    expect(me.map((r) => r.status)).toEqual(Array(30).fill(200));
+    const bodies = (await Promise.all(me.map((r) => r.json()))) as { result: { data: { handle: string } } }[];
+    expect(new Set(bodies.map((b) => b.result.data.handle))).toEqual(new Set([handle]));
+    // The sign-in scope (10 per minute per IP by default; sign-up spent 1) still stops guessing.
+    const guesses = [];
+    for (let i = 0; i < 12; i++) {
+      guesses.push(
+        (
+          await fetch(`${servers[i % 2]!.url}/trpc/auth.logIn`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ email: `${handle}@example.com`, password: `wrong-guess-${i}-xyz` }),
+          })
+        ).status,
+      );
+    }
+    expect(guesses.filter((s) => s === 429)).toHaveLength(3);
+    expect(guesses.slice(0, 9), String(guesses)).toEqual(Array(9).fill(401));
+  });
 });

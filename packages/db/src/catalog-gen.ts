@@ -2,6 +2,7 @@
 // 200-song demo to a 100,000-song benchmark. It includes well-known names with punctuation and
 // diacritics (AC/DC, R.E.M., a-ha, Björk) and near-collision distractors (Bad Bonny beside Bad Bunny)
 // that search must rank correctly. Edit the word lists to change the flavour; keep output deterministic.
+import { assertPlayableMedia } from './media-guard';
 import { trusted, Types } from 'mongoose';
 import { Album, Artist, Song } from './models';
 import { SKELETON_CATALOG } from './seed';
@@ -520,13 +521,72 @@ async function insertAll(
 }
 
 /**
+ * The media every generated song marked ready carries: one real ladder shared by the whole synthetic
+ * catalog (scripts/seed.ts transcodes a generated tone through the real pipeline to this prefix and
+ * passes the record it got; see scripts/lib/seed-media.ts), so no seeded song is ready without audio
+ * behind it. SEED_MEDIA is the record of that ladder as the pipeline builds it today, the default for
+ * suites that insert a catalog only to query it; the playable-media check in CI fetches what the seed
+ * recorded.
+ */
+export type SeedMedia = {
+  hlsPrefix: string;
+  durationSec: number;
+  record: {
+    renditions: {
+      name: string;
+      bitrateKbps: number;
+      bandwidth: number;
+      averageBandwidth: number;
+      codecs: string;
+      primingSamples: number;
+      paddingSamples: number;
+      frames: number;
+      gaplessSource: 'elst' | 'metadata';
+      playlist: string | null;
+    }[];
+    sampleRate: number;
+    sourceSamples: number;
+    loudnessLufs: number | null;
+    truePeakDb: number | null;
+    loudnessRangeLu: number | null;
+  };
+};
+export const SEED_MEDIA_PREFIX = 'seed/shared/hls/v1/';
+const seedRendition = (kbps: number) => ({
+  name: `aac_${kbps}k`,
+  bitrateKbps: kbps,
+  bandwidth: kbps * 1100,
+  averageBandwidth: kbps * 1000,
+  codecs: 'mp4a.40.2',
+  primingSamples: 1024,
+  paddingSamples: 0,
+  frames: 0,
+  gaplessSource: 'elst' as const,
+  playlist: `aac_${kbps}k/index.m3u8`,
+});
+export const SEED_MEDIA: SeedMedia = {
+  hlsPrefix: SEED_MEDIA_PREFIX,
+  durationSec: 30,
+  record: {
+    renditions: [64, 128, 192, 320].map(seedRendition),
+    sampleRate: 44_100,
+    sourceSamples: 30 * 44_100,
+    loudnessLufs: null,
+    truePeakDb: null,
+    loudnessRangeLu: null,
+  },
+};
+
+/**
  * Bulk-inserts a generated catalog (insertMany, unordered, 5,000 per batch, no per-document
  * validation). Idempotent: ids are fixed by the seed, so a second run inserts nothing new. A curated
  * artist, album or song that already exists by name (the skeleton seed) is reused, not duplicated.
  */
 export async function insertCatalog(
   catalog: Catalog,
+  opts: { media?: SeedMedia } = {},
 ): Promise<{ artists: number; albums: number; songs: number }> {
+  const shared = opts.media ?? SEED_MEDIA;
   const now = new Date();
   const curatedNames = CURATED.map((c) => c.artist);
   const existing = await Artist.find({ name: trusted({ $in: curatedNames }) }, { _id: 1, name: 1 }).lean();
@@ -581,9 +641,17 @@ export async function insertCatalog(
           artistId: artistId(s.artistId),
           albumId: albumRemap.get(String(s.albumId)) ?? s.albumId,
           uploaderId: null,
-          media: { ...s.media, renditions: [], progress: s.media.status === 'ready' ? 1 : 0 },
+          ...(s.media.status === 'ready' ? { durationSec: shared.durationSec } : {}),
+          media:
+            s.media.status === 'ready'
+              ? { ...shared.record, hlsPrefix: shared.hlsPrefix, status: 'ready', progress: 1 }
+              : { ...s.media, renditions: [], progress: 0 },
         }),
-      ),
+      )
+      .map((d) => {
+        assertPlayableMedia(d);
+        return d;
+      }),
   );
   return { artists: nArtists, albums: nAlbums, songs: nSongs };
 }

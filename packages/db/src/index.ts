@@ -1,5 +1,6 @@
 export * from './connection';
 export * from './models';
+export * from './media-guard';
 export { Types } from 'mongoose';
 export * from './seed';
 export * from './catalog-gen';

@@ -1,6 +1,7 @@
 // Mongoose models of the whole domain, with their indexes. The only place that knows collection names.
 // Edit here when a field or an index changes; keep the validators package's output schemas in step.
 import { type InferSchemaType, model, Schema, type Types } from 'mongoose';
+import { guardSongMedia } from './media-guard';
 
 const opts = { timestamps: true, versionKey: false } as const;
 
@@ -149,6 +150,7 @@ const SongSchema = new Schema(
   },
   opts,
 );
+guardSongMedia(SongSchema);
 SongSchema.index({ albumId: 1, discNumber: 1, trackNumber: 1 });
 SongSchema.index({ artistId: 1, playCount: -1 });
 SongSchema.index({ playCount: -1, _id: 1 });

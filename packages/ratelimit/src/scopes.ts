@@ -80,8 +80,13 @@ export const SCOPES: Record<ScopeName, Scope> = {
 /**
  * Procedure paths with a stricter scope than the caller's identity scope; first match wins,
  * a trailing ".*" matches a whole router. Keyed by path so new auth procedures are covered on arrival.
+ * `null` means "the caller's own identity scope": session reads (auth.me on every page load of every
+ * tab) and logging out are not credential attempts, so they never spend the sign-in budget and a
+ * household behind one IP is never shown as signed out for loading pages quickly.
  */
-export const PROCEDURE_SCOPES: ReadonlyArray<readonly [pattern: string, scope: ScopeName]> = [
+export const PROCEDURE_SCOPES: ReadonlyArray<readonly [pattern: string, scope: ScopeName | null]> = [
+  ['auth.me', null],
+  ['auth.logOut', null],
   ['auth.requestPasswordReset', 'authRecovery'],
   ['auth.resetPassword', 'authRecovery'],
   ['auth.resendVerification', 'authRecovery'],
