@@ -8,8 +8,16 @@ bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 
 # shellcheck source=lib/node.sh
 . scripts/lib/node.sh
 
+# The suite runs on a set of services of its own under .data/test, never on the library that
+# scripts/run.sh keeps under .data/: MongoDB on the persistent H2 backend (the one run.sh uses, so
+# every suite and the compatibility suite run against it), Redis in memory.
+export TONEARM_DATA_DIR="$ROOT/.data/test" TONEARM_SERVICES_ENV="$ROOT/.data/test/services.env"
+export TONEARM_MONGO_PERSIST=1 TONEARM_REDIS_PERSIST=0
 started=0
-if ! bash scripts/services.sh status | grep -q 'running' || [ ! -f .data/services.env ]; then started=1; fi
+if ! bash scripts/services.sh status | grep -q 'running' || [ ! -f "$TONEARM_SERVICES_ENV" ]; then
+  started=1
+  rm -rf "$TONEARM_DATA_DIR/services"
+fi
 bash scripts/services.sh up || { echo "services failed to start"; echo "0 passed, 1 failed"; exit 1; }
 cleanup() { [ "$started" = 1 ] && bash scripts/services.sh down >/dev/null 2>&1; }
 trap cleanup EXIT

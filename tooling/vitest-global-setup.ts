@@ -6,7 +6,10 @@ import { join } from 'node:path';
 
 export default function setup() {
   const root = join(import.meta.dirname, '..');
-  if (!process.env.MONGODB_URI && !existsSync(join(root, '.data', 'services.env'))) {
+  if (
+    !process.env.MONGODB_URI &&
+    !existsSync(process.env.TONEARM_SERVICES_ENV ?? join(root, '.data', 'services.env'))
+  ) {
     execFileSync('bash', [join(root, 'scripts', 'services.sh'), 'up'], { stdio: 'inherit' });
   }
 }

@@ -26,7 +26,14 @@ import { findPage, type PageRequest } from './pagination';
 /** Verified against when the email is unknown, so a miss costs as much as a wrong password. */
 let dummyHash: Promise<string> | undefined;
 
-const secureCookies = () => env().NODE_ENV === 'production';
+/**
+ * Secure cookies whenever browsers reach the API over HTTPS (production behind TLS); a production
+ * server on plain http (a home server on the LAN, `bash scripts/run.sh`) must still be able to sign in.
+ */
+const secureCookies = () => {
+  const cfg = env();
+  return cfg.NODE_ENV === 'production' && (cfg.PUBLIC_SERVER_URL ?? '').startsWith('https:');
+};
 
 function adminEmails(): Set<string> {
   return new Set(
