@@ -57,7 +57,10 @@ export default async function (h: Harness) {
   const ids: Record<keyof typeof conns, mongoose.Types.ObjectId[]> = { memory: [], h2: [] };
   for (const [name, c] of Object.entries(conns) as [keyof typeof conns, mongoose.Connection][]) {
     const col = c.db!.collection('songs');
-    const docs = Array.from({ length: DOCS }, (_, i) => ({ _id: new mongoose.Types.ObjectId(), ...songDoc(i) }));
+    const docs = Array.from({ length: DOCS }, (_, i) => ({
+      _id: new mongoose.Types.ObjectId(),
+      ...songDoc(i),
+    }));
     for (let i = 0; i < docs.length; i += 500) await col.insertMany(docs.slice(i, i + 500));
     ids[name] = docs.map((d) => d._id);
   }

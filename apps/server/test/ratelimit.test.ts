@@ -134,7 +134,10 @@ describe('rate limits across two server processes', () => {
       body: JSON.stringify({ email: `${handle}@example.com`, handle, displayName: 'Reader', password: pw }),
     });
     expect(signUp.status).toBe(200);
-    const cookie = signUp.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = signUp.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     expect(cookie).toMatch(/=/);
     // Ten tabs of one household reloading: three page loads each, every one asks auth.me.
     const me = await Promise.all(

@@ -10,13 +10,30 @@ function isClientError(e: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 
+function isRateLimited(e: unknown): boolean {
+  return (e as { data?: { httpStatus?: number } })?.data?.httpStatus === 429;
+}
+
+function retryAfterSeconds(e: unknown): number | undefined {
+  const v = (e as { data?: { details?: { retryAfterSeconds?: unknown } } })?.data?.details?.retryAfterSeconds;
+  return typeof v === 'number' && v > 0 ? v : undefined;
+}
+
 export function Providers({ apiUrl, children }: { apiUrl: string; children: ReactNode }) {
   const [queryClient] = useState(
     () =>
       new QueryClient({
         defaultOptions: {
           // A 4xx (not found, forbidden, bad input) will not change on retry; network blips might.
-          queries: { staleTime: 30_000, retry: (count, e) => count < 1 && !isClientError(e) },
+          // A 429 is retried after the Retry-After the server gave (at most 10 s, three times).
+          queries: {
+            staleTime: 30_000,
+            retry: (count, e) => (isRateLimited(e) ? count < 3 : count < 1 && !isClientError(e)),
+            retryDelay: (count, e) =>
+              isRateLimited(e)
+                ? Math.min(10, retryAfterSeconds(e) ?? 2) * 1000
+                : Math.min(1000 * 2 ** count, 8000),
+          },
         },
       }),
   );

@@ -3,11 +3,13 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { describeError } from '../lib/errors';
 import { useLogOut } from '../lib/hooks/use-auth';
+import { usePlayer } from '../lib/player/player-provider';
 import { usePrivateSession } from '../lib/realtime/realtime-provider';
 import type { UserSummary } from '../lib/types';
 
 export function AccountMenu({ user }: { user: UserSummary | null }) {
   const logOut = useLogOut();
+  const player = usePlayer();
   const router = useRouter();
   if (!user) {
     return (
@@ -33,7 +35,11 @@ export function AccountMenu({ user }: { user: UserSummary | null }) {
         disabled={logOut.isPending}
         onClick={() =>
           logOut.run().then(
-            () => router.push('/'),
+            () => {
+              // Logging out ends the listening session: no music plays on for the next person.
+              player.reset();
+              router.push('/');
+            },
             (e) => alert(describeError(e)),
           )
         }

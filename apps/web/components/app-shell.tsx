@@ -25,7 +25,9 @@ export function AppShell({ children }: { children: ReactNode }) {
     <PlayerProvider resolver={resolver}>
       <RealtimeProvider userId={user?.id ?? null}>
         <ListeningReporter isSignedIn={user !== null} />
-        <Shell user={user} isSessionPending={session.isPending}>
+        {/* The signed-out view only when the server said "no session": a failed or rate-limited
+            read of the session (session.data undefined) never shows someone as signed out. */}
+        <Shell user={user} isSessionPending={session.isPending || session.data === undefined}>
           {children}
         </Shell>
       </RealtimeProvider>

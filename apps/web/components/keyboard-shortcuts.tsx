@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
 import { usePlayer, usePlayerState } from '../lib/player/player-provider';
 import { KeyboardIcon } from './icons';
+import { requestSearchFocus } from '../lib/search-focus';
 
 export const SHORTCUTS: { keys: string[]; action: string }[] = [
   { keys: ['Space', 'K'], action: 'Play or pause' },
@@ -61,7 +62,10 @@ export function KeyboardShortcuts() {
       else if (key === '/') {
         const box = document.querySelector<HTMLInputElement>('input[type="search"]');
         if (box) box.focus();
-        else router.push('/search');
+        else {
+          requestSearchFocus();
+          router.push('/search');
+        }
       } else if (key === '?') dialogRef.current?.showModal();
       else handled = false;
       if (handled) e.preventDefault();

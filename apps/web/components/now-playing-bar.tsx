@@ -184,6 +184,8 @@ export function NowPlayingBar() {
   const track = useCurrentTrack();
   const status = usePlayerState((s) => s.status);
   const error = usePlayerState((s) => s.error);
+  const errorNeedsSignIn = usePlayerState((s) => s.errorNeedsSignIn);
+  const notice = usePlayerState((s) => s.notice);
   const shuffle = usePlayerState((s) => s.queue.shuffle);
   const repeat = usePlayerState((s) => s.queue.repeat);
   const hasTrack = track !== null;
@@ -277,6 +279,19 @@ export function NowPlayingBar() {
       {error && (
         <div className="player-error" role="alert">
           <span>{error}</span>
+          {errorNeedsSignIn && (
+            <Link href="/login" className="btn btn-primary" onClick={player.dismissError}>
+              Log in
+            </Link>
+          )}
+          <button type="button" onClick={player.dismissError}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {!error && notice && (
+        <div className="player-notice" role="status" data-testid="player-notice">
+          <span>{notice}</span>
           <button type="button" onClick={player.dismissError}>
             Dismiss
           </button>

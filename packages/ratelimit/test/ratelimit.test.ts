@@ -83,7 +83,10 @@ describe('RateLimiter', () => {
     });
     expect(subjectOf({ ip: '1.2.3.4' }, 'auth.requestPasswordReset').scope).toBe('authRecovery');
     // Session reads and logging out are counted like any call of the caller, never as sign-in attempts.
-    expect(subjectOf({ ip: '1.2.3.4', userId: 'u1' }, 'auth.me')).toEqual({ scope: 'user', identifier: 'u1' });
+    expect(subjectOf({ ip: '1.2.3.4', userId: 'u1' }, 'auth.me')).toEqual({
+      scope: 'user',
+      identifier: 'u1',
+    });
     expect(subjectOf({ ip: '1.2.3.4' }, 'auth.me')).toEqual({ scope: 'anonymous', identifier: '1.2.3.4' });
     expect(subjectOf({ ip: '1.2.3.4', userId: 'u1' }, 'auth.logOut').scope).toBe('user');
     expect(subjectOf({ ip: '1.2.3.4' }, 'auth.logIn').scope).toBe('auth');

@@ -1,13 +1,14 @@
 'use client';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { Suspense, useDeferredValue, useEffect, useState } from 'react';
+import { Suspense, useDeferredValue, useEffect, useRef, useState } from 'react';
 import { Cover } from '../../components/cover';
 import { Highlighted } from '../../components/highlighted';
 import { SearchIcon } from '../../components/icons';
 import { LoadStatus } from '../../components/status';
 import { TrackList } from '../../components/track-list';
 import { useSearch } from '../../lib/hooks/use-search';
+import { takeSearchFocus } from '../../lib/search-focus';
 import { usePageTitle } from '../../lib/use-page-title';
 
 /** Waits this long after the last keystroke before querying (search-as-you-type). */
@@ -31,6 +32,10 @@ function SearchView() {
   const query = useDeferredValue(debounced);
   const results = useSearch(query);
   usePageTitle(query ? `Search: ${query}` : 'Search');
+  const inputRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (takeSearchFocus()) inputRef.current?.focus();
+  }, []);
 
   useEffect(() => {
     // Keep the query in the URL so results can be shared and survive back/forward.
@@ -51,6 +56,7 @@ function SearchView() {
           Search songs, artists and albums
         </label>
         <input
+          ref={inputRef}
           id="search-input"
           type="search"
           className="input"

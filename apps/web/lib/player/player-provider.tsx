@@ -45,6 +45,10 @@ export type PlayerState = {
   queue: Q.QueueState;
   status: PlayerStatus;
   error: string | null;
+  /** The error's reason is a missing or expired session: the banner offers to log in. */
+  errorNeedsSignIn: boolean;
+  /** A quiet line (unavailable songs skipped), not an error. */
+  notice: string | null;
   volume: number;
   muted: boolean;
   levels: QualityLevel[];
@@ -79,12 +83,17 @@ export type PlayerApi = {
   setQueueOpen(open: boolean): void;
   setPlaybackSettings(settings: Partial<PlaybackSettings>): void;
   dismissError(): void;
+  /** Ends the listening session (log out): stops playback, forgets the queue and per-user state. */
+  reset(): void;
 };
 
 type Ctx = { api: PlayerApi; state: Store<PlayerState>; time: Store<TimeState> };
 const PlayerContext = createContext<Ctx | null>(null);
 
 const STORAGE_KEY = 'tonearm.player.v1';
+/** The listener's chosen quality ("auto" or a bit rate in kbit/s), kept across reloads and songs. */
+const QUALITY_KEY = 'tonearm.quality.v1';
+const isPlayable = (t: Track) => t.status === 'ready';
 /** Preload the next track this long before the current one ends. */
 const PRELOAD_LEAD_SEC = 45;
 /** "Previous" restarts the current track when it has played longer than this. */
@@ -94,6 +103,8 @@ const initialState: PlayerState = {
   queue: Q.emptyQueue,
   status: 'idle',
   error: null,
+  errorNeedsSignIn: false,
+  notice: null,
   volume: 0.8,
   muted: false,
   levels: [],
@@ -117,6 +128,29 @@ function readPersisted(): Persisted | null {
   }
 }
 
+function readQuality(): 'auto' | number {
+  try {
+    const v = localStorage.getItem(QUALITY_KEY);
+    const n = Number(v);
+    return v && Number.isFinite(n) && n > 0 ? n : 'auto';
+  } catch {
+    return 'auto';
+  }
+}
+
+function writeQuality(q: 'auto' | number): void {
+  try {
+    localStorage.setItem(QUALITY_KEY, String(q));
+  } catch {
+    // Private mode: the choice lasts for this page only.
+  }
+}
+
+function appCodeOf(e: unknown): string | undefined {
+  const data = typeof e === 'object' && e !== null ? (e as { data?: { appCode?: string } }).data : undefined;
+  return data?.appCode;
+}
+
 type PlayerInstance = Ctx & { restore(): void; persist(): void; destroy(): void };
 
 function createPlayer(resolverRef: { current: SourceResolver }): PlayerInstance {
@@ -130,6 +164,7 @@ function createPlayer(resolverRef: { current: SourceResolver }): PlayerInstance 
   let preloadedSongId: string | null = null;
   let refusedRetries = 0;
   let resumeAtSec = 0;
+  let appliedQualityFor: string | null = null;
 
   const patch = (p: Partial<PlayerState>) => state.set((s) => ({ ...s, ...p }));
   const setQueue = (f: (q: Q.QueueState) => Q.QueueState) => state.set((s) => ({ ...s, queue: f(s.queue) }));
@@ -145,7 +180,17 @@ function createPlayer(resolverRef: { current: SourceResolver }): PlayerInstance 
         time.set(() => t);
         maybePreload(t);
       },
-      onLevels: (levels, currentLevel, isAutoQuality) => patch({ levels, currentLevel, isAutoQuality }),
+      onLevels: (levels, currentLevel, isAutoQuality) => {
+        patch({ levels, currentLevel, isAutoQuality });
+        // A quality chosen before (this song or another, this visit or the last): the level of the
+        // same bit rate, once per loaded song.
+        const wanted = readQuality();
+        if (wanted !== 'auto' && levels.length && appliedQualityFor !== loadedSongId) {
+          appliedQualityFor = loadedSongId;
+          const level = levels.find((l) => l.bitrateKbps === wanted);
+          if (level && (isAutoQuality || currentLevel !== level.index)) engine?.setQuality(level.index);
+        }
+      },
       onEnded: () => advance(true),
       onError: (e) => handleEngineError(e),
     };
@@ -194,7 +239,18 @@ function createPlayer(resolverRef: { current: SourceResolver }): PlayerInstance 
       if (token !== loadToken) return;
       engine?.pause();
       loadedSongId = null;
-      patch({ status: 'error', error: `Can't play “${track.title}”: ${describeError(e)}` });
+      const code = appCodeOf(e);
+      // A song that lost its audio (or never had it) is skipped with one quiet notice, not a stop.
+      if (code === 'CONFLICT' && autoplay && Q.nextPosition(state.get().queue, true) !== null) {
+        patch({ notice: `Skipped “${track.title}”: it is not available to play.` });
+        advance(true);
+        return;
+      }
+      patch({
+        status: 'error',
+        error: `Can't play “${track.title}”: ${describeError(e)}`,
+        errorNeedsSignIn: code === 'UNAUTHORIZED',
+      });
     });
   }
 
@@ -246,7 +302,23 @@ function createPlayer(resolverRef: { current: SourceResolver }): PlayerInstance 
   const api: PlayerApi = {
     playTracks(tracks, startIndex = 0) {
       refusedRetries = 0;
-      setQueue((q) => Q.playList(q, tracks, startIndex, Math.random));
+      // Unavailable songs (no audio yet, or failed) never enter the queue: "Play all" plays the rest.
+      const start = tracks[startIndex];
+      const playable = tracks.filter(isPlayable);
+      const skipped = tracks.length - playable.length;
+      if (start && !isPlayable(start) && tracks.length === 1) {
+        patch({ notice: `“${start.title}” is not available to play yet.` });
+        return;
+      }
+      if (!playable.length) {
+        patch({ notice: 'None of these songs is available to play yet.' });
+        return;
+      }
+      const from = start && isPlayable(start) ? playable.indexOf(start) : 0;
+      patch({
+        notice: skipped ? `${skipped} unavailable ${skipped === 1 ? 'song' : 'songs'} left out.` : null,
+      });
+      setQueue((q) => Q.playList(q, playable, Math.max(0, from), Math.random));
       startCurrent(true);
     },
     togglePlay() {
@@ -337,6 +409,9 @@ function createPlayer(resolverRef: { current: SourceResolver }): PlayerInstance 
     },
     setQuality(index) {
       engine?.setQuality(index);
+      const level = state.get().levels.find((l) => l.index === index);
+      writeQuality(index < 0 || !level ? 'auto' : level.bitrateKbps);
+      appliedQualityFor = loadedSongId;
     },
     setQueueOpen(open) {
       patch({ isQueueOpen: open });
@@ -348,7 +423,29 @@ function createPlayer(resolverRef: { current: SourceResolver }): PlayerInstance 
       gapless?.setSettings(settings);
     },
     dismissError() {
-      patch({ error: null, ...(state.get().status === 'error' ? { status: 'paused' as const } : {}) });
+      patch({
+        error: null,
+        errorNeedsSignIn: false,
+        notice: null,
+        ...(state.get().status === 'error' ? { status: 'paused' as const } : {}),
+      });
+    },
+    reset() {
+      loadToken++;
+      engine?.destroy();
+      engine = null;
+      gapless = null;
+      sources.clear();
+      loadedSongId = null;
+      preloadedSongId = null;
+      resumeAtSec = 0;
+      state.set((s) => ({ ...initialState, volume: s.volume, muted: s.muted, settings: s.settings }));
+      time.set(() => ({ currentTime: 0, duration: 0, bufferedEnd: 0 }));
+      try {
+        localStorage.removeItem(STORAGE_KEY);
+      } catch {
+        // Nothing stored.
+      }
     },
   };
 
