@@ -13,13 +13,13 @@ import {
   type TrackInput,
   trackInputFromMedia,
 } from '@tonearm/player';
-import { nominalKbps } from './bitrate';
 import {
   type EngineListener,
   type PlaybackEngine,
   type PlaybackSource,
   playFailure,
   type QualityLevel,
+  qualityLevel,
 } from './engine';
 import { PEAK_CEILING_DBTP, type PlaybackSettings } from './settings';
 
@@ -154,10 +154,7 @@ export class GaplessEngine implements PlaybackEngine {
 
   private emitLevels(): void {
     const s = this.player.state;
-    const levels: QualityLevel[] = s.levels.map((bw, index) => {
-      const kbps = nominalKbps(bw);
-      return { index, bitrateKbps: kbps, name: `${kbps} kbps` };
-    });
+    const levels: QualityLevel[] = s.levels.map((bw, index) => qualityLevel(index, bw, s.levelCodecs[index]));
     const manual = this.player.manualLevelIndex;
     this.listener.onLevels(levels, manual ?? s.level, manual === null);
   }
