@@ -160,3 +160,24 @@ describe('fmp4', () => {
     expect(initTimescale(init)).toBe(44100);
   });
 });
+
+describe('the lossless (FLAC) rendition', () => {
+  it('is recognised by its HLS CODECS and asked of MSE as "flac"', async () => {
+    const { isLosslessCodec, mseTypeOf } = await import('../src/engine');
+    expect(isLosslessCodec('fLaC')).toBe(true);
+    expect(isLosslessCodec('flac')).toBe(true);
+    expect(isLosslessCodec('mp4a.40.2')).toBe(false);
+    expect(isLosslessCodec(undefined)).toBe(false);
+    expect(mseTypeOf('fLaC')).toBe('audio/mp4; codecs="flac"');
+    expect(mseTypeOf('mp4a.40.2')).toBe('audio/mp4; codecs="mp4a.40.2"');
+  });
+
+  it('cuts its 1024-sample lead-in like AAC priming and has nothing to cut at the end', () => {
+    // The FLAC rung decodes to lead-in + source exactly (padding 0): the append window ends at the
+    // source's last sample either way, so an AAC and a FLAC rendition of one track land on one timeline.
+    const flac = mseCut(10, 304_001, 44100, { primingSamples: 1024, paddingSamples: 0 });
+    const aac = mseCut(10, 304_001, 44100, { primingSamples: 1024, paddingSamples: 127 });
+    expect(flac).toEqual(aac);
+    expect(flac.appendWindowEnd - flac.appendWindowStart).toBeCloseTo(304_001 / 44100, 9);
+  });
+});
