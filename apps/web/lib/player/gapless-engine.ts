@@ -34,6 +34,8 @@ export type GaplessDebug = {
   appliedGainDb: number | null;
   isPeakLimited: boolean;
   basis: string | null;
+  /** HLS CODECS of the level the listener hears now (`fLaC`: the lossless rung); null before audio. */
+  playingCodecs: string | null;
   settings: PlaybackSettings;
   /** Gapless handovers: the song that started, and where in the one element's timeline. */
   handovers: { songId: string; elementTime: number; atMs: number; mediaElements: number }[];
@@ -267,6 +269,7 @@ export class GaplessEngine implements PlaybackEngine {
       appliedGainDb: this.player.appliedGainDb,
       isPeakLimited: s.gain?.isPeakLimited ?? false,
       basis: s.gain?.basis ?? null,
+      playingCodecs: s.level >= 0 ? (s.levelCodecs[s.level] ?? null) : null,
       settings: this.settings,
       handovers: [...this.handovers],
     };
