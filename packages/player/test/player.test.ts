@@ -181,3 +181,15 @@ describe('the lossless (FLAC) rendition', () => {
     expect(flac.appendWindowEnd - flac.appendWindowStart).toBeCloseTo(304_001 / 44100, 9);
   });
 });
+
+describe('ABR with a lossless level on top', () => {
+  it('picks Lossless only when 0.7 × the estimate covers its BANDWIDTH', async () => {
+    const { chooseLevel } = await import('../src/abr');
+    // The FLAC test album's measured peaks: 64k…320k AAC, then the lossless rung.
+    const levels = [70_400, 139_000, 205_000, 339_000, 1_240_000];
+    expect(chooseLevel(levels, 128_000, 0.7)).toBe(0);
+    expect(chooseLevel(levels, 1_000_000, 0.7)).toBe(3);
+    expect(chooseLevel(levels, 1_700_000, 0.7)).toBe(3);
+    expect(chooseLevel(levels, 1_800_000, 0.7)).toBe(4);
+  });
+});
