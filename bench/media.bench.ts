@@ -3,7 +3,8 @@
 //   rungs encoded one by one (each decoding the MP3 again), for the twoloop and fast AAC coders, with
 //   each wall time as a ratio to the physical limit (encoder CPU ÷ 2 cores) and an SDR quality proxy;
 // - time to first audio in Chromium on loopback (tuned hls.js config vs hls.js defaults);
-// - CloudFront signatures made per track played.
+// - CloudFront signatures made per track played;
+// - the lossless (FLAC) rung's extra encode cost on a lossless source (MEDIA_BENCH=lossless: that row alone).
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -169,6 +170,57 @@ async function midSideRow(h: Harness, monoMp3: string, work: string) {
   await rm(pcm, { force: true });
 }
 
+/**
+ * The lossless rung's extra cost (issue 15): the ladder on one 4-minute 16-bit FLAC source with the
+ * FLAC rung (what a lossless upload gets) and without it (`lossless: false`: the AAC rungs alone),
+ * interleaved in the same run, two rounds each.
+ */
+async function losslessRow(h: Harness, mp3: string, work: string) {
+  const flac = join(work, 'bench-source.flac');
+  ffmpeg(['-i', mp3, '-ar', '44100', '-ac', '2', '-c:a', 'flac', '-sample_fmt', 's16', flac]);
+  const runs: Record<'with' | 'without', { wall: number[]; cpu: number[]; flacWall: number[] }> = {
+    with: { wall: [], cpu: [], flacWall: [] },
+    without: { wall: [], cpu: [], flacWall: [] },
+  };
+  let last: Awaited<ReturnType<typeof transcodeLadder>> | null = null;
+  for (let round = 0; round < 2; round++) {
+    for (const mode of round % 2 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
+      const dir = join(work, `lossless-${mode}-${round}`);
+      await mkdir(join(dir, 'w'), { recursive: true });
+      const cpu0 = childCpuSec();
+      const r = await transcodeLadder(flac, dir, join(dir, 'w'), {
+        lossless: mode === 'with' ? 'auto' : false,
+        verifyPriming: false,
+      });
+      runs[mode].cpu.push(childCpuSec() - cpu0);
+      runs[mode].wall.push(r.timings.totalMs);
+      runs[mode].flacWall.push(r.timings.flacEncodeMs);
+      if (mode === 'with') last = r;
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
+  const top = last!.renditions.find((r) => r.codec === 'flac')!;
+  const aac320 = last!.renditions.find((r) => r.name === '320k')!;
+  h.record({
+    name: 'ladder on a 4-min 16-bit FLAC source: with the lossless rung vs AAC rungs only',
+    target: stats(runs.with.wall),
+    baseline: stats(runs.without.wall),
+    figures: {
+      'wall with ÷ without': mean(runs.with.wall) / mean(runs.without.wall),
+      'CPU s with': mean(runs.with.cpu),
+      'CPU s without': mean(runs.without.cpu),
+      'CPU with ÷ without': mean(runs.with.cpu) / mean(runs.without.cpu),
+      'FLAC encoder wall s (beside the AAC encoders)': mean(runs.with.flacWall) / 1000,
+      'realtime × with': TRACK_SEC / (mean(runs.with.wall) / 1000),
+      'lossless kbit/s avg': Math.round(top.averageBandwidth / 1000),
+      'lossless bytes ÷ 320k': top.averageBandwidth / aac320.averageBandwidth,
+    },
+    note: 'same source, same run, interleaved; the source is the bench MP3 decoded to FLAC (band-limited: a CD rip codes larger)',
+  });
+  await rm(flac, { force: true });
+}
+
 async function playbackRows(h: Harness, ladderDir: string) {
   const storage = new S3Storage();
   await storage.ensureBucket();
@@ -284,6 +336,11 @@ export default async function (h: Harness) {
   try {
     // MEDIA_BENCH=playback skips the (slow) ladder rows and plays a 30 s ladder instead.
     let ladderDir: string;
+    if (process.env.MEDIA_BENCH === 'lossless') {
+      // MEDIA_BENCH=lossless: only the lossless rung's row.
+      await losslessRow(h, source, work);
+      return;
+    }
     if (process.env.MEDIA_BENCH === 'playback') {
       ladderDir = join(work, 'short');
       await mkdir(join(ladderDir, 'w'), { recursive: true });
@@ -300,6 +357,7 @@ export default async function (h: Harness) {
         work,
       );
       await midSideRow(h, mono, work);
+      await losslessRow(h, source, work);
     }
     await playbackRows(h, ladderDir);
   } finally {

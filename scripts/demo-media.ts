@@ -6,6 +6,9 @@
 //   --seeded   give audio to the first N seeded catalog songs that have none (instead of new songs)
 //   --session  also create a session for a demo user and print its cookie (for tests and curl)
 //   --album T  make the songs the tracks of album T (in order) and measure the album's loudness
+//   --lossless upload each track as 16-bit FLAC (a lossless source: the ladder adds its FLAC rung)
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createRedis, whenReady } from '@tonearm/cache';
 import { env } from '@tonearm/config';
@@ -39,6 +42,7 @@ const { values: args } = parseArgs({
     session: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     album: { type: 'string' },
+    lossless: { type: 'boolean', default: false },
   },
 });
 const count = Number(args.count);
@@ -121,12 +125,34 @@ for (const [i, s] of targets.entries()) {
     continue;
   }
   // An album's parts are 6 dB apart: track and album normalisation then give different gains.
-  const file = await cachedTrack('demo', { seconds, variant: i, ...(albumId ? { gainDb: -6 * i } : {}) });
-  const sourceKey = `uploads/${id}/source.mp3`;
-  await media.storage.putFile(sourceKey, file, 'audio/mpeg');
+  const mp3 = await cachedTrack('demo', { seconds, variant: i, ...(albumId ? { gainDb: -6 * i } : {}) });
+  const file = args.lossless ? `${mp3.slice(0, -4)}.flac` : mp3;
+  if (args.lossless && !existsSync(file))
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-nostdin',
+      '-y',
+      '-i',
+      mp3,
+      '-c:a',
+      'flac',
+      '-sample_fmt',
+      's16',
+      file,
+    ]);
+  const sourceKey = `uploads/${id}/source.${args.lossless ? 'flac' : 'mp3'}`;
+  await media.storage.putFile(sourceKey, file, args.lossless ? 'audio/flac' : 'audio/mpeg');
   await Song.updateOne(
     { _id: id },
-    { $set: { 'media.status': 'transcoding', 'media.sourceKey': sourceKey, 'media.error': null } },
+    {
+      $set: {
+        'media.status': 'transcoding',
+        'media.sourceKey': sourceKey,
+        'media.sourceCodec': args.lossless ? 'flac' : 'mp3',
+        'media.error': null,
+      },
+    },
   );
   const t0 = performance.now();
   const r = await runTranscode(media, { songId: id, sourceKey }, { attemptsMade: 0, isFinal: true, log });

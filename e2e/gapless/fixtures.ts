@@ -5,6 +5,8 @@
 // source so a change to the encoder settings rebuilds them. Node only (the player stays browser-safe).
 //  - album: ONE continuous log sine sweep cut into three tracks at sample counts that are not multiples
 //    of the AAC frame (1024), each cut encoded to MP3 (the uploaded source), then through the pipeline;
+//  - lossless album (issue 15): the same sweep and cuts, each cut a 16-bit FLAC upload, so the pipeline
+//    adds its FLAC-in-fMP4 rung; the FLAC sources are the bit-exact reference for what Chromium plays;
 //  - pair: two tracks mastered 12 LU apart; clip: a quiet track with full-scale transients.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -48,6 +50,9 @@ export const SWEEP = { f0: 200, f1: 2000, amplitude: 0.5 } as const;
 /** The pipeline's rung names, lowest first (the engine's level order). */
 export const LADDER = PIPELINE_LADDER.map((r) => r.name);
 
+/** The lossless album: the sweep at ALBUM_CUTS, uploaded as 16-bit FLAC. */
+export const LOSSLESS_ALBUM = ['flac-t1', 'flac-t2', 'flac-t3'] as const;
+
 export type FixtureRendition = RenditionRecord & {
   /** Priming the pipeline measured on the first segment while transcoding (null: not measured). */
   measuredPrimingSamples: number | null;
@@ -60,6 +65,8 @@ export type FixtureTrack = {
   albumId: string | null;
   /** Path of the master playlist, relative to the fixture root. */
   master: string;
+  /** The uploaded source, relative to the fixture root (`<id>/source.mp3` or `<id>/source.flac`). */
+  source: string;
   renditions: FixtureRendition[];
   sampleRate: number;
   sourceSamples: number;
@@ -183,19 +190,23 @@ function joinRendition(root: string, id: string, playlist: string): string {
  * transcode pipeline's `transcodeLadder` with the worker's settings → `songMediaRecord`, the fields the
  * transcode job stores on the song. Nothing here assumes an encoder delay: priming, padding, frames and
  * loudness are what the pipeline recorded, and the fixture checks the record against a full decode.
+ * `flac`: the upload is a 16-bit FLAC instead (a lossless source: the ladder gains its FLAC rung).
  */
 async function buildTrack(
   root: string,
   id: string,
   signal: [Float32Array, Float32Array],
   albumId: string | null,
+  format: 'mp3' | 'flac' = 'mp3',
 ): Promise<Omit<FixtureTrack, 'album'>> {
   const dir = join(root, id);
   mkdirSync(dir, { recursive: true });
   const wav = join(dir, 'source.wav');
-  const mp3 = join(dir, 'source.mp3');
+  const mp3 = join(dir, `source.${format}`);
   writeWav(wav, signal);
-  run('ffmpeg', ['-v', 'error', '-y', '-i', wav, '-c:a', 'libmp3lame', '-b:a', '320k', mp3]);
+  const codec =
+    format === 'mp3' ? ['-c:a', 'libmp3lame', '-b:a', '320k'] : ['-c:a', 'flac', '-sample_fmt', 's16'];
+  run('ffmpeg', ['-v', 'error', '-y', '-i', wav, ...codec, mp3]);
   rmSync(wav);
   const work = mkdtempSync(join(tmpdir(), `tonearm-gapless-${id}-`));
   let ladder: LadderResult;
@@ -221,13 +232,29 @@ async function buildTrack(
     const decoded = decodeF32(joined);
     rmSync(joined);
     const n = decoded.length / 2;
-    if (n !== r.frames * 1024 && n !== r.frames * 1024 - r.paddingSamples)
-      throw new Error(`${id}/${r.name}: decoded ${n} samples, the record says ${r.frames} frames`);
-    if (r.primingSamples + record.sourceSamples + r.paddingSamples !== r.frames * 1024)
-      throw new Error(`${id}/${r.name}: priming + source + padding ≠ frames × 1024`);
+    if (r.codec === 'flac') {
+      // FLAC: 1024-sample blocks, the last one short; the decoder emits lead-in + source, no padding.
+      if (n !== r.primingSamples + record.sourceSamples || r.paddingSamples !== 0)
+        throw new Error(
+          `${id}/${r.name}: decoded ${n} samples, the record says ${r.primingSamples} + source`,
+        );
+      if (r.frames !== Math.ceil(n / 1024)) throw new Error(`${id}/${r.name}: ${r.frames} blocks for ${n}`);
+      const exact = source.subarray(0, 2 * record.sourceSamples);
+      const got = decoded.subarray(2 * r.primingSamples);
+      for (let i = 0; i < exact.length; i++)
+        if (got[i] !== exact[i]) throw new Error(`${id}/${r.name}: sample ${i >> 1} is not the source's`);
+    } else {
+      if (n !== r.frames * 1024 && n !== r.frames * 1024 - r.paddingSamples)
+        throw new Error(`${id}/${r.name}: decoded ${n} samples, the record says ${r.frames} frames`);
+      if (r.primingSamples + record.sourceSamples + r.paddingSamples !== r.frames * 1024)
+        throw new Error(`${id}/${r.name}: priming + source + padding ≠ frames × 1024`);
+    }
     const decodedPrimingSamples = leadingOffset(decoded, source);
-    // ±2: the correlation of the low rungs is a little noisy (PNS, band limiting).
-    if (Math.abs(decodedPrimingSamples - r.primingSamples) > 2)
+    // ±2: the correlation of the low rungs is a little noisy (PNS, band limiting). Against an exact
+    // (FLAC) source the 64k rung's pre-echo on the track's hard first edge pulls it 5 samples late:
+    // ±8 there (the pipeline's own check, measurePriming, found 1024 on every rung).
+    const tolerance = format === 'flac' && r.bitrateKbps <= 64 ? 8 : 2;
+    if (Math.abs(decodedPrimingSamples - r.primingSamples) > tolerance)
       throw new Error(
         `${id}/${r.name}: recorded priming ${r.primingSamples}, decoded ${decodedPrimingSamples}`,
       );
@@ -243,6 +270,7 @@ async function buildTrack(
     id,
     albumId,
     master: `${id}/master.m3u8`,
+    source: `${id}/source.${format}`,
     renditions,
     sampleRate: record.sampleRate,
     sourceSamples: record.sourceSamples,
@@ -315,6 +343,23 @@ export async function ensureFixtures(baseDir: string): Promise<FixtureSet> {
   const album = await measureAlbumLoudness(albumIds.map((id) => join(root, id, 'source.mp3')));
   for (const id of albumIds)
     tracks[id]!.album = { loudnessLufs: album.integratedLufs, truePeakDb: album.truePeakDb };
+  at = 0;
+  for (const [k, len] of ALBUM_CUTS.entries()) {
+    const id = LOSSLESS_ALBUM[k]!;
+    const t = await buildTrack(
+      root,
+      id,
+      [L.slice(at, at + len), R.slice(at, at + len)],
+      'album-flac',
+      'flac',
+    );
+    if (t.sourceSamples !== len || !t.renditions.some((r) => r.codec === 'flac'))
+      throw new Error(
+        `${id}: ${t.sourceSamples} samples (cut ${len}), rungs ${t.renditions.map((r) => r.name)}`,
+      );
+    tracks[id] = { ...t, album: null };
+    at += len;
+  }
   // 12 LU apart: amplitudes 0.056 and 0.22 are 12 dB apart (×3.98). Every track lasts over 6 s: the
   // pipeline's playlist check rejects a track shorter than one target duration (TARGETDURATION 5).
   tracks['pair-quiet'] = {

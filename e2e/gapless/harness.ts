@@ -2,6 +2,7 @@
 // engine, the recorder worklet and the fixtures; conversion of fixtures to the engine's TrackInput;
 // and decoding of the page's capture.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
@@ -46,6 +47,11 @@ export async function startPageServer(): Promise<PageServer> {
     write: false,
   }).outputFiles[0]!.text;
   const worklet = readFileSync(join(here, 'recorder-worklet.js'), 'utf8');
+  // hls.js as the web app ships it (the fallback engine), for the lossless spec's hls.js run.
+  const hlsJs = readFileSync(
+    join(createRequire(join(repoRoot, 'apps/web/package.json')).resolve('hls.js'), '..', 'hls.min.js'),
+    'utf8',
+  );
   const html =
     '<!doctype html><meta charset="utf-8"><title>gapless</title><script type="module" src="/page.js"></script>';
   const server: Server = createServer((req, res) => {
@@ -61,6 +67,7 @@ export async function startPageServer(): Promise<PageServer> {
     if (path === '/') return send(html, TYPES['.html']!);
     if (path === '/page.js') return send(bundle, TYPES['.js']!);
     if (path === '/recorder-worklet.js') return send(worklet, TYPES['.js']!);
+    if (path === '/hls.js') return send(hlsJs, TYPES['.js']!);
     if (path.startsWith('/fx/')) {
       const file = normalize(join(fixtures.root, path.slice(4)));
       if (!file.startsWith(fixtures.root)) {

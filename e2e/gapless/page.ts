@@ -61,11 +61,14 @@ async function runEngine(
   tracks: TrackInput[],
   opts: PlayerOptions,
   start: { index: number; offsetSeconds: number } = { index: 0, offsetSeconds: 0 },
+  /** A level pinned from the first segment on (index into levels by bandwidth); default adaptive. */
+  manualLevel: number | null = null,
 ): Promise<void> {
   ctx = new AudioContext({ sampleRate: 44100, latencyHint: 'playback' });
   const rec = await recorderFor(ctx);
   note('start', null);
   player = new GaplessPlayer({ ...opts, audioContext: ctx });
+  player.setManualLevel(manualLevel);
   player.output.disconnect();
   player.output.connect(rec);
   for (const ev of ['trackchange', 'levelchange', 'segment', 'ended', 'error', 'crossfade'] as const)
@@ -156,10 +159,57 @@ async function runWebAudio(tracks: WebAudioTrack[]): Promise<void> {
   }
 }
 
+type HlsLevel = { bitrate: number; audioCodec?: string; attrs?: Record<string, string> };
+type HlsLike = {
+  levels: HlsLevel[];
+  currentLevel: number;
+  loadSource(url: string): void;
+  attachMedia(el: HTMLMediaElement): void;
+  on(
+    event: string,
+    fn: (e: string, data: { level?: number; details?: string; fatal?: boolean }) => void,
+  ): void;
+};
+
+/**
+ * The web player's fallback engine: hls.js (served as /hls.js, window.Hls) on one <audio> element,
+ * pinned to level `level` (hls.js orders levels by bandwidth, as the menus show them), tapped like
+ * the others. No gapless cut: hls.js plays the rendition's media timeline from 0.
+ */
+async function runHls(masterUrl: string, level: number): Promise<void> {
+  const HlsCtor = (
+    window as unknown as { Hls: { new (cfg: object): HlsLike; Events: Record<string, string> } }
+  ).Hls;
+  ctx = new AudioContext({ sampleRate: 44100, latencyHint: 'playback' });
+  const rec = await recorderFor(ctx);
+  note('start', null);
+  const el = new Audio();
+  ctx.createMediaElementSource(el).connect(rec);
+  const hls = new HlsCtor({ startLevel: level, capLevelToPlayerSize: false });
+  hls.on(HlsCtor.Events.MANIFEST_PARSED!, () => {
+    note(
+      'levels',
+      hls.levels.map((l) => ({ bitrate: l.bitrate, codecs: l.attrs?.CODECS ?? l.audioCodec })),
+    );
+    hls.currentLevel = level;
+  });
+  hls.on(HlsCtor.Events.FRAG_LOADED!, (_e, d) =>
+    note('segment', { level: (d as { frag?: { level: number } }).frag?.level }),
+  );
+  hls.on(HlsCtor.Events.ERROR!, (_e, d) => d.fatal && note('error', d.details));
+  el.addEventListener('ended', () => note('ended', null), { once: true });
+  hls.loadSource(masterUrl);
+  hls.attachMedia(el);
+  await el.play();
+  note('play', null);
+}
+
 declare global {
   interface Window {
     gapless: {
       runEngine: typeof runEngine;
+      runHls: typeof runHls;
+      setLevel: (level: number | null) => void;
       runNaive: typeof runNaive;
       runWebAudio: typeof runWebAudio;
       capture: typeof capture;
@@ -175,6 +225,8 @@ declare global {
 
 window.gapless = {
   runEngine,
+  runHls,
+  setLevel: (level) => player?.setManualLevel(level),
   runNaive,
   runWebAudio,
   capture,

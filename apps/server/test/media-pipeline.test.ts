@@ -2,6 +2,7 @@
 // uploaded through the API, transcoded by the real worker processor, published, verified in S3 and
 // served by the CloudFront-verifying edge; bad uploads are rejected and leave nothing behind.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,6 +69,10 @@ describe('upload → transcode → publish', () => {
     expect(keys).toContain(`${prefix}master.m3u8`);
     for (const r of LADDER) expect(keys).toContain(`${prefix}${r.name}/index.m3u8`);
     expect(song.media!.renditions.map((r) => r.name)).toEqual(LADDER.map((r) => r.name));
+    // An MP3 is lossy: no lossless rung, every rendition AAC.
+    expect(song.media!.sourceCodec).toBe('mp3');
+    expect(song.media!.renditions.map((r) => r.codec)).toEqual(LADDER.map(() => 'aac'));
+    expect(keys.some((k) => k.includes('/lossless/'))).toBe(false);
   });
 
   it('writes playlists that parse and meet the authoring rules', async () => {
@@ -175,6 +180,7 @@ describe('upload → transcode → publish', () => {
     expect(grant.masterUrl).toBe(`${h.url}/media/${song.media!.hlsPrefix}master.m3u8`);
     expect(grant.gapless.sourceSamples).toBe(30 * 44_100);
     expect(grant.gapless.renditions).toHaveLength(LADDER.length);
+    expect(grant.gapless.renditions.map((r) => r.codec)).toEqual(LADDER.map(() => 'aac'));
     expect(grant.loudness.integratedLufs).toBe(song.media!.loudnessLufs);
     const setCookie = h.lastHeaders()!.getSetCookie();
     expect(setCookie.map((c) => c.split('=')[0])).toEqual([
@@ -203,6 +209,119 @@ describe('upload → transcode → publish', () => {
     );
     expect(r).toMatchObject({ status: 'ready', hlsPrefix: song.media!.hlsPrefix });
     expect(await h.media.storage.listPrefixes(`songs/${songId}/hls/`)).toEqual([song.media!.hlsPrefix]);
+  });
+});
+
+/** md5 of what ffmpeg decodes from `input` as 16-bit stereo, after `skipFrames` frames. */
+function s16Hash(input: string, skipFrames = 0): { md5: string; frames: number } {
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', input, '-f', 's16le', '-ac', '2', '-'], {
+    maxBuffer: 1 << 30,
+  });
+  if (r.status !== 0) throw new Error(r.stderr.toString());
+  const body = r.stdout.subarray(skipFrames * 4);
+  return { md5: createHash('md5').update(body).digest('hex'), frames: body.length / 4 };
+}
+
+describe('a FLAC upload (a lossless source, issue 15)', () => {
+  let song: SongDoc;
+  let songId: string;
+  let flac: string;
+  /** 12.3 s: a multiple of neither the AAC frame nor any FLAC block size. */
+  const SAMPLES = 543_217;
+
+  beforeAll(async () => {
+    flac = join(work, 'lossless.flac');
+    const d = (SAMPLES / 44_100 + 1).toFixed(3);
+    const r = spawnSync('ffmpeg', [
+      ...['-v', 'error', '-nostdin', '-y'],
+      ...['-f', 'lavfi', '-i', `sine=f=523:d=${d}:sample_rate=44100`],
+      ...['-f', 'lavfi', '-i', `anoisesrc=d=${d}:c=pink:a=0.25:r=44100:seed=5`],
+      ...['-f', 'lavfi', '-i', `anoisesrc=d=${d}:c=pink:a=0.25:r=44100:seed=6`],
+      '-filter_complex',
+      `[1][2]amerge=inputs=2[n];[0]aformat=channel_layouts=stereo,volume=0.2[t];[t][n]amix=inputs=2:normalize=0,atrim=end_sample=${SAMPLES}[o]`,
+      ...['-map', '[o]', '-c:a', 'flac', '-sample_fmt', 's16', flac],
+    ]);
+    if (r.status !== 0) throw new Error(r.stderr.toString());
+    const up = await h.upload(flac, { title: 'Lossless' });
+    songId = up.songId;
+    expect(await up.finalize).toMatchObject({ songId, status: 'transcoding' });
+    song = await h.waitForSong(songId, (s) => s.media?.status === 'ready' || s.media?.status === 'failed');
+    expect(song.media?.error ?? null).toBeNull();
+  }, 240_000);
+
+  /** A stored rendition joined into one fMP4 file (init + segments, as the playlist lists them). */
+  async function joined(name: string): Promise<string> {
+    const prefix = song.media!.hlsPrefix!;
+    const m = parsePlaylist(
+      (await h.media.storage.getBytes(`${prefix}${name}/index.m3u8`))!.toString(),
+    ).manifest;
+    const parts = [m.segments[0]!.map!.uri, ...m.segments.map((x) => x.uri)];
+    const bufs = await Promise.all(parts.map((p) => h.media.storage.getBytes(`${prefix}${name}/${p}`)));
+    const file = join(work, `flac-upload-${name}.mp4`);
+    await writeFile(file, Buffer.concat(bufs.map((b) => b!)));
+    return file;
+  }
+
+  it('yields the AAC rungs and a lossless rung, recorded with its codec', async () => {
+    expect(song.media!.sourceCodec).toBe('flac');
+    expect(song.media!.sourceSamples).toBe(SAMPLES);
+    expect(song.media!.renditions.map((r) => [r.name, r.codec, r.codecs])).toEqual([
+      ...LADDER.map((r) => [r.name, 'aac', 'mp4a.40.2']),
+      ['lossless', 'flac', 'fLaC'],
+    ]);
+    const top = song.media!.renditions.at(-1)!;
+    expect(top).toMatchObject({ primingSamples: 1024, paddingSamples: 0, gaplessSource: 'metadata' });
+    expect(top.frames).toBe(Math.ceil((1024 + SAMPLES) / 1024));
+    const verified = await verifyStoredLadder(h.media.storage, song.media!.hlsPrefix!);
+    expect(verified.playlists).toHaveLength(LADDER.length + 1);
+    const master = (await h.media.storage.getBytes(`${song.media!.hlsPrefix!}master.m3u8`))!.toString();
+    expect(checkMasterPlaylist(master)).toEqual([]);
+    const variants = parsePlaylist(master).manifest.playlists!;
+    expect(variants.map((v) => v.attributes.CODECS)).toEqual([...LADDER.map(() => 'mp4a.40.2'), 'fLaC']);
+    // The lossless rung has the highest BANDWIDTH: ABR reaches it only when the link allows.
+    const bw = variants.map((v) => Number(v.attributes.BANDWIDTH));
+    expect(bw.at(-1)).toBe(Math.max(...bw));
+    expect(bw.at(-1)! / bw.at(-2)!).toBeGreaterThan(2);
+  });
+
+  it('the lossless rung decodes to the source PCM, bit for bit (ffmpeg-decoded hashes)', async () => {
+    const file = await joined('lossless');
+    const info = await probe(file);
+    expect(info.streams.find((x) => x.codec_type === 'audio')!.codec_name).toBe('flac');
+    const src = s16Hash(flac);
+    expect(src.frames).toBe(SAMPLES);
+    // After the 1024-sample lead-in (digital silence) the rung is the source, to the last sample.
+    expect(s16Hash(file, 1024)).toEqual(src);
+    expect(s16Hash(file).frames).toBe(1024 + SAMPLES);
+  });
+
+  it('the AAC rungs are what an MP3 upload gets: AAC-LC, frames × 1024 decoded', async () => {
+    for (const r of song.media!.renditions.filter((x) => x.codec === 'aac')) {
+      const file = await joined(r.name);
+      const info = await probe(file);
+      expect(info.streams.find((x) => x.codec_type === 'audio')!.codec_name).toBe('aac');
+      const pcm = await decodeFragments([file]);
+      expect(pcm.length / 2).toBe(r.frames * 1024);
+      expect(pcm.length / 2 - r.primingSamples - r.paddingSamples).toBe(SAMPLES);
+    }
+  });
+
+  it('playback.start carries the lossless rendition, and the edge serves it signed', async () => {
+    const grant = await h.client.playback.start.mutate({ songId });
+    expect(grant.gapless.renditions.map((r) => r.codec)).toEqual([...LADDER.map(() => 'aac'), 'flac']);
+    expect(grant.gapless.renditions.at(-1)).toMatchObject({
+      name: 'lossless',
+      codecs: 'fLaC',
+      primingSamples: 1024,
+      paddingSamples: 0,
+      playlist: 'lossless/index.m3u8',
+    });
+    const url = grant.masterUrl.replace('master.m3u8', 'lossless/init.mp4');
+    const signed = await fetch(`${url}?${grant.signedQuery}`);
+    expect(signed.status).toBe(200);
+    expect(signed.headers.get('content-type')).toBe('audio/mp4');
+    expect(Buffer.from(await signed.arrayBuffer()).includes(Buffer.from('dfLa'))).toBe(true);
+    expect((await fetch(url)).status).toBe(403);
   });
 });
 
@@ -258,6 +377,28 @@ describe('bad uploads are rejected and leave nothing behind', () => {
     const err = await finalize.catch((e: unknown) => e);
     expect(appCode(err)).toBe('UNPROCESSABLE_CONTENT');
     expect((err as Error).message).toMatch(/not playable audio: it does not decode/);
+    await expectNothingLeft(songId);
+  });
+
+  it('a FLAC whose frames are garbage after a valid STREAMINFO header', async () => {
+    const good = join(work, 'good-for-corrupt.flac');
+    const r = spawnSync('ffmpeg', [
+      ...['-v', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', 'sine=f=440:d=8:sample_rate=44100'],
+      ...['-ac', '2', '-c:a', 'flac', good],
+    ]);
+    expect(r.status).toBe(0);
+    const file = join(work, 'corrupt.flac');
+    writeFileSync(
+      file,
+      Buffer.concat([
+        readFileSync(good).subarray(0, 4096),
+        Buffer.from(Array.from({ length: 600_000 }, (_, i) => (i * 7919) % 256)),
+      ]),
+    );
+    const { songId, finalize } = await h.upload(file);
+    const err = await finalize.catch((e: unknown) => e);
+    expect(appCode(err)).toBe('UNPROCESSABLE_CONTENT');
+    expect((err as Error).message).toMatch(/not playable audio/);
     await expectNothingLeft(songId);
   });
 

@@ -102,8 +102,8 @@ function QualityMenu() {
   const isAuto = usePlayerState((s) => s.isAutoQuality);
   const { open, setOpen, close, buttonRef, popRef } = usePopover();
   const id = useId();
-  const kbps = levels[current]?.bitrateKbps;
-  const label = kbps ? `${isAuto ? 'Auto · ' : ''}${kbps} kbps` : isAuto ? 'Auto' : 'Manual';
+  const now = levels[current]?.name;
+  const label = now ? `${isAuto ? 'Auto · ' : ''}${now}` : isAuto ? 'Auto' : 'Manual';
 
   return (
     <>
@@ -136,7 +136,7 @@ function QualityMenu() {
             <legend>Audio quality</legend>
             <label>
               <input type="radio" name={`${id}-q`} checked={isAuto} onChange={() => player.setQuality(-1)} />
-              Automatic{isAuto && kbps ? ` (now ${kbps} kbps)` : ''}
+              Automatic{isAuto && now ? ` (now ${now})` : ''}
             </label>
             {levels
               .slice()
@@ -149,7 +149,7 @@ function QualityMenu() {
                     checked={!isAuto && current === l.index}
                     onChange={() => player.setQuality(l.index)}
                   />
-                  {l.bitrateKbps} kbps
+                  {l.name}
                 </label>
               ))}
           </fieldset>

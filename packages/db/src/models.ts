@@ -88,6 +88,8 @@ export type MediaStatus = (typeof MEDIA_STATUSES)[number];
 const RenditionSchema = new Schema(
   {
     name: { type: String, required: true },
+    /** 'aac' (AAC-LC) or 'flac' (the lossless rung); documents written before it read as 'aac'. */
+    codec: { type: String, enum: ['aac', 'flac'], default: 'aac' },
     bitrateKbps: { type: Number, required: true },
     bandwidth: { type: Number, required: true },
     averageBandwidth: { type: Number, required: true },
@@ -95,7 +97,10 @@ const RenditionSchema = new Schema(
     /** Encoder priming samples at the start and padding at the end, for sample-accurate gapless cuts. */
     primingSamples: { type: Number, default: 0 },
     paddingSamples: { type: Number, default: 0 },
-    /** AAC frames in the rendition; frames × 1024 = priming + source samples + padding. */
+    /**
+     * Frames in the rendition. AAC: frames × 1024 = priming + source samples + padding. FLAC: blocks of
+     * 1024 samples, the last one short; padding 0, priming = the 1024-sample lead-in.
+     */
     frames: { type: Number, default: 0 },
     /** Where the priming is signalled: 'elst' (the fMP4 edit list) or 'metadata' (only here). */
     gaplessSource: { type: String, enum: ['elst', 'metadata'], default: 'metadata' },

@@ -147,3 +147,64 @@ export async function decodeCheck(input: string, expectedSec?: number): Promise<
     return { ok: false, reason: `${errors} decoding errors`, decodedSec };
   return { ok: true, decodedSec };
 }
+
+/** Codecs (ffprobe codec_name) whose decoded samples are the recording's: FLAC, ALAC, WAV/AIFF PCM. */
+export const LOSSLESS_CODECS: ReadonlySet<string> = new Set([
+  'flac',
+  'alac',
+  'pcm_s16le',
+  'pcm_s16be',
+  'pcm_s24le',
+  'pcm_s24be',
+  'pcm_s32le',
+  'pcm_s32be',
+  'pcm_u8',
+  'pcm_s8',
+]);
+
+export type LosslessSource = {
+  codec: string;
+  sampleRate: number;
+  /** Bits per sample the FLAC rung codes (16, or 24 for anything wider than 16). */
+  bitsPerSample: 16 | 24;
+  /**
+   * Whether the lossless rung can carry the source's samples bit for bit: the ladder runs at 44.1 kHz,
+   * so a 48 or 96 kHz source would be resampled (then it is not lossless, and gets no such rung),
+   * and FLAC in ffmpeg 5.1 codes at most 24 bits.
+   */
+  eligible: boolean;
+  /** Why not, when not eligible. */
+  reason?: string;
+};
+
+type ProbedStream = {
+  codec_name?: string;
+  sample_rate?: string | number;
+  bits_per_raw_sample?: string | number;
+  bits_per_sample?: string | number;
+  sample_fmt?: string;
+};
+
+/**
+ * Decides from a probed audio stream whether the source is lossless and whether the ladder's
+ * lossless rung can reproduce it exactly; null for a lossy codec. Pure (no I/O).
+ */
+export function losslessSourceOf(stream: ProbedStream | undefined): LosslessSource | null {
+  const codec = stream?.codec_name;
+  if (!codec || !LOSSLESS_CODECS.has(codec)) return null;
+  const sampleRate = Number(stream.sample_rate) || 0;
+  const fmtBits = /^(?:s|u)(\d+)p?$/.exec(stream.sample_fmt ?? '')?.[1];
+  const bits = Number(stream.bits_per_raw_sample) || Number(stream.bits_per_sample) || Number(fmtBits) || 16;
+  const bitsPerSample = bits <= 16 ? 16 : 24;
+  const base = { codec, sampleRate, bitsPerSample } as const;
+  if (sampleRate !== PCM.sampleRate)
+    return { ...base, eligible: false, reason: `${sampleRate} Hz, not ${PCM.sampleRate} Hz` };
+  if (bits > 24) return { ...base, eligible: false, reason: `${bits}-bit samples (FLAC codes at most 24)` };
+  return { ...base, eligible: true };
+}
+
+/** Probes `input` and applies losslessSourceOf to its first audio stream. */
+export async function probeLossless(input: string): Promise<LosslessSource | null> {
+  const info = await probe(input);
+  return losslessSourceOf(info.streams.find((s) => s.codec_type === 'audio'));
+}

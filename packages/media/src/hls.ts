@@ -8,6 +8,8 @@ export const TARGET_DURATION_SEC = 6; // Apple's recommended segment length
 export const MAX_SEGMENT_SEC = TARGET_DURATION_SEC + 0.5;
 /** AAC-LC in the CODECS attribute (RFC 6381). */
 export const AAC_LC_CODECS = 'mp4a.40.2';
+/** FLAC in ISOBMFF: the sample entry's four-character code, as HLS CODECS carries it (Apple's spelling). */
+export const FLAC_CODECS = 'fLaC';
 
 export function parsePlaylist(text: string): { manifest: Manifest; warnings: string[] } {
   const parser = new Parser();
@@ -83,7 +85,7 @@ export function bitrates(
   return { peak: Math.ceil(peak || average), average: Math.ceil(average) };
 }
 
-/** Adds EXT-X-INDEPENDENT-SEGMENTS (every AAC frame is a sync sample) where ffmpeg 5.1 leaves it out. */
+/** Adds EXT-X-INDEPENDENT-SEGMENTS (every AAC frame and FLAC block is a sync sample) where ffmpeg 5.1 leaves it out. */
 export function withIndependentSegments(text: string): string {
   if (/^#EXT-X-INDEPENDENT-SEGMENTS$/m.test(text)) return text;
   return text.replace(/^#EXTM3U\r?\n/, '#EXTM3U\n#EXT-X-INDEPENDENT-SEGMENTS\n');

@@ -1,15 +1,26 @@
 // The HLS ladder: the source is decoded once to PCM (with loudness measured in the same pass), then
 // encoder processes run in parallel (one per rung by default), writing the AAC-LC renditions as fMP4/CMAF
 // segments; the project writes the master playlist and records gapless metadata per rendition.
+// A lossless source (FLAC, ALAC, WAV, AIFF at 44.1 kHz, up to 24 bits) also gets a FLAC-in-fMP4 top
+// rung, LOSSLESS_RUNG, whose decoded audio is the source's samples, bit for bit (docs/GAPLESS.md).
 // Edit the LADDER table to change rungs; keep rates between 64k and 320k.
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ffmpeg from 'fluent-ffmpeg';
-import { decodeOnce, type Loudness, PCM, PCM_INPUT_OPTIONS, run } from './ffmpeg';
+import {
+  decodeOnce,
+  type LosslessSource,
+  type Loudness,
+  PCM,
+  PCM_INPUT_OPTIONS,
+  probeLossless,
+  run,
+} from './ffmpeg';
 import { measurePriming } from './gapless';
 import {
   AAC_LC_CODECS,
   bitrates,
+  FLAC_CODECS,
   checkMasterPlaylist,
   checkMediaPlaylist,
   parsePlaylist,
@@ -58,12 +69,32 @@ export function rungEncoderOptions(rung: Rung, stream?: number): string[] {
  */
 export type AacCoder = 'twoloop' | 'fast';
 
+/**
+ * The lossless top rung: FLAC in fMP4. Its name is what the quality menus show; its bitrate is
+ * nominal (a 16-bit CD source codes at 600–1,100 kbit/s; the master's BANDWIDTH is measured).
+ */
+export const LOSSLESS_RUNG: Rung = { name: 'lossless', kbps: 1411 };
+
+/**
+ * Zero samples ahead of the source in the FLAC rung. FLAC has no encoder delay, but the AAC rungs
+ * carry 1024 samples of priming, and ffmpeg's HLS muxer cuts every rung at the first frame at or
+ * after each 6 s boundary of its own media time. Without the lead-in the FLAC rung's segments start
+ * 1024 samples later in the song than the AAC rungs' (a level switch at segment i would leave a
+ * 23 ms hole); with it and 1024-sample FLAC blocks, every rung has the same frame grid and the same
+ * segment boundaries, and the player cuts the lead-in exactly like AAC priming.
+ */
+export const FLAC_LEAD_IN_SAMPLES = 1024;
+/** FLAC block size of the lossless rung: the AAC frame length, so both rungs share frame boundaries. */
+export const FLAC_BLOCK_SAMPLES = 1024;
+
 /** ffmpeg's native AAC encoder starts every stream with 1024 samples of priming (its initial_padding). */
 export const FFMPEG_AAC_PRIMING = 1024;
 export const AAC_FRAME_SAMPLES = 1024;
 
 export type RenditionResult = {
   name: string;
+  /** `aac` for the AAC-LC rungs, `flac` for the lossless rung. */
+  codec: 'aac' | 'flac';
   bitrateKbps: number;
   playlist: string;
   init: string;
@@ -71,9 +102,12 @@ export type RenditionResult = {
   bandwidth: number;
   averageBandwidth: number;
   codecs: string;
-  /** AAC frames (1024 samples each) in the rendition. */
+  /**
+   * Frames in the rendition: AAC frames of 1024 samples, or FLAC blocks of 1024 samples whose last
+   * one is as short as the source's end needs (FLAC codes the exact length: padding 0).
+   */
   frames: number;
-  /** Samples a decoder outputs for the whole rendition (frames × 1024): priming + source + padding. */
+  /** Samples a decoder outputs for the whole rendition: priming + source + padding (AAC: frames × 1024). */
   encodedSamples: number;
   /**
    * Sum of the sample durations in the fragments' trun boxes. ffmpeg shortens the last frame's
@@ -81,6 +115,7 @@ export type RenditionResult = {
    * at the source's last sample, while a decoder still emits the padding.
    */
   containerSamples: number;
+  /** Samples before the source's first: AAC priming, or the FLAC rung's lead-in (FLAC_LEAD_IN_SAMPLES). */
   primingSamples: number;
   paddingSamples: number;
   /** Where a player finds the priming: the fMP4 edit list, or only Tonearm's stored metadata. */
@@ -96,7 +131,15 @@ export type LadderResult = {
   loudness: Loudness;
   renditions: RenditionResult[];
   master: string;
-  timings: { decodeMs: number; encodeMs: number; totalMs: number };
+  /** What made the source lossless (codec, bits), or why it got no lossless rung; null for lossy sources. */
+  lossless: LosslessSource | null;
+  timings: {
+    decodeMs: number;
+    encodeMs: number;
+    totalMs: number;
+    /** Wall time of the FLAC rung's encoder (it runs beside the AAC encoders); 0 without one. */
+    flacEncodeMs: number;
+  };
 };
 
 export type LadderOptions = {
@@ -112,6 +155,12 @@ export type LadderOptions = {
   onProgress?: (fraction: number) => void;
   /** Check priming by decoding each rendition's first segment (cheap; on by default). */
   verifyPriming?: boolean;
+  /**
+   * The lossless rung: `auto` (default) probes the input and adds it when the source is lossless and
+   * at 44.1 kHz / ≤ 24 bits; `false` never adds it (lossy sources, or a host that saves the space);
+   * a LosslessSource (the caller already probed) decides without probing again.
+   */
+  lossless?: 'auto' | false | LosslessSource;
   signal?: AbortSignal;
 };
 
@@ -165,16 +214,71 @@ export function encodeGroup(
   return run(cmd, opts);
 }
 
+/**
+ * The lossless rung's encoder: FLAC from the same PCM, at the source's bit depth (the float PCM of a
+ * 16- or 24-bit source converts back to the same integers), after FLAC_LEAD_IN_SAMPLES zero samples,
+ * in 1024-sample blocks, into fMP4 HLS cut like the AAC rungs. ffmpeg 5.1 calls FLAC in MP4
+ * experimental (`-strict -2`); the muxer writes the `fLaC` sample entry with its `dfLa` box, as
+ * the FLAC-in-ISOBMFF spec says, and Chromium, Firefox and Safari 17+ decode it through MSE.
+ */
+export function encodeFlac(
+  pcmFile: string,
+  outDir: string,
+  bitsPerSample: 16 | 24,
+  opts: { onTime?: (sec: number) => void; signal?: AbortSignal } = {},
+): Promise<string> {
+  const args = [
+    '-map',
+    '0:a',
+    '-af',
+    `adelay=delays=${FLAC_LEAD_IN_SAMPLES}S:all=1`,
+    '-c:a',
+    'flac',
+    '-sample_fmt',
+    bitsPerSample === 16 ? 's16' : 's32',
+    ...(bitsPerSample === 24 ? ['-bits_per_raw_sample', '24'] : []),
+    '-frame_size',
+    String(FLAC_BLOCK_SAMPLES),
+    '-compression_level',
+    '5',
+    '-strict',
+    '-2',
+    '-f',
+    'hls',
+    '-hls_time',
+    String(TARGET_DURATION_SEC),
+    '-hls_playlist_type',
+    'vod',
+    '-hls_segment_type',
+    'fmp4',
+    '-hls_flags',
+    'independent_segments',
+    '-hls_fmp4_init_filename',
+    'init.mp4',
+    '-hls_segment_filename',
+    join(outDir, '%v', 'seg_%03d.m4s'),
+    '-var_stream_map',
+    `a:0,name:${LOSSLESS_RUNG.name}`,
+  ];
+  const cmd = ffmpeg()
+    .input(pcmFile)
+    .inputOptions(...PCM_INPUT_OPTIONS)
+    .output(join(outDir, '%v', 'index.m3u8'))
+    .outputOptions(...args);
+  return run(cmd, opts);
+}
+
 async function describeRendition(
   outDir: string,
   rung: Rung,
   sourceSamples: number,
   pcmFile: string,
   verifyPriming: boolean,
+  codec: 'aac' | 'flac' = 'aac',
 ): Promise<RenditionResult> {
   const dir = join(outDir, rung.name);
   const playlistPath = join(dir, 'index.m3u8');
-  const text = withTargetDuration(withIndependentSegments(await readFile(playlistPath, 'utf8')));
+  let text = withTargetDuration(withIndependentSegments(await readFile(playlistPath, 'utf8')));
   await writeFile(playlistPath, text);
   const problems = checkMediaPlaylist(text);
   if (problems.length) throw new Error(`${rung.name}/index.m3u8: ${problems.join('; ')}`);
@@ -186,20 +290,42 @@ async function describeRendition(
   const segments: RenditionResult['segments'] = [];
   let containerSamples = 0;
   let frames = 0;
+  const exactSec: number[] = [];
   for (const s of manifest.segments) {
     const buf = await readFile(join(dir, s.uri));
     const f = fragmentDuration(buf, init.defaultSampleDuration);
     containerSamples += f.duration;
     frames += f.samples;
+    exactSec.push(f.duration / init.timescale);
     segments.push({ uri: s.uri, durationSec: s.duration, bytes: buf.length });
+  }
+  if (codec === 'flac') {
+    // ffmpeg's HLS muxer guesses the last FLAC packet's duration (it reports 0) as a whole block, so
+    // the last EXTINF runs up to 1024 samples past the audio; write every EXTINF from the trun instead.
+    let i = 0;
+    text = text.replace(/^#EXTINF:[\d.]+,/gm, () => `#EXTINF:${exactSec[i++]!.toFixed(6)},`);
+    await writeFile(playlistPath, text);
+    segments.forEach((s, k) => {
+      s.durationSec = Number(exactSec[k]!.toFixed(6));
+    });
   }
   const { peak, average } = bitrates(segments);
   const firstEdit = init.editList.find((e) => e.mediaTime >= 0);
   const elstPriming = firstEdit && firstEdit.mediaTime > 0 ? firstEdit.mediaTime : 0;
-  const primingSamples = elstPriming || FFMPEG_AAC_PRIMING;
-  const encodedSamples = frames * AAC_FRAME_SAMPLES;
+  let primingSamples: number;
+  let encodedSamples: number;
+  if (codec === 'flac') {
+    // FLAC codes the exact length: the trun durations are what a decoder outputs, and no more.
+    primingSamples = FLAC_LEAD_IN_SAMPLES;
+    encodedSamples = containerSamples;
+    if (frames !== Math.ceil((FLAC_LEAD_IN_SAMPLES + sourceSamples) / FLAC_BLOCK_SAMPLES))
+      throw new Error(`${rung.name}: ${frames} FLAC blocks for ${sourceSamples} samples`);
+  } else {
+    primingSamples = elstPriming || FFMPEG_AAC_PRIMING;
+    encodedSamples = frames * AAC_FRAME_SAMPLES;
+  }
   const paddingSamples = encodedSamples - primingSamples - sourceSamples;
-  if (paddingSamples < 0 || paddingSamples >= AAC_FRAME_SAMPLES)
+  if (paddingSamples < 0 || paddingSamples >= AAC_FRAME_SAMPLES || (codec === 'flac' && paddingSamples !== 0))
     throw new Error(`${rung.name}: implausible padding ${paddingSamples} samples`);
   const first = manifest.segments[0];
   const measured =
@@ -220,13 +346,14 @@ async function describeRendition(
     segments: segments.map((s) => ({ ...s, uri: `${rung.name}/${s.uri}` })),
     bandwidth: peak,
     averageBandwidth: average,
-    codecs: AAC_LC_CODECS,
+    codec,
+    codecs: codec === 'flac' ? FLAC_CODECS : AAC_LC_CODECS,
     frames,
     encodedSamples,
     containerSamples,
     primingSamples,
     paddingSamples,
-    gaplessSource: elstPriming ? 'elst' : 'metadata',
+    gaplessSource: elstPriming && codec === 'aac' ? 'elst' : 'metadata',
     measuredPrimingSamples: measured,
   };
 }
@@ -246,27 +373,46 @@ export async function transcodeLadder(
   const t0 = performance.now();
   const pcmFile = join(workDir, 'source.f32');
   const report = (f: number) => opts.onProgress?.(Math.max(0, Math.min(1, f)));
+  const lossless =
+    opts.lossless === false
+      ? null
+      : opts.lossless === undefined || opts.lossless === 'auto'
+        ? await probeLossless(input)
+        : opts.lossless;
+  const flacBits = lossless?.eligible ? lossless.bitsPerSample : null;
   const decoded = await decodeOnce(input, pcmFile, { signal: opts.signal });
   const durationSec = decoded.samples / PCM.sampleRate;
   report(0.1);
   const t1 = performance.now();
   const groups = groupRungs(rungs, opts.processes || rungs.length);
-  const done = new Array<number>(groups.length).fill(0);
-  await Promise.all(
-    groups.map((g, i) =>
-      encodeGroup(pcmFile, outDir, g, coder, {
-        signal: opts.signal,
-        onTime: (sec) => {
-          done[i] = Math.min(1, sec / Math.max(durationSec, 0.001));
-          report(0.1 + (0.85 * done.reduce((a, b) => a + b, 0)) / groups.length);
-        },
-      }),
+  const jobs = groups.length + (flacBits ? 1 : 0);
+  const done = new Array<number>(jobs).fill(0);
+  const onTime = (i: number) => (sec: number) => {
+    done[i] = Math.min(1, sec / Math.max(durationSec, 0.001));
+    report(0.1 + (0.85 * done.reduce((a, b) => a + b, 0)) / jobs);
+  };
+  let flacEncodeMs = 0;
+  await Promise.all([
+    ...groups.map((g, i) =>
+      encodeGroup(pcmFile, outDir, g, coder, { signal: opts.signal, onTime: onTime(i) }),
     ),
-  );
+    ...(flacBits
+      ? [
+          encodeFlac(pcmFile, outDir, flacBits, { signal: opts.signal, onTime: onTime(groups.length) }).then(
+            () => {
+              flacEncodeMs = performance.now() - t1;
+            },
+          ),
+        ]
+      : []),
+  ]);
   const t2 = performance.now();
   const renditions: RenditionResult[] = [];
+  const verify = opts.verifyPriming ?? true;
   for (const r of rungs)
-    renditions.push(await describeRendition(outDir, r, decoded.samples, pcmFile, opts.verifyPriming ?? true));
+    renditions.push(await describeRendition(outDir, r, decoded.samples, pcmFile, verify));
+  if (flacBits)
+    renditions.push(await describeRendition(outDir, LOSSLESS_RUNG, decoded.samples, pcmFile, verify, 'flac'));
   const master = writeMaster(
     renditions.map((r) => ({
       uri: r.playlist,
@@ -286,7 +432,8 @@ export async function transcodeLadder(
     loudness: decoded.loudness,
     renditions,
     master,
-    timings: { decodeMs: t1 - t0, encodeMs: t2 - t1, totalMs: performance.now() - t0 },
+    lossless,
+    timings: { decodeMs: t1 - t0, encodeMs: t2 - t1, totalMs: performance.now() - t0, flacEncodeMs },
   };
 }
 

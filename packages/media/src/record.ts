@@ -5,6 +5,8 @@ import type { LadderResult } from './ladder';
 
 export type RenditionRecord = {
   name: string;
+  /** `aac` (AAC-LC rungs) or `flac` (the lossless rung of a lossless source). Older records: `aac`. */
+  codec: 'aac' | 'flac';
   bitrateKbps: number;
   bandwidth: number;
   averageBandwidth: number;
@@ -33,6 +35,7 @@ export function songMediaRecord(ladder: LadderResult): SongMediaRecord {
   return {
     renditions: ladder.renditions.map((r) => ({
       name: r.name,
+      codec: r.codec,
       bitrateKbps: r.bitrateKbps,
       bandwidth: r.bandwidth,
       averageBandwidth: r.averageBandwidth,

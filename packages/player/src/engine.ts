@@ -19,7 +19,7 @@ export type RenditionInput = {
   name?: string;
   /** Peak bits per second (HLS BANDWIDTH); filled from the master playlist when absent. */
   bandwidth?: number;
-  /** Defaults to AAC-LC. */
+  /** HLS CODECS: defaults to AAC-LC (`mp4a.40.2`); `fLaC` is the lossless (FLAC in fMP4) rung. */
   codecs?: string;
   /** Media playlist URL; or give `initUrl` + `segments` already parsed. */
   playlistUrl?: string;
@@ -72,6 +72,8 @@ export type PlayerState = {
   gain: GainDecision | null;
   /** Bandwidths of the current track's levels, lowest first (what `level` indexes). */
   levels: number[];
+  /** HLS CODECS of the same levels (`fLaC` marks the lossless one). */
+  levelCodecs: string[];
   /** Seconds of the current track buffered from its start (may run past its end into the next). */
   bufferedSeconds: number;
 };
@@ -160,6 +162,25 @@ async function fetchWithRetry(
   }
 }
 
+/** True for the FLAC (lossless) rendition's CODECS (`fLaC`, as HLS spells the sample entry). */
+export function isLosslessCodec(codecs: string | undefined): boolean {
+  return !!codecs && /^flac$/i.test(codecs.trim());
+}
+
+/**
+ * The MSE type of a rendition. HLS spells FLAC's CODECS `fLaC` (the sample entry); MSE asks for
+ * `flac` (Chromium accepts only that spelling; Firefox and Safari accept both).
+ */
+export function mseTypeOf(codecs: string): string {
+  return `audio/mp4; codecs="${isLosslessCodec(codecs) ? 'flac' : codecs}"`;
+}
+
+/** Whether this browser's MSE can play a rendition (no MSE at all: assume AAC only). */
+export function canPlayCodecs(codecs: string): boolean {
+  const ms = (globalThis as { MediaSource?: { isTypeSupported(t: string): boolean } }).MediaSource;
+  return ms ? ms.isTypeSupported(mseTypeOf(codecs)) : !isLosslessCodec(codecs);
+}
+
 /** `url` with `query` appended (once); the URL resolution of playlists drops a base URL's query. */
 export function withQuery(url: string, query: string | undefined): string {
   if (!query || url.includes(query)) return url;
@@ -192,7 +213,11 @@ async function resolveLevels(track: TrackInput): Promise<Level[]> {
         paddingSamples: r.paddingSamples,
       };
     }),
-  );
+  ).then((all) => {
+    // A rendition this browser cannot decode (FLAC where MSE lacks it) is never offered.
+    const playable = all.filter((l) => canPlayCodecs(l.codecs));
+    return playable.length > 0 ? playable : all;
+  });
   const count = levels[0]?.segments.length;
   if (!count || levels.some((l) => l.segments.length !== count))
     throw new Error(`track ${track.id}: renditions must have the same, non-zero segment count`);
@@ -217,6 +242,8 @@ class Deck {
   readonly fade: GainNode;
   private readonly node: MediaElementAudioSourceNode;
   private sb: SourceBuffer | null = null;
+  /** The MSE type the SourceBuffer decodes now (changeType switches it between AAC and FLAC). */
+  private sbType = '';
   private readonly opened: Promise<void>;
   readonly entries: Entry[] = [];
   /** No more entries will be added: end the stream after the last one. */
@@ -302,7 +329,8 @@ class Deck {
     await this.opened;
     if (!this.sb) {
       const first = this.entries[0]?.levels?.[0] ?? (await this.entries[0]?.resolving)?.[0];
-      this.sb = this.ms.addSourceBuffer(`audio/mp4; codecs="${first?.codecs ?? 'mp4a.40.2'}"`);
+      this.sbType = mseTypeOf(first?.codecs ?? 'mp4a.40.2');
+      this.sb = this.ms.addSourceBuffer(this.sbType);
       this.sb.mode = 'segments';
     }
     return this.sb;
@@ -394,8 +422,23 @@ class Deck {
         }
         sb.timestampOffset = cut.timestampOffset;
         const init = await this.player.fetchInit(level.initUrl);
-        restoreFrameDurations(seg.bytes, (AAC_FRAME_SAMPLES * initTimescale(init)) / entry.track.sampleRate);
-        if (seg.level !== entry.lastLevel || entry.nextSegment === 0) await this.append(sb, init);
+        // AAC only: the muxer shortens the last AAC frame's duration though the decoder still emits
+        // 1024 samples. A FLAC block's duration is its real length (the last block is short): as is.
+        if (!isLosslessCodec(level.codecs))
+          restoreFrameDurations(
+            seg.bytes,
+            (AAC_FRAME_SAMPLES * initTimescale(init)) / entry.track.sampleRate,
+          );
+        let needsInit = seg.level !== entry.lastLevel || entry.nextSegment === 0;
+        const type = mseTypeOf(level.codecs);
+        if (type !== this.sbType) {
+          // AAC ↔ FLAC on the same SourceBuffer (a level switch, or a seam between tracks that play
+          // at different rungs): the timeline, the append window and the cuts stay; the decoder changes.
+          sb.changeType(type);
+          this.sbType = type;
+          needsInit = true;
+        }
+        if (needsInit) await this.append(sb, init);
         await this.append(sb, seg.bytes);
         if (!entry.isPositioned) {
           entry.isPositioned = true;
@@ -702,6 +745,7 @@ export class GaplessPlayer {
         isPlaying: this.isPlaying,
         gain: null,
         levels: [],
+        levelCodecs: [],
         bufferedSeconds: 0,
       };
     const t = d.el.currentTime;
@@ -719,6 +763,7 @@ export class GaplessPlayer {
       isPlaying: this.isPlaying,
       gain: this.gainFor(e.track),
       levels: e.levels?.map((l) => l.bandwidth) ?? [],
+      levelCodecs: e.levels?.map((l) => l.codecs) ?? [],
       bufferedSeconds: Math.max(0, d.bufferedEnd - e.startSeconds),
     };
   }

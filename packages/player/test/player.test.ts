@@ -160,3 +160,36 @@ describe('fmp4', () => {
     expect(initTimescale(init)).toBe(44100);
   });
 });
+
+describe('the lossless (FLAC) rendition', () => {
+  it('is recognised by its HLS CODECS and asked of MSE as "flac"', async () => {
+    const { isLosslessCodec, mseTypeOf } = await import('../src/engine');
+    expect(isLosslessCodec('fLaC')).toBe(true);
+    expect(isLosslessCodec('flac')).toBe(true);
+    expect(isLosslessCodec('mp4a.40.2')).toBe(false);
+    expect(isLosslessCodec(undefined)).toBe(false);
+    expect(mseTypeOf('fLaC')).toBe('audio/mp4; codecs="flac"');
+    expect(mseTypeOf('mp4a.40.2')).toBe('audio/mp4; codecs="mp4a.40.2"');
+  });
+
+  it('cuts its 1024-sample lead-in like AAC priming and has nothing to cut at the end', () => {
+    // The FLAC rung decodes to lead-in + source exactly (padding 0): the append window ends at the
+    // source's last sample either way, so an AAC and a FLAC rendition of one track land on one timeline.
+    const flac = mseCut(10, 304_001, 44100, { primingSamples: 1024, paddingSamples: 0 });
+    const aac = mseCut(10, 304_001, 44100, { primingSamples: 1024, paddingSamples: 127 });
+    expect(flac).toEqual(aac);
+    expect(flac.appendWindowEnd - flac.appendWindowStart).toBeCloseTo(304_001 / 44100, 9);
+  });
+});
+
+describe('ABR with a lossless level on top', () => {
+  it('picks Lossless only when 0.7 × the estimate covers its BANDWIDTH', async () => {
+    const { chooseLevel } = await import('../src/abr');
+    // The FLAC test album's measured peaks: 64k…320k AAC, then the lossless rung.
+    const levels = [70_400, 139_000, 205_000, 339_000, 1_240_000];
+    expect(chooseLevel(levels, 128_000, 0.7)).toBe(0);
+    expect(chooseLevel(levels, 1_000_000, 0.7)).toBe(3);
+    expect(chooseLevel(levels, 1_700_000, 0.7)).toBe(3);
+    expect(chooseLevel(levels, 1_800_000, 0.7)).toBe(4);
+  });
+});

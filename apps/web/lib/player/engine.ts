@@ -2,7 +2,7 @@
 // to. GaplessEngine (gapless-engine.ts, @tonearm/player: one MSE SourceBuffer, sample-accurate cuts,
 // loudness normalisation) is used wherever MSE and Web Audio exist; HlsEngine below (hls.js on two
 // <audio> "decks", the spare one preloading the next track) is the fallback, e.g. native HLS on iOS.
-import type { RecordedRendition } from '@tonearm/player';
+import { canPlayCodecs, isLosslessCodec, type RecordedRendition } from '@tonearm/player';
 import Hls, { type ErrorData, type HlsConfig } from 'hls.js';
 import { nominalKbps } from './bitrate';
 
@@ -26,7 +26,20 @@ export type PlaybackSource = {
   gapless?: { sampleRate: number; sourceSamples: number; renditions: RecordedRendition[] } | null;
 };
 
-export type QualityLevel = { index: number; bitrateKbps: number; name: string };
+export type QualityLevel = {
+  index: number;
+  bitrateKbps: number;
+  /** What the quality menu shows: `128 kbps`, or `Lossless` for the FLAC rung. */
+  name: string;
+  isLossless: boolean;
+};
+
+/** A level as the menus name it: the FLAC rung is "Lossless", the AAC rungs their nominal rate. */
+export function qualityLevel(index: number, bandwidth: number, codecs: string | undefined): QualityLevel {
+  const kbps = nominalKbps(bandwidth); // BANDWIDTH: the peak, a little above the encoding rate
+  const isLossless = isLosslessCodec(codecs);
+  return { index, bitrateKbps: kbps, name: isLossless ? 'Lossless' : `${kbps} kbps`, isLossless };
+}
 
 export type EngineState = 'loading' | 'playing' | 'paused' | 'ended';
 
@@ -101,11 +114,10 @@ function newDeck(): Deck {
   return { audio, hls: null, songId: null, networkRetries: 0, mediaRecoveries: 0 };
 }
 
+const codecsOf = (l: Hls['levels'][number]) => l.attrs?.CODECS ?? l.audioCodec;
+
 function levelsOf(hls: Hls): QualityLevel[] {
-  return hls.levels.map((l, index) => {
-    const kbps = nominalKbps(l.bitrate); // BANDWIDTH: the peak, a little above the encoding rate
-    return { index, bitrateKbps: kbps, name: l.name || `${kbps} kbps` };
-  });
+  return hls.levels.map((l, index) => qualityLevel(index, l.bitrate, codecsOf(l)));
 }
 
 function describeHlsError(data: ErrorData): EngineError {
@@ -221,6 +233,9 @@ export class HlsEngine implements PlaybackEngine {
     });
     deck.hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
+      // The lossless rung only where MSE decodes FLAC in MP4 (hls.js drops codecs it cannot play too).
+      for (let i = hls.levels.length - 1; i >= 0; i--)
+        if (isLosslessCodec(codecsOf(hls.levels[i]!)) && !canPlayCodecs('fLaC')) hls.removeLevel(i);
       if (this.manualKbps !== null) {
         const idx = this.nearestLevel(hls, this.manualKbps);
         hls.currentLevel = idx;

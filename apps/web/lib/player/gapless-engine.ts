@@ -13,13 +13,13 @@ import {
   type TrackInput,
   trackInputFromMedia,
 } from '@tonearm/player';
-import { nominalKbps } from './bitrate';
 import {
   type EngineListener,
   type PlaybackEngine,
   type PlaybackSource,
   playFailure,
   type QualityLevel,
+  qualityLevel,
 } from './engine';
 import { PEAK_CEILING_DBTP, type PlaybackSettings } from './settings';
 
@@ -34,6 +34,8 @@ export type GaplessDebug = {
   appliedGainDb: number | null;
   isPeakLimited: boolean;
   basis: string | null;
+  /** HLS CODECS of the level the listener hears now (`fLaC`: the lossless rung); null before audio. */
+  playingCodecs: string | null;
   settings: PlaybackSettings;
   /** Gapless handovers: the song that started, and where in the one element's timeline. */
   handovers: { songId: string; elementTime: number; atMs: number; mediaElements: number }[];
@@ -154,10 +156,7 @@ export class GaplessEngine implements PlaybackEngine {
 
   private emitLevels(): void {
     const s = this.player.state;
-    const levels: QualityLevel[] = s.levels.map((bw, index) => {
-      const kbps = nominalKbps(bw);
-      return { index, bitrateKbps: kbps, name: `${kbps} kbps` };
-    });
+    const levels: QualityLevel[] = s.levels.map((bw, index) => qualityLevel(index, bw, s.levelCodecs[index]));
     const manual = this.player.manualLevelIndex;
     this.listener.onLevels(levels, manual ?? s.level, manual === null);
   }
@@ -270,6 +269,7 @@ export class GaplessEngine implements PlaybackEngine {
       appliedGainDb: this.player.appliedGainDb,
       isPeakLimited: s.gain?.isPeakLimited ?? false,
       basis: s.gain?.basis ?? null,
+      playingCodecs: s.level >= 0 ? (s.levelCodecs[s.level] ?? null) : null,
       settings: this.settings,
       handovers: [...this.handovers],
     };

@@ -8,6 +8,11 @@ import { apiKeyProcedure } from '../trpc';
 
 const ZRendition = z.object({
   name: z.string(),
+  codec: z
+    .enum(['aac', 'flac'])
+    .describe(
+      'aac: an AAC-LC rung; flac: the lossless rung (FLAC in fMP4, CODECS "fLaC") of a lossless source',
+    ),
   bitrateKbps: z.number(),
   bandwidth: z.number(),
   averageBandwidth: z.number(),

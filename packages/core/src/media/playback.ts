@@ -73,6 +73,7 @@ export async function startPlayback(deps: CoreDeps, songId: string): Promise<Pla
       sourceSamples: m.sourceSamples ?? 0,
       renditions: (m.renditions ?? []).map((r) => ({
         name: r.name,
+        codec: (r.codec === 'flac' ? 'flac' : 'aac') as 'aac' | 'flac',
         bitrateKbps: r.bitrateKbps,
         bandwidth: r.bandwidth,
         averageBandwidth: r.averageBandwidth,

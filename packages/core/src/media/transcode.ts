@@ -9,6 +9,7 @@ import { mongoose, Song, type SongDoc } from '@tonearm/db';
 import {
   type AacCoder,
   type LadderResult,
+  LOSSLESS_CODECS,
   songMediaRecord,
   transcodeLadder,
   uploadDir,
@@ -103,14 +104,21 @@ export async function runTranscode(
     const out = join(work, 'hls');
     await mkdir(out);
     const source = await media.storage.presignGet(sourceKey, 3600);
+    // Lossless sources (the probed codec recorded at finalize) get the FLAC rung; a known lossy codec
+    // skips the probe, and an unknown one (older songs) is probed by the ladder.
+    const codec = song.media?.sourceCodec;
     const ladder = await transcodeLadder(source, out, work, {
       coder: attempt.coder,
       processes: attempt.processes,
+      lossless: codec && !LOSSLESS_CODECS.has(codec) ? false : 'auto',
       onProgress: (f) => report(f * 0.85),
     });
     await uploadDir(media.storage, out, prefix, (f) => report(0.85 + f * 0.1));
     const verified = await verifyStoredLadder(media.storage, prefix);
-    log.info({ prefix, ...verified, timings: ladder.timings }, 'ladder verified in storage');
+    log.info(
+      { prefix, ...verified, timings: ladder.timings, lossless: ladder.lossless },
+      'ladder verified in storage',
+    );
 
     // Publish: one single-document update flips the song to ready with everything the player needs
     // (songMediaRecord: the same record the gapless tests' fixtures are built from). Never over
