@@ -18,6 +18,8 @@ const rateLimits =
 
 export default defineConfig({
   testDir: './e2e',
+  // The newcomer suite runs against the stack scripts/run.sh starts, with a config of its own.
+  testIgnore: ['newcomer/**'],
   outputDir: '.data/playwright/results',
   timeout: 30_000,
   retries: process.env.CI ? 1 : 0,

@@ -10,36 +10,39 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 t_start=$(date +%s)
+# TONEARM_DATA_DIR keeps a separate installation (the newcomer suite runs one under .data/newcomer).
+DATA="${TONEARM_DATA_DIR:-$ROOT/.data}"
+export TONEARM_DATA_DIR="$DATA" TONEARM_SERVICES_ENV="$DATA/services.env"
+LOGS="$DATA/logs"
 bash scripts/setup.sh
 # shellcheck source=lib/node.sh
 . scripts/lib/node.sh
 bash scripts/services.sh up
-mkdir -p .data/logs
+mkdir -p "$LOGS"
 
 # A session secret of this installation, made once and kept with its data.
-if [ ! -f .data/secrets.env ]; then
-  umask 077
-  echo "SESSION_SECRET=$(openssl rand -hex 32)" > .data/secrets.env
+if [ ! -f "$DATA/secrets.env" ]; then
+  (umask 077 && echo "SESSION_SECRET=$(openssl rand -hex 32)" > "$DATA/secrets.env")
 fi
 set -a
 # shellcheck disable=SC1091
-. .data/secrets.env
+. "$DATA/secrets.env"
 set +a
 
 export NODE_ENV=production
 export SERVER_PORT="${SERVER_PORT:-18001}" WEB_PORT="${WEB_PORT:-18002}"
 export PUBLIC_SERVER_URL="${PUBLIC_SERVER_URL:-http://127.0.0.1:$SERVER_PORT}"
-if [ "${TONEARM_SKIP_BUILD:-0}" != 1 ]; then pnpm -s --filter @tonearm/web build >.data/logs/web-build.log 2>&1 || {
-  tail -n 30 .data/logs/web-build.log; exit 1; }; fi
+if [ "${TONEARM_SKIP_BUILD:-0}" != 1 ]; then pnpm -s --filter @tonearm/web build >$LOGS/web-build.log 2>&1 || {
+  tail -n 30 $LOGS/web-build.log; exit 1; }; fi
 
 pids=()
 demo_pid=""
 stop() { for p in "${pids[@]}" $demo_pid; do kill -TERM "$p" 2>/dev/null || true; done; wait; }
 trap stop EXIT INT TERM
-(cd apps/server && exec node_modules/.bin/tsx src/main.ts) >>.data/logs/server.log 2>&1 & pids+=($!)
+(cd apps/server && exec node_modules/.bin/tsx src/main.ts) >>$LOGS/server.log 2>&1 & pids+=($!)
 # Workers: transcodes of uploads and imports, play statistics, recommendations, email, covers.
-(cd packages/workers && WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-0}" exec node_modules/.bin/tsx src/main.ts) >>.data/logs/worker.log 2>&1 & pids+=($!)
-(cd apps/web && exec node_modules/.bin/next start -p "$WEB_PORT" -H 127.0.0.1) >>.data/logs/web.log 2>&1 & pids+=($!)
+(cd packages/workers && WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-0}" exec node_modules/.bin/tsx src/main.ts) >>$LOGS/worker.log 2>&1 & pids+=($!)
+(cd apps/web && exec node_modules/.bin/next start -p "$WEB_PORT" -H 127.0.0.1) >>$LOGS/web.log 2>&1 & pids+=($!)
 for _ in $(seq 1 120); do
   curl -fsS "$PUBLIC_SERVER_URL/healthz" >/dev/null 2>&1 && curl -fsS "http://127.0.0.1:$WEB_PORT" >/dev/null 2>&1 && break
   sleep 0.5
@@ -51,9 +54,9 @@ DEMO_DIR="${TONEARM_DEMO_LIBRARY:-/usr/share/games/wesnoth/1.16/data/core/music}
 if [ -d "$DEMO_DIR" ] && [ "${TONEARM_SKIP_DEMO:-0}" != 1 ]; then
   (
     t0=$(date +%s)
-    pnpm -s import --json "$DEMO_DIR" > .data/logs/demo-import.json 2>>.data/logs/demo-import.log &&
-      pnpm -s exec tsx scripts/demo-listeners.ts --wait >>.data/logs/demo-import.log 2>&1
-    echo "[run] demo library imported and listened to in $(( $(date +%s) - t0 )) s (.data/logs/demo-import.*)"
+    pnpm -s import --json "$DEMO_DIR" > $LOGS/demo-import.json 2>>$LOGS/demo-import.log &&
+      pnpm -s exec tsx scripts/demo-listeners.ts --wait >>$LOGS/demo-import.log 2>&1
+    echo "[run] demo library imported and listened to in $(( $(date +%s) - t0 )) s ($LOGS/demo-import.*)"
   ) &
   demo_pid=$!
 else
@@ -63,7 +66,7 @@ echo
 echo "  Tonearm player:   http://127.0.0.1:$WEB_PORT"
 echo "  API (tRPC):       $PUBLIC_SERVER_URL/trpc"
 echo "  Metrics / health: $PUBLIC_SERVER_URL/metrics  $PUBLIC_SERVER_URL/readyz"
-echo "  Logs:             .data/logs/  (the demo library transcodes in the background)"
+echo "  Logs:             $LOGS/  (the demo library transcodes in the background)"
 echo "  Sign up in the player to listen; the first admin: pnpm admin create <email>."
 echo
 wait -n "${pids[@]}"

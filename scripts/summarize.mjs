@@ -25,18 +25,23 @@ if (existsSync(vitestFile)) {
   rows.push('vitest: no report (did not run)');
 }
 
-const pwFile = join(dir, 'playwright.json');
-if (existsSync(pwFile)) {
-  const p = JSON.parse(readFileSync(pwFile, 'utf8'));
+// playwright.json (the main suites) and playwright-<name>.json (suites with a config of their own,
+// such as the newcomer suite against the stack run.sh starts).
+const pwFiles = readdirSync(dir).filter((n) => /^playwright(-[\w-]+)?\.json$/.test(n));
+if (!pwFiles.includes('playwright.json')) {
+  failed += 1;
+  rows.push('playwright: no report (did not run)');
+}
+for (const f of pwFiles.sort()) {
+  const p = JSON.parse(readFileSync(join(dir, f), 'utf8'));
   const s = p.stats ?? {};
   const errs = (p.errors ?? []).length;
   passed += (s.expected ?? 0) + (s.flaky ?? 0);
   failed += (s.unexpected ?? 0) + errs;
   skipped += s.skipped ?? 0;
-  rows.push(`playwright: ${(s.expected ?? 0) + (s.flaky ?? 0)} passed, ${(s.unexpected ?? 0) + errs} failed`);
-} else {
-  failed += 1;
-  rows.push('playwright: no report (did not run)');
+  rows.push(
+    `${f.replace(/\.json$/, '')}: ${(s.expected ?? 0) + (s.flaky ?? 0)} passed, ${(s.unexpected ?? 0) + errs} failed`,
+  );
 }
 
 for (const f of readdirSync(dir).filter((n) => n.endsWith('.check'))) {

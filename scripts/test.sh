@@ -41,6 +41,8 @@ check seed pnpm -s exec tsx scripts/seed.ts
 check web-build env NODE_ENV=production pnpm -s --filter @tonearm/web build
 echo "== playwright"
 pnpm -s exec playwright test
+echo "== playwright: newcomer suite (the stack as scripts/run.sh starts it, fresh installation)"
+pnpm -s exec playwright test -c e2e/newcomer/playwright.config.ts
 
 echo "== summary"
 node scripts/summarize.mjs "$REPORTS"

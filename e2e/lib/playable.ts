@@ -34,8 +34,12 @@ export type PlayableReport = {
   problems: string[];
 };
 
-export async function checkEveryPlayableSong(serverUrl: string, cookie: string): Promise<PlayableReport> {
-  await connectDb();
+export async function checkEveryPlayableSong(
+  serverUrl: string,
+  cookie: string,
+  mongoUri?: string,
+): Promise<PlayableReport> {
+  await connectDb(mongoUri);
   const ready = await Song.find({ 'media.status': 'ready' }, { _id: 1, title: 1, media: 1 }).lean<
     SongDoc[]
   >();
