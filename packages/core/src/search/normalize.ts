@@ -4,13 +4,26 @@
 
 /** Lowercase, strip diacritics (Björk → bjork), map the few letters NFKD leaves alone (ø, ß, æ). */
 export function fold(s: string): string {
-  return s
+  return decodePercent(s)
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[øœæßđł]/g, (c) => ({ ø: 'o', œ: 'oe', æ: 'ae', ß: 'ss', đ: 'd', ł: 'l' })[c] ?? c)
     .replace(/&/g, ' and ')
     .replace(/\+/g, ' and ');
+}
+
+/**
+ * Text pasted from a URL or a scrobbler log ("Alan%20Parsons", "Queensr%C3%BFche") means its decoded
+ * form; anything that does not decode stays as it is.
+ */
+function decodePercent(s: string): string {
+  if (!/%[0-9a-f]{2}/i.test(s)) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s.replace(/%20/gi, ' ');
+  }
 }
 
 /** Whitespace-separated words, each split into its alphanumeric parts ("ac/dc" → ["ac","dc"]). */

@@ -1,15 +1,16 @@
 // The ranking rules, shared by both adapters (the embedded index ranks its candidates with them; the
 // Atlas adapter re-ranks the rows its compound query returns), so a query orders the same way on
 // either engine. Rules, in order (docs/SEARCH.md "Ranking"):
-//  1. more of the typed words matched (every word of a one- or two-word query, all but one of a
-//     longer one, or the relevance floor says nothing matched);
+//  1. more of the typed words matched (every word of a one- or two-word query, half of a longer
+//     one, or the relevance floor says nothing matched);
 //  2. exact before inexact: a typo or an unfinished (prefix) word costs the same, so a prefix of a
 //     longer word never ranks above a one-letter typo ("Eminen": Eminem before Eminence);
 //  3. how much of the name the query is: the whole name (up to case, accents, punctuation, spacing
 //     and a leading article: "Beatles" = "The Beatles", "r.e.m" = "R.E.M." = "rem") before every
 //     word of the name, before words inside a longer name ("The Beatles with Billy Preston"), before
 //     matches only in another field (a song's artist or album);
-//  4. popularity and field (artist over song title over album), then fewer typos.
+//  4. more words typed exactly ("Pere Ube": Pere Ubu, whose "Pere" is exact, before Perfume);
+//  5. popularity and field (artist over song title over album), then fewer typos.
 import {
   compact,
   readWords,
@@ -66,10 +67,21 @@ export type RankMatch = {
 
 const KIND_BONUS: Record<SearchKind, number> = { artist: 2, song: 1, album: 0 };
 
-type Key = { matched: number; inexact: number; exactness: number; typos: number; prefixes: number };
+type Key = {
+  matched: number;
+  inexact: number;
+  exactness: number;
+  exactWords: number;
+  typos: number;
+  prefixes: number;
+};
 
 const better = (a: Key, b: Key) =>
-  a.matched - b.matched || b.inexact - a.inexact || a.exactness - b.exactness || b.typos - a.typos;
+  a.matched - b.matched ||
+  b.inexact - a.inexact ||
+  a.exactness - b.exactness ||
+  a.exactWords - b.exactWords ||
+  b.typos - a.typos;
 
 /**
  * Scores one candidate, or null below the relevance floor. `pop01` is log-popularity scaled to
@@ -80,8 +92,30 @@ export function rankMatch(q: RankQuery, f: RankFields, kind: SearchKind, pop01: 
   if (n === 0) return null;
   const wholeFields = f.wholes.map(() => false);
 
-  // Whole-name matches, field by field.
+  // Word by word.
+  let matched = 0;
+  let inexact = 0;
+  let typos = 0;
+  let prefixes = 0;
+  let exactWords = 0;
+  let allInPrimary = true;
+  for (const w of q.required) {
+    const m = matchWord(w, w === q.last, f.words);
+    if (!m) {
+      allInPrimary = false;
+      continue;
+    }
+    matched++;
+    if (m.cost > 0) inexact = 1;
+    else exactWords++;
+    if (m.prefix) prefixes++;
+    else typos += m.cost;
+    if (m.field !== 0) allInPrimary = false;
+  }
+  // The floor: every word of a one- or two-word query; at least half the words of a longer one
+  // (a credit with extra words, "Sarah Vaughan & Her Trio", still finds Sarah Vaughan).
   let best: Key | null = null;
+  // Whole-name matches, field by field.
   const budget = wholeBudget(q.compact);
   for (const [i, forms] of f.wholes.entries()) {
     let cost = Number.POSITIVE_INFINITY;
@@ -107,31 +141,14 @@ export function rankMatch(q: RankQuery, f: RankFields, kind: SearchKind, pop01: 
       matched: n,
       inexact: cost > 0 ? 1 : 0,
       exactness: i === 0 ? 3 : 0,
+      exactWords,
       typos: prefix ? 0 : cost,
       prefixes: prefix ? 1 : 0,
     };
     if (!best || better(k, best) > 0) best = k;
   }
 
-  // Word by word.
-  let matched = 0;
-  let inexact = 0;
-  let typos = 0;
-  let prefixes = 0;
-  let allInPrimary = true;
-  for (const w of q.required) {
-    const m = matchWord(w, w === q.last, f.words);
-    if (!m) {
-      allInPrimary = false;
-      continue;
-    }
-    matched++;
-    if (m.cost > 0) inexact = 1;
-    if (m.prefix) prefixes++;
-    else typos += m.cost;
-    if (m.field !== 0) allInPrimary = false;
-  }
-  const floor = n <= 2 ? n : n - 1;
+  const floor = n <= 2 ? n : Math.ceil(n / 2);
   if (matched >= floor) {
     const typed = new Set([...q.required, ...q.optional]);
     const primary = (f.words[0] ?? []).filter((w) => !STOPWORDS.has(w));
@@ -140,6 +157,7 @@ export function rankMatch(q: RankQuery, f: RankFields, kind: SearchKind, pop01: 
       matched,
       inexact,
       exactness: complete ? 2 : allInPrimary && matched === n ? 1 : 0,
+      exactWords,
       typos,
       prefixes,
     };
@@ -156,7 +174,11 @@ export function rankMatch(q: RankQuery, f: RankFields, kind: SearchKind, pop01: 
     ),
   );
   const score =
-    best.matched * 1000 + (best.inexact ? 0 : 400) + best.exactness * 100 + Math.round(within * 100) / 10;
+    best.matched * 10_000 +
+    (best.inexact ? 0 : 4_000) +
+    best.exactness * 1_000 +
+    Math.min(best.exactWords, 9) * 100 +
+    Math.round(within * 100) / 10;
   return { score, wholeFields };
 }
 
