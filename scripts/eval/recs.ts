@@ -3,7 +3,8 @@
 // a fixed seed and 20% held out; the training part is loaded through the product's play-event path
 // (reportPlay: one play event per training (listener, item) pair, as a player reports it); the
 // product's neighbour job runs (refreshSongNeighbors, full); then the product's serving code answers
-// (moreLikeThis seeded with the listener's most-played training item, recommendedFor). Baselines
+// (moreLikeThis seeded with the listener's most-played training item, as served to that signed-in
+// listener, and recommendedFor). Baselines
 // computed in the same run from the same training pairs: popularity, raw co-occurrence counts and
 // binary item cosine, each leaving out what the listener already plays.
 import { randomUUID } from 'node:crypto';
@@ -157,7 +158,10 @@ export async function runRecsEval(file: string, argv: string[] = process.argv.sl
     for (const a of its) {
       n.set(a, (n.get(a) ?? 0) + 1);
       let m = co.get(a);
-      if (!m) co.set(a, (m = new Map()));
+      if (!m) {
+        m = new Map();
+        co.set(a, m);
+      }
       for (const b of its) if (a !== b) m.set(b, (m.get(b) ?? 0) + 1);
     }
   }
@@ -190,13 +194,13 @@ export async function runRecsEval(file: string, argv: string[] = process.argv.sl
     const own = new Set(rowsOfUser.map((x) => x.item));
     const hist = rowsOfUser.map((x) => x.item);
     const top = [...rowsOfUser].sort((a, b) => b.count - a.count || (a.item < b.item ? -1 : 1))[0]!.item;
-    const seedSkip = new Set([top]);
-    const mlt = (await moreLikeThis(deps, songOf.get(top)!, 10)).map((x) => itemOf.get(x.id)!);
+    const mlt = (await moreLikeThis(deps, songOf.get(top)!, 10, { forUserId: userIds.get(u)! })).map(
+      (x) => itemOf.get(x.id)!,
+    );
     add('mlt product (as served)', mlt, h, own, 'hit');
     add('mlt popularity', topN(pop, 10, own), h, own, 'hit');
     add('mlt co-occurrence', topN(cooc(top), 10, own), h, own, 'hit');
     add('mlt item cosine', topN(cosine(top), 10, own), h, own, 'hit');
-    void seedSkip;
     const fy = (await recommendedFor(deps, userIds.get(u)!, 10)).map((x) => itemOf.get(x.id)!);
     add('foryou product (as served)', fy, h, own, 'recall');
     add('foryou popularity', topN(pop, 10, own), h, own, 'recall');
