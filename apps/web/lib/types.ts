@@ -68,10 +68,23 @@ export type PlaylistView = PlaylistSummary & {
 /** A matched span inside a search result's text, for highlighting. */
 export type Highlight = { start: number; end: number };
 
+export type SearchSongHit = { track: Track; highlights: Highlight[] };
+export type SearchArtistHit = { id: string; name: string; highlights: Highlight[] };
+export type SearchAlbumHit = { id: string; title: string; artistName: string; highlights: Highlight[] };
+export type SearchGroup = 'song' | 'artist' | 'album';
+
 export type SearchResults = {
-  songs: { track: Track; highlights: Highlight[] }[];
-  artists: { id: string; name: string; highlights: Highlight[] }[];
-  albums: { id: string; title: string; artistName: string; highlights: Highlight[] }[];
+  songs: SearchSongHit[];
+  artists: SearchArtistHit[];
+  albums: SearchAlbumHit[];
+  /** The best result of any kind (shown first), null when nothing matched. */
+  top:
+    | { kind: 'song'; hit: SearchSongHit }
+    | { kind: 'artist'; hit: SearchArtistHit }
+    | { kind: 'album'; hit: SearchAlbumHit }
+    | null;
+  /** Non-empty groups, best score first. */
+  order: SearchGroup[];
 };
 
 export type FriendActivity = {

@@ -8,7 +8,6 @@ import { AppError } from '@tonearm/validators';
 import { type QueryFilter, trusted } from 'mongoose';
 import type { CoreDeps } from './deps';
 import { type SongDto, toSongDto } from './dto';
-import { recentlyPlayed } from './plays';
 
 export type NeighborsOptions = {
   /** Only plays this recent count (days). */
@@ -224,19 +223,43 @@ const W = MLT_WEIGHTS;
  * hits when that is not enough (a cold song, a new catalog). Never the song itself, never a song
  * that is not ready to play. Cached per song; the neighbours job invalidates it.
  */
-export async function moreLikeThis(deps: CoreDeps, songId: string, limit = 10): Promise<Recommendation[]> {
-  const candidates = await deps.cache.getOrLoad(
-    CacheNsMlt,
-    `${songId}:${limit}`,
-    () => blend(songId, limit * 2 + 5),
-    { ttlSeconds: 600, tags: [mltTag(songId), 'mlt:all'] },
-  );
+export async function moreLikeThis(
+  deps: CoreDeps,
+  songId: string,
+  limit = 10,
+  opts: { forUserId?: string | null; includePlayed?: boolean } = {},
+): Promise<Recommendation[]> {
+  // Signed in: leave out what the listener already plays (unless asked), so fetch enough to spare.
+  const played =
+    opts.forUserId && !opts.includePlayed
+      ? await listenerSongs(opts.forUserId, 500)
+      : new Map<string, Taste>();
+  const want = Math.min(limit * 2 + 5 + played.size, 300);
+  const candidates = await deps.cache.getOrLoad(CacheNsMlt, `${songId}:${want}`, () => blend(songId, want), {
+    ttlSeconds: 600,
+    tags: [mltTag(songId), 'mlt:all'],
+  });
   if (candidates === null) throw AppError.notFound('Song');
+  const fresh = candidates.filter((c) => !played.has(c.id) && c.id !== songId);
   // Cached lists may predate a song losing its media: one indexed query re-checks playability.
-  const ids = candidates.map((c) => new Types.ObjectId(c.id));
+  const ids = fresh.slice(0, limit * 2).map((c) => new Types.ObjectId(c.id));
   const ready = await Song.find({ _id: trusted({ $in: ids }), 'media.status': 'ready' }, { _id: 1 }).lean();
   const ok = new Set(ready.map((r) => String(r._id)));
-  return candidates.filter((c) => ok.has(c.id) && c.id !== songId).slice(0, limit);
+  return fresh.filter((c) => ok.has(c.id)).slice(0, limit);
+}
+
+/** One listener's relation to one song: how often and how lately they played it. */
+type Taste = { plays: number; last: Date };
+
+/** The distinct songs a listener has played (most recent first, at most `max`), from play events. */
+export async function listenerSongs(userId: string, max: number): Promise<Map<string, Taste>> {
+  const rows = await PlayEvent.aggregate<{ _id: Types.ObjectId; plays: number; last: Date }>([
+    { $match: { userId: new Types.ObjectId(userId) } },
+    { $group: { _id: '$songId', plays: { $sum: 1 }, last: { $max: '$startedAt' } } },
+    { $sort: { last: -1 } },
+    { $limit: max },
+  ]);
+  return new Map(rows.map((r) => [String(r._id), { plays: r.plays, last: r.last }]));
 }
 
 async function blend(songId: string, want: number): Promise<Recommendation[] | null> {
@@ -317,44 +340,82 @@ async function blend(songId: string, want: number): Promise<Recommendation[] | n
   return out;
 }
 
-/** Recent plays that seed "Recommended for you", and how many recent songs are kept out of it. */
-const FOR_YOU_SEEDS = 5;
-const FOR_YOU_EXCLUDE = 30;
+/** Songs of the history scored (the most recent); a plays weight halves every HALF_LIFE_DAYS. */
+const FOR_YOU_HISTORY = 300;
+const HALF_LIFE_DAYS = 60;
 
 /**
- * "Recommended for you": "More like this" of the person's latest songs, blended with more weight on
- * the most recent, minus what they played lately; chart hits fill up a cold profile.
+ * "Recommended for you": the listener's whole history (up to 300 most recent distinct songs) scored
+ * item-item: each song they play weighs (1 + ln plays) × ½^(age / 60 days), and a candidate's score
+ * is the sum over history of weight × its neighbour similarity (the precomputed song_neighbors rows,
+ * one query). Nothing they already play comes back unless `includePlayed`. A thin history (no
+ * neighbour rows) falls back to "More like this" of the latest songs (album, artist, genre), then the
+ * charts.
  */
-export async function recommendedFor(deps: CoreDeps, userId: string, limit = 10): Promise<Recommendation[]> {
-  const recent = await recentlyPlayed(userId, FOR_YOU_EXCLUDE);
-  const heard = new Set(recent.map((r) => r.song.id));
-  const scores = new Map<string, Recommendation>();
-  const lists = await Promise.all(
-    recent.slice(0, FOR_YOU_SEEDS).map((r) => moreLikeThis(deps, r.song.id, limit)),
-  );
-  for (const [i, list] of lists.entries()) {
-    const weight = 1 / (i + 1);
-    for (const rec of list) {
-      if (heard.has(rec.id)) continue;
-      const cur = scores.get(rec.id);
-      const score = rec.score * weight + (cur?.score ?? 0);
-      const reasons = [...new Set([...(cur?.reasons ?? []), ...rec.reasons])];
-      scores.set(rec.id, { ...rec, score, reasons });
+export async function recommendedFor(
+  deps: CoreDeps,
+  userId: string,
+  limit = 10,
+  opts: { includePlayed?: boolean; now?: Date } = {},
+): Promise<Recommendation[]> {
+  const history = await listenerSongs(userId, FOR_YOU_HISTORY);
+  const now = (opts.now ?? new Date()).getTime();
+  const heard = opts.includePlayed ? new Set<string>() : new Set(history.keys());
+  const scores = new Map<string, { score: number; reasons: Set<Reason> }>();
+  const bump = (id: string, w: number, why: Reason) => {
+    if (heard.has(id)) return;
+    const e = scores.get(id) ?? { score: 0, reasons: new Set<Reason>() };
+    e.score += w;
+    e.reasons.add(why);
+    scores.set(id, e);
+  };
+  if (history.size) {
+    const rows = await SongNeighbors.find(
+      { songId: trusted({ $in: [...history.keys()].map((id) => new Types.ObjectId(id)) }) },
+      { songId: 1, neighbors: 1 },
+    ).lean();
+    for (const row of rows) {
+      const t = history.get(String(row.songId));
+      if (!t) continue;
+      const age = Math.max(0, now - t.last.getTime()) / 86_400_000;
+      const w = (1 + Math.log(t.plays)) * 0.5 ** (age / HALF_LIFE_DAYS);
+      for (const nb of row.neighbors ?? [])
+        if (nb.songId && typeof nb.score === 'number') bump(String(nb.songId), w * nb.score, 'listeners');
     }
   }
-  if (scores.size < limit) {
+  if (scores.size < limit && history.size) {
+    // Thin history: content similarity of the latest songs.
+    const latest = [...history.keys()].slice(0, 3);
+    const lists = await Promise.all(latest.map((id) => moreLikeThis(deps, id, limit).catch(() => [])));
+    for (const [i, list] of lists.entries())
+      for (const rec of list) for (const why of rec.reasons) bump(rec.id, (0.001 * rec.score) / (i + 1), why);
+  }
+  const ranked = [...scores.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, limit * 2);
+  const docs = ranked.length
+    ? await Song.find({
+        _id: trusted({ $in: ranked.map(([id]) => new Types.ObjectId(id)) }),
+        'media.status': 'ready',
+      }).lean<SongDoc[]>()
+    : [];
+  const byId = new Map(docs.map((d) => [String(d._id), d]));
+  const out: Recommendation[] = [];
+  for (const [id, e] of ranked) {
+    const d = byId.get(id);
+    if (d && out.length < limit)
+      out.push({ ...toSongDto(d), score: Math.round(e.score * 1e4) / 1e4, reasons: [...e.reasons] });
+  }
+  if (out.length < limit) {
+    const have = new Set(out.map((o) => o.id));
     const popular = await Song.find({ 'media.status': 'ready' })
       .sort({ playCount: -1, _id: 1 })
-      .limit(limit + heard.size)
+      .limit(limit + heard.size + out.length)
       .lean<SongDoc[]>();
     for (const d of popular) {
       const id = String(d._id);
-      if (heard.has(id) || scores.has(id)) continue;
-      scores.set(id, { ...toSongDto(d), score: 0, reasons: ['popular'] });
+      if (out.length >= limit) break;
+      if (heard.has(id) || have.has(id)) continue;
+      out.push({ ...toSongDto(d), score: 0, reasons: ['popular'] });
     }
   }
-  return [...scores.values()]
-    .sort((a, b) => b.score - a.score)
-    .slice(0, limit)
-    .map((r) => ({ ...r, score: Math.round(r.score * 1e4) / 1e4 }));
+  return out;
 }

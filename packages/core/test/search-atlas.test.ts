@@ -4,7 +4,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@tonearm/config';
 import { describe, expect, it } from 'vitest';
-import { ATLAS_INDEX, type AtlasAggregate, AtlasSearch, atlasSpans, buildAtlasPipeline } from '../src/search';
+import {
+  ATLAS_INDEX,
+  ATLAS_OVERFETCH,
+  type AtlasAggregate,
+  AtlasSearch,
+  atlasSpans,
+  buildAtlasPipeline,
+} from '../src/search';
 
 type Def = {
   collection: string;
@@ -17,47 +24,77 @@ const defs = JSON.parse(readFileSync(join(repoRoot(), 'ops/atlas/search-index.js
 const searchStage = (p: any[]) => p[0].$search;
 
 describe('buildAtlasPipeline', () => {
-  it('searches songs with fuzzy text (2 edits, prefixLength 0) on boosted title, artist and album', () => {
-    const p = buildAtlasPipeline('song', 'Bad Bony', 10);
+  it("searches songs with exact word clauses and fuzzy ones within each word's typo budget", () => {
+    const p = buildAtlasPipeline('song', 'Bad Bony Rumors thunderstrck', 10);
     const s = searchStage(p);
     expect(s.index).toBe('tonearm_songs');
     const texts = s.compound.should
       .filter((c: { text?: unknown }) => c.text)
       .map((c: { text: unknown }) => c.text);
-    const fuzzy = texts.filter((t: { fuzzy?: unknown }) => t.fuzzy);
-    expect(fuzzy.map((t: { path: string }) => t.path)).toEqual(['title', 'artistName', 'albumTitle']);
-    for (const t of fuzzy) {
-      expect(t.fuzzy).toEqual({ maxEdits: 2, prefixLength: 0, maxExpansions: 100 });
-      expect(t.query).toBe('Bad Bony');
-    }
-    expect(fuzzy.map((t: { score: { boost: { value: number } } }) => t.score.boost.value)).toEqual([
-      3, 1.5, 1,
-    ]);
+    const exact = texts.filter(
+      (t: { fuzzy?: unknown; path: unknown }) => !t.fuzzy && typeof t.path === 'string',
+    );
+    expect(exact.map((t: { query: string; path: string }) => `${t.path}:${t.query}`)).toEqual(
+      ['title', 'artistName', 'albumTitle'].flatMap((p) =>
+        ['bad', 'bony', 'rumors', 'thunderstrck'].map((w) => `${p}:${w}`),
+      ),
+    );
+    // Field boosts ×10 for exact words: title 30, artist 15, album 10.
+    expect(exact[0].score.boost.value).toBe(30);
+    const fuzzy = texts.filter(
+      (t: { fuzzy?: unknown; path: unknown }) => t.fuzzy && typeof t.path === 'string',
+    );
+    // "bad" and "bony" (under 5 letters) get no fuzzy clause; "rumors" one edit, "thunderstrck" two.
+    expect(
+      fuzzy.map((t: { query: string; fuzzy: { maxEdits: number } }) => `${t.query}/${t.fuzzy.maxEdits}`),
+    ).toEqual(['rumors/1', 'thunderstrck/2', 'rumors/1', 'thunderstrck/2', 'rumors/1', 'thunderstrck/2']);
+    for (const t of fuzzy) expect(t.fuzzy.prefixLength).toBe(0);
     expect(s.compound.minimumShouldMatch).toBe(1);
     expect(s.compound.filter).toEqual([{ equals: { path: 'media.status', value: 'ready' } }]);
     expect(s.highlight.path).toEqual(['title', 'artistName', 'albumTitle']);
     expect(s.sort).toEqual({ score: { $meta: 'searchScore', order: -1 }, playCount: -1 });
-    expect(p[1]).toEqual({ $limit: 10 });
+    expect(p[1]).toEqual({ $limit: 10 * ATLAS_OVERFETCH });
     expect(p[2]).toMatchObject({
       $project: { score: { $meta: 'searchScore' }, highlights: { $meta: 'searchHighlights' }, title: 1 },
     });
   });
 
-  it('adds the joined-form, phrase and autocomplete clauses and a bounded popularity factor', () => {
-    const s = searchStage(buildAtlasPipeline('artist', 'acdc', 5));
+  it('puts the exact whole name far above its typo form, and gives the whole name its own budget', () => {
+    const s = searchStage(buildAtlasPipeline('artist', 'Bad Bony', 5));
     expect(s.index).toBe('tonearm_artists');
+    const joined = s.compound.should.filter(
+      (c: { text?: { path: unknown } }) => typeof c.text?.path === 'object',
+    );
+    expect(joined).toEqual([
+      {
+        text: {
+          query: 'Bad Bony',
+          path: { value: 'name', multi: 'joined' },
+          score: { boost: { value: 100 } },
+        },
+      },
+      {
+        text: {
+          query: 'Bad Bony',
+          path: { value: 'name', multi: 'joined' },
+          fuzzy: { maxEdits: 2, prefixLength: 0, maxExpansions: 50 },
+          score: { boost: { value: 5 } },
+        },
+      },
+    ]);
     expect(s.compound.should).toContainEqual({
-      text: { query: 'acdc', path: { value: 'name', multi: 'joined' }, score: { boost: { value: 6 } } },
-    });
-    expect(s.compound.should).toContainEqual({
-      phrase: { query: 'acdc', path: 'name', score: { boost: { value: 6 } } },
+      phrase: { query: 'Bad Bony', path: 'name', score: { boost: { value: 30 } } },
     });
     const ac = s.compound.should.find((c: { autocomplete?: unknown }) => c.autocomplete).autocomplete;
-    expect(ac).toMatchObject({ query: 'acdc', path: 'name', fuzzy: { maxEdits: 1 } });
+    expect(ac).toMatchObject({ query: 'Bad Bony', path: 'name' });
+    expect(ac.fuzzy).toBeUndefined();
     expect(JSON.stringify(s.compound.score)).toContain(
       '"log1p":{"path":{"value":"playCount","undefined":0}}',
     );
     expect(s.compound.filter).toBeUndefined();
+    // A three-letter query: no whole-name fuzzy clause at all.
+    const short = searchStage(buildAtlasPipeline('artist', 'rem', 5));
+    expect(short.compound.should.filter((c: { text?: { fuzzy?: unknown } }) => c.text?.fuzzy)).toEqual([]);
   });
 
   it('keeps user input a value: operators in the query stay text', () => {
@@ -66,6 +103,8 @@ describe('buildAtlasPipeline', () => {
     const json = JSON.stringify(p);
     expect(json).not.toContain('"$where":');
     expect(searchStage(p).compound.should[0].text.query).toBe(q);
+    for (const c of searchStage(p).compound.should)
+      expect(typeof (c.text ?? c.phrase ?? c.autocomplete).query).toBe('string');
   });
 
   it('only references paths, multis and field types that the committed index defines', () => {
@@ -144,7 +183,8 @@ describe('AtlasSearch', () => {
         id: 'a1',
         name: 'Bad Bunny',
         playCount: 900,
-        score: 7.5,
+        // Re-ranked: the shared rules' score replaces Atlas's relevance.
+        score: expect.any(Number),
         highlights: {
           name: [
             [0, 3],
@@ -157,11 +197,64 @@ describe('AtlasSearch', () => {
       id: 's1',
       albumId: null,
       albumTitle: null,
-      highlights: { artistName: [[4, 9]], title: [] },
+      // The artist field matched as a whole name ("bad bony" ≈ "Bad Bunny"), so all of it lights up.
+      highlights: {
+        artistName: [
+          [0, 3],
+          [4, 9],
+        ],
+        title: [],
+      },
     });
     expect(r.albums).toEqual([]);
     const onlySongs = await new AtlasSearch(aggregate).search({ q: 'x', kinds: ['song'] });
     expect(onlySongs.artists).toEqual([]);
+  });
+
+  it('orders rows by the same ranking rules as the embedded index, with a top result and a floor', async () => {
+    const rows: Record<string, Record<string, unknown>[]> = {
+      artist: [
+        // Atlas's BM25 can prefer the longer credit; the shared rules put the whole name first.
+        { _id: 'c', name: 'The Beatles with Billy Preston', playCount: 900, score: 12 },
+        { _id: 'b', name: 'The Beatles', playCount: 5_000, score: 9 },
+      ],
+      song: [
+        {
+          _id: 's',
+          title: 'Let It Be',
+          artistId: 'b',
+          artistName: 'The Beatles',
+          albumId: null,
+          playCount: 99,
+          score: 20,
+        },
+      ],
+      album: [],
+    };
+    const aggregate: AtlasAggregate = async (kind) => rows[kind] ?? [];
+    const r = await new AtlasSearch(aggregate).search({ q: 'Beatles' });
+    expect(r.artists.map((a) => a.name)).toEqual(['The Beatles', 'The Beatles with Billy Preston']);
+    expect(r.top).toMatchObject({ kind: 'artist', hit: { name: 'The Beatles' } });
+    expect(r.order).toEqual(['artist', 'song']);
+
+    // Rows sharing one word of a two-word query are under the floor: nothing matched.
+    const none = await new AtlasSearch(async (kind) =>
+      kind === 'song'
+        ? [
+            {
+              _id: 'x',
+              title: 'Swift Wind',
+              artistId: 'a',
+              artistName: 'Aeolian',
+              albumId: null,
+              playCount: 9,
+              score: 3,
+            },
+          ]
+        : [],
+    ).search({ q: 'Taylor Swift' });
+    expect(none.songs).toEqual([]);
+    expect(none.top).toBeNull();
   });
 
   it('turns Atlas highlight passages into spans of the field value', () => {

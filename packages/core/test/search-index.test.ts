@@ -5,38 +5,7 @@ import { type Catalog, generateCatalog } from '@tonearm/db';
 import { recall, typoQueries } from '@tonearm/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedSearchIndex, type IndexEntry } from '../src/search';
-
-export function entriesOf(cat: Catalog): IndexEntry[] {
-  return [
-    ...cat.artists.map(
-      (a): IndexEntry => ({ kind: 'artist', id: String(a._id), name: a.name, playCount: a.playCount }),
-    ),
-    ...cat.albums.map(
-      (a): IndexEntry => ({
-        kind: 'album',
-        id: String(a._id),
-        title: a.title,
-        artistId: String(a.artistId),
-        artistName: a.artistName,
-        playCount: a.playCount,
-      }),
-    ),
-    ...cat.songs
-      .filter((s) => s.media.status === 'ready')
-      .map(
-        (s): IndexEntry => ({
-          kind: 'song',
-          id: String(s._id),
-          title: s.title,
-          artistId: String(s.artistId),
-          artistName: s.artistName,
-          albumId: String(s.albumId),
-          albumTitle: s.albumTitle,
-          playCount: s.playCount,
-        }),
-      ),
-  ];
-}
+import { entriesOf } from './search-entries';
 
 let cat: Catalog;
 let idx: EmbeddedSearchIndex;

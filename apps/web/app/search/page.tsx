@@ -4,11 +4,13 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useDeferredValue, useEffect, useRef, useState } from 'react';
 import { Cover } from '../../components/cover';
 import { Highlighted } from '../../components/highlighted';
-import { SearchIcon } from '../../components/icons';
+import { PlayIcon, SearchIcon } from '../../components/icons';
 import { LoadStatus } from '../../components/status';
 import { TrackList } from '../../components/track-list';
 import { useSearch } from '../../lib/hooks/use-search';
+import { usePlayer } from '../../lib/player/player-provider';
 import { takeSearchFocus } from '../../lib/search-focus';
+import type { SearchGroup, SearchResults } from '../../lib/types';
 import { usePageTitle } from '../../lib/use-page-title';
 
 /** Waits this long after the last keystroke before querying (search-as-you-type). */
@@ -80,71 +82,141 @@ function SearchView() {
           <LoadStatus state={results} what="results" />
         </div>
       )}
-      {query && r && total === 0 && <p className="notice section">Nothing matches “{query}”.</p>}
-      {query && r && r.songs.length > 0 && (
-        <section className="section" aria-labelledby="songs-heading">
-          <div className="section-head">
-            <h2 id="songs-heading">Songs</h2>
-          </div>
-          <TrackList
-            tracks={r.songs.map((s) => s.track)}
-            label="Songs"
-            numbered={false}
-            testId="search-songs"
-            renderTitle={(t, i) => <Highlighted text={t.title} spans={r.songs[i]?.highlights ?? []} />}
-          />
-        </section>
+      {query && r && total === 0 && (
+        <p className="notice section" data-testid="search-nothing">
+          Nothing in the library matches “{query}”. Check the spelling, or try an artist, song or album name.
+        </p>
       )}
-      {query && r && r.artists.length > 0 && (
-        <section className="section" aria-labelledby="artists-heading">
-          <div className="section-head">
-            <h2 id="artists-heading">Artists</h2>
-          </div>
-          <ul
-            className="cards"
-            style={{ listStyle: 'none', padding: 0, margin: 0 }}
-            data-testid="search-artists"
-          >
-            {r.artists.map((a) => (
-              <li key={a.id}>
-                <Link href={`/artist/${a.id}`} className="card">
-                  <Cover id={a.id} size={140} round />
-                  <span className="card-title">
-                    <Highlighted text={a.name} spans={a.highlights} />
-                  </span>
-                  <span className="card-sub">Artist</span>
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      {query && r && r.albums.length > 0 && (
-        <section className="section" aria-labelledby="albums-heading">
-          <div className="section-head">
-            <h2 id="albums-heading">Albums</h2>
-          </div>
-          <ul
-            className="cards"
-            style={{ listStyle: 'none', padding: 0, margin: 0 }}
-            data-testid="search-albums"
-          >
-            {r.albums.map((a) => (
-              <li key={a.id}>
-                <Link href={`/album/${a.id}`} className="card">
-                  <Cover id={a.id} size={140} />
-                  <span className="card-title">
-                    <Highlighted text={a.title} spans={a.highlights} />
-                  </span>
-                  <span className="card-sub">{a.artistName}</span>
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      {query && r?.top && <TopResult top={r.top} />}
+      {query && r?.order.map((g) => <Group key={g} group={g} r={r} />)}
     </>
   );
+}
+
+const KIND_LABEL: Record<SearchGroup, string> = { song: 'Song', artist: 'Artist', album: 'Album' };
+
+/** The single best match of any kind, shown first and larger: what the person most likely meant. */
+function TopResult({ top }: { top: NonNullable<SearchResults['top']> }) {
+  const player = usePlayer();
+  return (
+    <section className="section" aria-labelledby="top-heading">
+      <div className="section-head">
+        <h2 id="top-heading">Top result</h2>
+      </div>
+      <div className="top-result" data-testid="search-top" data-kind={top.kind}>
+        {top.kind === 'song' ? (
+          <>
+            <Cover id={top.hit.track.albumId ?? top.hit.track.id} size={96} />
+            <div className="top-result-text">
+              <span className="top-result-title">
+                <Highlighted text={top.hit.track.title} spans={top.hit.highlights} />
+              </span>
+              <span className="card-sub">
+                {KIND_LABEL.song} · {top.hit.track.artistName}
+              </span>
+            </div>
+            <button
+              type="button"
+              className="btn btn-primary"
+              aria-label={`Play ${top.hit.track.title} by ${top.hit.track.artistName}`}
+              onClick={() => player.playTracks([top.hit.track], 0)}
+            >
+              <PlayIcon /> Play
+            </button>
+          </>
+        ) : (
+          <Link
+            href={top.kind === 'artist' ? `/artist/${top.hit.id}` : `/album/${top.hit.id}`}
+            className="top-result-link"
+          >
+            <Cover id={top.hit.id} size={96} round={top.kind === 'artist'} />
+            <div className="top-result-text">
+              <span className="top-result-title">
+                {top.kind === 'artist' ? (
+                  <Highlighted text={top.hit.name} spans={top.hit.highlights} />
+                ) : (
+                  <Highlighted text={top.hit.title} spans={top.hit.highlights} />
+                )}
+              </span>
+              <span className="card-sub">
+                {top.kind === 'artist' ? KIND_LABEL.artist : `${KIND_LABEL.album} · ${top.hit.artistName}`}
+              </span>
+            </div>
+          </Link>
+        )}
+      </div>
+    </section>
+  );
+}
+
+/** One group of results; the page lists groups in the order of their best score. */
+function Group({ group, r }: { group: SearchGroup; r: SearchResults }) {
+  if (group === 'song' && r.songs.length > 0)
+    return (
+      <section className="section" aria-labelledby="songs-heading" data-group="song">
+        <div className="section-head">
+          <h2 id="songs-heading">Songs</h2>
+        </div>
+        <TrackList
+          tracks={r.songs.map((s) => s.track)}
+          label="Songs"
+          numbered={false}
+          testId="search-songs"
+          renderTitle={(t, i) => <Highlighted text={t.title} spans={r.songs[i]?.highlights ?? []} />}
+        />
+      </section>
+    );
+  if (group === 'artist' && r.artists.length > 0)
+    return (
+      <section className="section" aria-labelledby="artists-heading" data-group="artist">
+        <div className="section-head">
+          <h2 id="artists-heading">Artists</h2>
+        </div>
+        <ul
+          className="cards"
+          style={{ listStyle: 'none', padding: 0, margin: 0 }}
+          data-testid="search-artists"
+        >
+          {r.artists.map((a) => (
+            <li key={a.id}>
+              <Link href={`/artist/${a.id}`} className="card">
+                <Cover id={a.id} size={140} round />
+                <span className="card-title">
+                  <Highlighted text={a.name} spans={a.highlights} />
+                </span>
+                <span className="card-sub">Artist</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+    );
+  if (group === 'album' && r.albums.length > 0)
+    return (
+      <section className="section" aria-labelledby="albums-heading" data-group="album">
+        <div className="section-head">
+          <h2 id="albums-heading">Albums</h2>
+        </div>
+        <ul
+          className="cards"
+          style={{ listStyle: 'none', padding: 0, margin: 0 }}
+          data-testid="search-albums"
+        >
+          {r.albums.map((a) => (
+            <li key={a.id}>
+              <Link href={`/album/${a.id}`} className="card">
+                <Cover id={a.id} size={140} />
+                <span className="card-title">
+                  <Highlighted text={a.title} spans={a.highlights} />
+                </span>
+                <span className="card-sub">{a.artistName}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+    );
+  return null;
 }
 
 export default function SearchPage() {

@@ -2,7 +2,14 @@
 // spans for highlighting. The previous results stay on screen while the next ones load.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../trpc';
-import type { Highlight, SearchResults } from '../types';
+import type {
+  Highlight,
+  SearchAlbumHit,
+  SearchArtistHit,
+  SearchGroup,
+  SearchResults,
+  SearchSongHit,
+} from '../types';
 import { fromQuery, type Loadable } from './feature';
 
 const spans = (xs: [number, number][]): Highlight[] => xs.map(([start, end]) => ({ start, end }));
@@ -14,8 +21,8 @@ export function useSearch(query: string): Loadable<SearchResults> {
       ...trpc.search.catalog.queryOptions({ q: query, limit: 10 }),
       enabled: query.length > 0,
       placeholderData: keepPreviousData,
-      select: (r): SearchResults => ({
-        songs: r.songs.map((s) => ({
+      select: (r): SearchResults => {
+        const song = (s: (typeof r.songs)[number]): SearchSongHit => ({
           track: {
             id: s.id,
             title: s.title,
@@ -28,15 +35,35 @@ export function useSearch(query: string): Loadable<SearchResults> {
             status: 'ready',
           },
           highlights: spans(s.highlights.title),
-        })),
-        artists: r.artists.map((a) => ({ id: a.id, name: a.name, highlights: spans(a.highlights.name) })),
-        albums: r.albums.map((a) => ({
+        });
+        const artist = (a: (typeof r.artists)[number]): SearchArtistHit => ({
+          id: a.id,
+          name: a.name,
+          highlights: spans(a.highlights.name),
+        });
+        const album = (a: (typeof r.albums)[number]): SearchAlbumHit => ({
           id: a.id,
           title: a.title,
           artistName: a.artistName,
           highlights: spans(a.highlights.title),
-        })),
-      }),
+        });
+        const t = r.top;
+        const top: SearchResults['top'] = !t
+          ? null
+          : t.kind === 'song'
+            ? { kind: 'song', hit: song(t.hit) }
+            : t.kind === 'artist'
+              ? { kind: 'artist', hit: artist(t.hit) }
+              : { kind: 'album', hit: album(t.hit) };
+        const fallback: SearchGroup[] = ['artist', 'song', 'album'];
+        return {
+          songs: r.songs.map(song),
+          artists: r.artists.map(artist),
+          albums: r.albums.map(album),
+          top,
+          order: r.order ?? fallback,
+        };
+      },
     }),
   );
 }

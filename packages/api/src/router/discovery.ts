@@ -19,8 +19,13 @@ export const discoveryRouter = {
   moreLikeThis: publicProcedure
     .input(z.strictObject({ songId: ZObjectId, limit: z.number().int().min(1).max(50).default(10) }))
     .output(ZMoreLikeThisOutput)
-    .query(({ ctx, input }) => moreLikeThis(ctx.deps, input.songId, input.limit)),
-  /** "Recommended for you": more like the caller's latest plays, minus what they played lately. */
+    // Signed in: never what the caller already plays.
+    .query(({ ctx, input }) =>
+      moreLikeThis(ctx.deps, input.songId, input.limit, {
+        forUserId: ctx.session?.userId ?? ctx.apiKey?.userId ?? null,
+      }),
+    ),
+  /** "Recommended for you": item-item over the caller's whole history, never what they already play. */
   forYou: apiKeyProcedure('library:read')
     .input(z.strictObject({ limit: z.number().int().min(1).max(50).default(10) }).default({ limit: 10 }))
     .output(ZMoreLikeThisOutput)

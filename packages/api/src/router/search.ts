@@ -18,42 +18,53 @@ export const ZSearchInput = z.strictObject({
     .optional(),
 });
 
+const ZSongHit = z.object({
+  id: z.string(),
+  title: z.string(),
+  artistId: z.string(),
+  artistName: z.string(),
+  albumId: z.string().nullable(),
+  albumTitle: z.string().nullable(),
+  playCount: z.number(),
+  score: z.number(),
+  highlights: z.object({ title: z.array(ZSpan), artistName: z.array(ZSpan), albumTitle: z.array(ZSpan) }),
+});
+const ZArtistHit = z.object({
+  id: z.string(),
+  name: z.string(),
+  playCount: z.number(),
+  score: z.number(),
+  highlights: z.object({ name: z.array(ZSpan) }),
+});
+const ZAlbumHit = z.object({
+  id: z.string(),
+  title: z.string(),
+  artistId: z.string(),
+  artistName: z.string(),
+  playCount: z.number(),
+  score: z.number(),
+  highlights: z.object({ title: z.array(ZSpan), artistName: z.array(ZSpan) }),
+});
+
 export const ZSearchOutput = z.object({
   q: z.string(),
   engine: z.enum(['embedded', 'atlas']),
-  songs: z.array(
-    z.object({
-      id: z.string(),
-      title: z.string(),
-      artistId: z.string(),
-      artistName: z.string(),
-      albumId: z.string().nullable(),
-      albumTitle: z.string().nullable(),
-      playCount: z.number(),
-      score: z.number(),
-      highlights: z.object({ title: z.array(ZSpan), artistName: z.array(ZSpan), albumTitle: z.array(ZSpan) }),
-    }),
-  ),
-  artists: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      playCount: z.number(),
-      score: z.number(),
-      highlights: z.object({ name: z.array(ZSpan) }),
-    }),
-  ),
-  albums: z.array(
-    z.object({
-      id: z.string(),
-      title: z.string(),
-      artistId: z.string(),
-      artistName: z.string(),
-      playCount: z.number(),
-      score: z.number(),
-      highlights: z.object({ title: z.array(ZSpan), artistName: z.array(ZSpan) }),
-    }),
-  ),
+  songs: z.array(ZSongHit),
+  artists: z.array(ZArtistHit),
+  albums: z.array(ZAlbumHit),
+  top: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('song'), hit: ZSongHit }),
+      z.object({ kind: z.literal('artist'), hit: ZArtistHit }),
+      z.object({ kind: z.literal('album'), hit: ZAlbumHit }),
+    ])
+    .nullable()
+    .optional()
+    .describe('The best result of any kind; null when nothing cleared the relevance floor'),
+  order: z
+    .array(z.enum(['song', 'artist', 'album']))
+    .optional()
+    .describe('Non-empty groups, best score first'),
 });
 
 export const searchRouter = {

@@ -1,11 +1,12 @@
 // The Atlas Search adapter: one `$search` pipeline per collection (songs, artists, albums), run in
-// parallel. Fuzzy text matching (up to 2 edits, prefixLength 0 so "Bad Bony" reaches "Bad Bunny"),
-// boosted fields, a "joined" multi-analyzer for AC/DC-style names, autocomplete for the typed word,
-// popularity as a bounded score factor and the sort's tie-breaker, and Atlas's own highlights.
+// parallel. A compound query of exact clauses (whole name on the "joined" analyzer, phrase, words)
+// and fuzzy clauses (the whole name, and each word within its length's typo budget), autocomplete for
+// the typed word, popularity as a bounded score factor, and Atlas's own highlights; then the rows are
+// re-ranked by the same rules as the embedded index (rank.ts) and cut at the relevance floor.
 // The index definitions live in ops/atlas/search-index.json (docs/SEARCH.md says how to create them).
 import { Album, Artist, Song } from '@tonearm/db';
 import type { PipelineStage } from 'mongoose';
-import type { Span } from './normalize';
+import { highlight, queryTerms, type Span, typoBudget, wholeBudget } from './normalize';
 import {
   type AlbumHit,
   type ArtistHit,
@@ -16,7 +17,9 @@ import {
   type SearchQuery,
   type SearchResults,
   type SongHit,
+  withTopResult,
 } from './port';
+import { rankFields, rankMatch, rankQuery } from './rank';
 
 export const ATLAS_INDEX = {
   song: 'tonearm_songs',
@@ -38,31 +41,54 @@ export const ATLAS_PATHS: Record<SearchKind, { path: string; boost: number }[]> 
   ],
 };
 
-export const FUZZY = { maxEdits: 2, prefixLength: 0, maxExpansions: 100 } as const;
+/** Fuzzy options of a word clause: the edit budget comes from the word's length (rank.ts). */
+export const fuzzyFor = (word: string) => ({
+  maxEdits: typoBudget(word),
+  prefixLength: 0,
+  maxExpansions: 50,
+});
 
-/** Builds the aggregation pipeline for one collection. The query is only ever a value, never a key. */
+/** Candidates fetched per group before the shared ranking rules order them and apply the floor. */
+export const ATLAS_OVERFETCH = 3;
+
+/**
+ * Builds the aggregation pipeline for one collection. The query is only ever a value, never a key.
+ * Compound `should` clauses mirror the ranking tiers (rank.ts) in their boosts: the whole name
+ * exactly (joined analyzer) ≫ the phrase ≫ each word exactly ≫ the whole name within its typo budget
+ * ≫ each word within its own budget (none under 5 letters, 1 from 5, 2 from 9) or the word being
+ * typed as a prefix (autocomplete: a prefix costs what a typo costs). The adapter then re-ranks the
+ * rows with the same rules as the embedded index and drops those under the relevance floor.
+ */
 export function buildAtlasPipeline(kind: SearchKind, q: string, limit: number): PipelineStage[] {
   const paths = ATLAS_PATHS[kind];
   const primary = paths[0]!.path;
+  const rq = rankQuery(q);
+  const words = rq.required.filter((w) => w.length >= 2);
   const should: Record<string, unknown>[] = [];
-  for (const { path, boost } of paths) {
-    should.push({ text: { query: q, path, fuzzy: FUZZY, score: { boost: { value: boost } } } });
-    // "ac dc", "acdc", "AC/DC" all reach AC/DC through the keyword-and-strip analyzer.
-    should.push({
-      text: { query: q, path: { value: path, multi: 'joined' }, score: { boost: { value: boost * 2 } } },
-    });
+  const boost = (value: number) => ({ boost: { value } });
+  // The whole name, folded and stripped of everything but letters and digits ("acdc" = "AC/DC").
+  should.push({ text: { query: q, path: { value: primary, multi: 'joined' }, score: boost(100) } });
+  should.push({ phrase: { query: q, path: primary, score: boost(30) } });
+  for (const { path, boost: b } of paths) {
+    for (const w of words) should.push({ text: { query: w, path, score: boost(10 * b) } });
   }
-  // The whole query as a phrase on the main field: exact titles rank first.
-  should.push({ phrase: { query: q, path: primary, score: { boost: { value: 6 } } } });
-  // Search-as-you-type: edge n-grams on the main field, a typo allowed.
+  const whole = wholeBudget(rq.compact);
+  if (whole > 0)
+    should.push({
+      text: {
+        query: q,
+        path: { value: primary, multi: 'joined' },
+        fuzzy: { maxEdits: whole, prefixLength: 0, maxExpansions: 50 },
+        score: boost(5),
+      },
+    });
+  for (const { path, boost: b } of paths) {
+    for (const w of words)
+      if (typoBudget(w) > 0) should.push({ text: { query: w, path, fuzzy: fuzzyFor(w), score: boost(b) } });
+  }
+  // Search-as-you-type: edge n-grams of the main field for the word being typed, no typo on top.
   should.push({
-    autocomplete: {
-      query: q,
-      path: primary,
-      tokenOrder: 'sequential',
-      fuzzy: { maxEdits: 1, prefixLength: 1 },
-      score: { boost: { value: 2 } },
-    },
+    autocomplete: { query: q, path: primary, tokenOrder: 'sequential', score: boost(1) },
   });
   const compound: Record<string, unknown> = {
     should,
@@ -107,7 +133,7 @@ export function buildAtlasPipeline(kind: SearchKind, q: string, limit: number): 
         sort: { score: { $meta: 'searchScore', order: -1 }, playCount: -1 },
       },
     } as PipelineStage,
-    { $limit: limit },
+    { $limit: limit * ATLAS_OVERFETCH },
     { $project: project } as PipelineStage,
   ];
 }
@@ -164,7 +190,7 @@ export class AtlasSearch implements SearchPort {
     const [songs, artists, albums] = await Promise.all([run('song'), run('artist'), run('album')]);
     const hl = (d: Record<string, unknown>) => d.highlights as AtlasHighlight[] | undefined;
     const s = (v: unknown) => (v == null ? null : String(v));
-    return {
+    const raw: SearchResults = {
       q: query.q,
       engine: 'atlas',
       songs: songs.map(
@@ -208,5 +234,71 @@ export class AtlasSearch implements SearchPort {
         }),
       ),
     };
+    return rerank(raw, limit);
   }
+}
+
+/**
+ * Orders Atlas's rows by the shared ranking rules (rank.ts) so both adapters agree, drops rows under
+ * the relevance floor, and fills the top result and group order. Popularity is scaled over the rows.
+ */
+export function rerank(r: SearchResults, limit: number): SearchResults {
+  const rq = rankQuery(r.q);
+  const terms = queryTerms(r.q);
+  const last = terms.at(-1);
+  const maxLog = Math.max(
+    1,
+    ...[...r.songs, ...r.artists, ...r.albums].map((h) => Math.log10(1 + h.playCount)),
+  );
+  const pop = (n: number) => Math.log10(1 + n) / maxLog;
+  // Atlas highlights word hits; a whole-name typo match ("Bad Bony" → Bad Bunny) highlights the name.
+  const hl = (text: string | null, spans: Span[], whole: boolean | undefined) =>
+    whole && text ? highlight(text, terms, last, { whole: true }) : spans;
+  const order = <T extends { score: number; playCount: number }>(
+    hits: T[],
+    fields: (h: T) => (string | null)[],
+    kind: SearchKind,
+    withHl: (h: T, whole: boolean[]) => T,
+  ): T[] =>
+    hits
+      .flatMap((h) => {
+        const m = rankMatch(rq, rankFields(fields(h)), kind, pop(h.playCount));
+        return m ? [{ ...withHl(h, m.wholeFields), score: m.score }] : [];
+      })
+      .sort((a, b) => b.score - a.score || b.playCount - a.playCount)
+      .slice(0, limit);
+  return withTopResult({
+    ...r,
+    songs: order(
+      r.songs,
+      (h) => [h.title, h.artistName, h.albumTitle],
+      'song',
+      (h, w) => ({
+        ...h,
+        highlights: {
+          title: hl(h.title, h.highlights.title, w[0]),
+          artistName: hl(h.artistName, h.highlights.artistName, w[1]),
+          albumTitle: hl(h.albumTitle, h.highlights.albumTitle, w[2]),
+        },
+      }),
+    ),
+    artists: order(
+      r.artists,
+      (h) => [h.name],
+      'artist',
+      (h, w) => ({ ...h, highlights: { name: hl(h.name, h.highlights.name, w[0]) } }),
+    ),
+    albums: order(
+      r.albums,
+      (h) => [h.title, h.artistName],
+      'album',
+      (h, w) => ({
+        ...h,
+        highlights: {
+          title: hl(h.title, h.highlights.title, w[0]),
+          artistName: hl(h.artistName, h.highlights.artistName, w[1]),
+        },
+      }),
+    ),
+  });
 }

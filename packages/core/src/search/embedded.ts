@@ -2,7 +2,7 @@
 // (engines.ts). It ranks, groups and highlights; sync.ts keeps it in step with MongoDB. Each server
 // process holds its own copy (about 100 MB at 100,000 songs: see docs/SEARCH.md).
 import { type EngineDoc, miniSearchEngine, type TextEngine } from './engines';
-import { compact, highlight, indexTerms, queryTerms } from './normalize';
+import { highlight, indexTerms, queryTerms, wholeForms } from './normalize';
 import {
   type AlbumHit,
   type ArtistHit,
@@ -13,7 +13,9 @@ import {
   type SearchQuery,
   type SearchResults,
   type SongHit,
+  withTopResult,
 } from './port';
+import { type RankFields, type RankMatch, rankFields, rankMatch, rankQuery } from './rank';
 
 /** What the index keeps per entry: display fields and popularity. */
 export type IndexEntry =
@@ -41,27 +43,33 @@ function toEngineDoc(e: IndexEntry): EngineDoc {
         name: indexTerms(e.title),
         artist: indexTerms(e.artistName),
         album: indexTerms(e.albumTitle ?? ''),
+        whole: [...wholeForms(e.title), ...wholeForms(e.artistName), ...wholeForms(e.albumTitle ?? '')],
       };
     case 'artist':
-      return { id: key('artist', e.id), name: indexTerms(e.name), artist: [], album: [] };
+      return {
+        id: key('artist', e.id),
+        name: indexTerms(e.name),
+        artist: [],
+        album: [],
+        whole: wholeForms(e.name),
+      };
     case 'album':
       return {
         id: key('album', e.id),
         name: indexTerms(e.title),
         artist: indexTerms(e.artistName),
         album: [],
+        whole: [...wholeForms(e.title), ...wholeForms(e.artistName)],
       };
   }
 }
 
-const nameOf = (e: IndexEntry) => (e.kind === 'artist' ? e.name : e.title);
-
-/**
- * Popularity may lift a result by at most half its relevance: it decides between matches of similar
- * relevance ("Bad Bony": Bad Bunny, two edits and hugely played, over Bad Bonny, one edit and obscure)
- * but cannot lift a weak match above a clearly better one. Exact and complete matches rank first.
- */
-const POPULARITY_WEIGHT = 0.5;
+/** A candidate's fields for ranking, primary first (rank.ts). */
+function fieldsOf(e: IndexEntry): (string | null)[] {
+  if (e.kind === 'artist') return [e.name];
+  if (e.kind === 'album') return [e.title, e.artistName];
+  return [e.title, e.artistName, e.albumTitle];
+}
 
 export type EmbeddedIndexOptions = { engine?: TextEngine; candidates?: number };
 
@@ -69,12 +77,13 @@ export class EmbeddedSearchIndex implements SearchPort {
   readonly engine = 'embedded' as const;
   private readonly text: TextEngine;
   private readonly entries = new Map<string, IndexEntry>();
+  private readonly prepared = new Map<string, RankFields>();
   private readonly candidates: number;
   private maxLogPlays = 1;
 
   constructor(opts: EmbeddedIndexOptions = {}) {
     this.text = opts.engine ?? miniSearchEngine();
-    this.candidates = opts.candidates ?? 200;
+    this.candidates = opts.candidates ?? 300;
   }
 
   get size(): number {
@@ -90,6 +99,7 @@ export class EmbeddedSearchIndex implements SearchPort {
       const k = key(e.kind, e.id);
       const old = this.entries.get(k);
       this.entries.set(k, e);
+      if (!old || !sameText(old, e)) this.prepared.set(k, rankFields(fieldsOf(e)));
       this.maxLogPlays = Math.max(this.maxLogPlays, Math.log10(1 + e.playCount));
       // A popularity change alone does not touch the text index.
       if (old && sameText(old, e)) continue;
@@ -101,6 +111,7 @@ export class EmbeddedSearchIndex implements SearchPort {
   remove(kind: SearchKind, id: string): void {
     const k = key(kind, id);
     if (!this.entries.delete(k)) return;
+    this.prepared.delete(k);
     this.text.remove(k);
   }
 
@@ -122,28 +133,31 @@ export class EmbeddedSearchIndex implements SearchPort {
     const kinds = new Set<SearchKind>(query.kinds ?? ['song', 'artist', 'album']);
     const out: SearchResults = { q: query.q, engine: 'embedded', songs: [], artists: [], albums: [] };
     const terms = queryTerms(query.q);
-    if (terms.length === 0) return out;
+    if (terms.length === 0) return withTopResult(out);
     const last = terms.at(-1);
-    const qCompact = compact(query.q);
+    const rq = rankQuery(query.q);
 
-    type Ranked = { e: IndexEntry; tier: number; score: number };
+    // Candidates: word matches (each word within its typo budget) and whole-name matches; then the
+    // ranking rules (rank.ts) order them and drop what falls below the relevance floor.
+    const ids = new Set<string>();
+    for (const hit of this.text.search(terms, this.candidates)) ids.add(hit.id);
+    for (const hit of this.text.searchWhole?.(rq.compact, this.candidates) ?? []) ids.add(hit.id);
+    type Ranked = { e: IndexEntry; m: RankMatch };
     const ranked: Ranked[] = [];
-    for (const hit of this.text.search(terms, this.candidates)) {
-      const e = this.entries.get(hit.id);
-      if (!e || !kinds.has(e.kind)) continue;
-      const nameCompact = compact(nameOf(e));
-      // Tier 2: the whole name typed exactly (up to case, accents, punctuation and spacing);
-      // tier 1: the query is the start of the name (search-as-you-type); tier 0: anything else.
-      const tier =
-        nameCompact === qCompact ? 2 : qCompact.length >= 3 && nameCompact.startsWith(qCompact) ? 1 : 0;
+    for (const id of ids) {
+      const e = this.entries.get(id);
+      const f = this.prepared.get(id);
+      if (!e || !f || !kinds.has(e.kind)) continue;
       const pop = Math.log10(1 + e.playCount) / this.maxLogPlays;
-      ranked.push({ e, tier, score: hit.score * (1 + POPULARITY_WEIGHT * pop) });
+      const m = rankMatch(rq, f, e.kind, pop);
+      if (m) ranked.push({ e, m });
     }
-    ranked.sort((a, b) => b.tier - a.tier || b.score - a.score || b.e.playCount - a.e.playCount);
+    ranked.sort((a, b) => b.m.score - a.m.score || b.e.playCount - a.e.playCount);
 
-    const hl = (s: string | null) => (s ? highlight(s, terms, last) : []);
-    for (const { e, score } of ranked) {
-      const s = Math.round(score * 1000) / 1000;
+    const hl = (s: string | null, whole = false) => (s ? highlight(s, terms, last, { whole }) : []);
+    for (const { e, m } of ranked) {
+      const s = m.score;
+      const w = m.wholeFields;
       if (e.kind === 'song' && out.songs.length < limit) {
         const h: SongHit = {
           id: e.id,
@@ -154,7 +168,11 @@ export class EmbeddedSearchIndex implements SearchPort {
           albumTitle: e.albumTitle,
           playCount: e.playCount,
           score: s,
-          highlights: { title: hl(e.title), artistName: hl(e.artistName), albumTitle: hl(e.albumTitle) },
+          highlights: {
+            title: hl(e.title, w[0]),
+            artistName: hl(e.artistName, w[1]),
+            albumTitle: hl(e.albumTitle, w[2]),
+          },
         };
         out.songs.push(h);
       } else if (e.kind === 'artist' && out.artists.length < limit) {
@@ -163,7 +181,7 @@ export class EmbeddedSearchIndex implements SearchPort {
           name: e.name,
           playCount: e.playCount,
           score: s,
-          highlights: { name: hl(e.name) },
+          highlights: { name: hl(e.name, w[0]) },
         };
         out.artists.push(h);
       } else if (e.kind === 'album' && out.albums.length < limit) {
@@ -174,12 +192,12 @@ export class EmbeddedSearchIndex implements SearchPort {
           artistName: e.artistName,
           playCount: e.playCount,
           score: s,
-          highlights: { title: hl(e.title), artistName: hl(e.artistName) },
+          highlights: { title: hl(e.title, w[0]), artistName: hl(e.artistName, w[1]) },
         };
         out.albums.push(h);
       }
     }
-    return out;
+    return withTopResult(out);
   }
 }
 

@@ -8,6 +8,7 @@ export * from './embedded';
 export * from './engines';
 export { compact, fold, highlight, indexTerms, queryTerms } from './normalize';
 export * from './port';
+export * from './rank';
 export * from './sync';
 
 /** Grouped, ranked, highlighted results from whichever adapter this process was given. */

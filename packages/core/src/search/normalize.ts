@@ -4,13 +4,26 @@
 
 /** Lowercase, strip diacritics (Björk → bjork), map the few letters NFKD leaves alone (ø, ß, æ). */
 export function fold(s: string): string {
-  return s
+  return decodePercent(s)
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[øœæßđł]/g, (c) => ({ ø: 'o', œ: 'oe', æ: 'ae', ß: 'ss', đ: 'd', ł: 'l' })[c] ?? c)
     .replace(/&/g, ' and ')
     .replace(/\+/g, ' and ');
+}
+
+/**
+ * Text pasted from a URL or a scrobbler log ("Alan%20Parsons", "Queensr%C3%BFche") means its decoded
+ * form; anything that does not decode stays as it is.
+ */
+function decodePercent(s: string): string {
+  if (!/%[0-9a-f]{2}/i.test(s)) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s.replace(/%20/gi, ' ');
+  }
 }
 
 /** Whitespace-separated words, each split into its alphanumeric parts ("ac/dc" → ["ac","dc"]). */
@@ -24,9 +37,10 @@ function words(s: string): string[][] {
 const MIN_TERM = 2;
 
 /**
- * Index terms of a name: every part of two or more characters, each punctuated word joined
- * ("r.e.m." → "rem"), and each pair of adjacent words joined ("back in" → "backin"), so a query
- * that splits or joins words still meets an exact term.
+ * Index terms of a name: every part of two or more characters and each punctuated word joined
+ * ("r.e.m." → "rem", "AC/DC" → "acdc"). Adjacent words are NOT joined: that gave long multi-word
+ * names (collaboration credits) a second rare match and ranked them above the artist they contain.
+ * Split and joined typing ("hellsbells", "ac dc") meets the whole-name form (`wholeForms`) instead.
  */
 export function indexTerms(s: string): string[] {
   const ws = words(s);
@@ -35,15 +49,14 @@ export function indexTerms(s: string): string[] {
   for (const [i, parts] of ws.entries()) {
     for (const p of parts) if (p.length >= MIN_TERM) out.push(p);
     if (parts.length > 1) out.push(joined[i]!);
-    if (i > 0) out.push(joined[i - 1]! + joined[i]!);
   }
   if (out.length === 0 && joined.length) out.push(joined.join(''));
   return out;
 }
 
 /**
- * Query terms: joined forms first, then the typed words in order, so the last term is the word
- * being typed (it alone gets prefix matching for search-as-you-type).
+ * Query terms: joined punctuated words ("r.e.m" → "rem") and their parts, then the typed words in
+ * order, so the last term is the word being typed (it alone gets prefix matching).
  */
 export function queryTerms(q: string): string[] {
   const ws = words(q);
@@ -52,13 +65,30 @@ export function queryTerms(q: string): string[] {
   const typed: string[] = [];
   for (const [i, parts] of ws.entries()) {
     if (parts.length > 1) extra.push(joined[i]!);
-    if (i > 0 && joined[i - 1]!.length + joined[i]!.length <= 24) extra.push(joined[i - 1]! + joined[i]!);
     for (const p of parts) if (p.length >= MIN_TERM) typed.push(p);
   }
   // "r e m" / "a ha": several short words read as one.
   if (ws.length > 1 && ws.length <= 4 && joined.every((w) => w.length <= 3)) extra.push(joined.join(''));
   if (typed.length === 0 && joined.length) typed.push(joined.join(''));
   return [...new Set([...extra, ...typed])];
+}
+
+/** The words of a name or query as a listener reads them: folded, each punctuated word joined. */
+export function readWords(s: string): string[] {
+  return words(s).map((parts) => parts.join(''));
+}
+
+const ARTICLES = new Set(['the', 'a', 'an', 'los', 'las', 'la', 'le', 'les', 'die', 'el']);
+
+/**
+ * Whole-name forms: the compact name, and without a leading article ("The Beatles" → "thebeatles",
+ * "beatles"), so "Beatles" is a whole-name match for The Beatles and not for "The Beatles with …".
+ */
+export function wholeForms(s: string): string[] {
+  const ws = readWords(s);
+  const all = ws.join('');
+  if (ws.length > 1 && ARTICLES.has(ws[0]!)) return [all, ws.slice(1).join('')];
+  return all ? [all] : [];
 }
 
 /**
@@ -81,9 +111,63 @@ export function compact(s: string): string {
     .join('');
 }
 
-/** Edit budget per term length: short terms must match closely or they match everything. */
+/**
+ * Typos allowed in one typed word, by its length, as Meilisearch does: none below 5 characters, one
+ * from 5, two from 9. Short words must match as typed or they match everything ("bony" ≠ "dont").
+ */
+export function typoBudget(word: string): number {
+  return word.length >= 9 ? 2 : word.length >= 5 ? 1 : 0;
+}
+
+/**
+ * Typos allowed against a whole name (the query compacted: "badbony"), as Typesense counts: one from
+ * 4 characters, two from 7. A whole name is far more specific than one of its words, so "Bad Bony"
+ * reaches Bad Bunny while the word "bony" alone reaches nothing.
+ */
+export function wholeBudget(compactQuery: string): number {
+  return compactQuery.length >= 7 ? 2 : compactQuery.length >= 4 ? 1 : 0;
+}
+
+/** @deprecated the old per-term budget; kept for callers outside the index. Use typoBudget. */
 export function maxEdits(term: string): number {
-  return term.length <= 2 ? 0 : term.length <= 3 ? 1 : 2;
+  return typoBudget(term);
+}
+
+/**
+ * Optimal-string-alignment distance (Levenshtein plus adjacent transpositions, "beatels" → "beatles"
+ * is one typo), with an upper bound: returns bound + 1 as soon as it is exceeded.
+ */
+export function typoDistance(a: string, b: string, bound: number): number {
+  if (Math.abs(a.length - b.length) > bound) return bound + 1;
+  if (a === b) return 0;
+  const n = b.length;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: n + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= n; j++) {
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, prev2[j - 2]! + 1);
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > bound) return bound + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[n]!;
+}
+
+/** Adjacent-letter swaps of a word: exact-term candidates for a transposition typo. */
+export function swaps(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < word.length; i++) {
+    if (word[i] === word[i + 1]) continue;
+    out.push(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
+  }
+  return out;
 }
 
 /** Levenshtein distance with an upper bound: returns bound + 1 as soon as it is exceeded. */
@@ -109,9 +193,15 @@ export type Span = [start: number, end: number];
 /**
  * Spans of `text` (UTF-16 offsets into the original string) that a query matched: a word, or a
  * punctuated run such as "AC/DC", whose folded form equals a term, starts with the last (typed)
- * term, or is within the term's edit budget.
+ * term, or is within the term's typo budget; every word when the field matched as a whole name
+ * ("Bad Bony" → both words of "Bad Bunny").
  */
-export function highlight(text: string, terms: string[], lastTerm: string | undefined): Span[] {
+export function highlight(
+  text: string,
+  terms: string[],
+  lastTerm: string | undefined,
+  opts: { whole?: boolean } = {},
+): Span[] {
   const spans: Span[] = [];
   const re = /[\p{L}\p{N}]+(?:[./'’-][\p{L}\p{N}]+)*\.?/gu;
   for (const m of text.matchAll(re)) {
@@ -120,15 +210,16 @@ export function highlight(text: string, terms: string[], lastTerm: string | unde
     const parts = fold(word).match(/[\p{L}\p{N}]+/gu) ?? [];
     const whole = parts.join('');
     const candidates = [whole, ...parts];
-    const hit = terms.some((t) =>
-      candidates.some(
-        (c) =>
-          c === t ||
-          (t === lastTerm && t.length >= 1 && c.startsWith(t)) ||
-          (t.length > 2 && boundedDistance(c, t, maxEdits(t)) <= maxEdits(t)) ||
-          (t === lastTerm && t.length > 3 && boundedDistance(c.slice(0, t.length), t, 1) <= 1),
-      ),
-    );
+    const hit =
+      opts.whole ||
+      terms.some((t) =>
+        candidates.some(
+          (c) =>
+            c === t ||
+            (t === lastTerm && t.length >= 1 && c.startsWith(t)) ||
+            (typoBudget(t) > 0 && typoDistance(c, t, typoBudget(t)) <= typoBudget(t)),
+        ),
+      );
     if (hit) spans.push([start, start + word.length - (word.endsWith('.') && parts.length < 2 ? 1 : 0)]);
   }
   return spans;

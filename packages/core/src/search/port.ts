@@ -41,14 +41,48 @@ export type AlbumHit = {
   highlights: { title: Span[]; artistName: Span[] };
 };
 
-/** Results grouped by kind, each ranked by relevance, popularity (playCount) breaking near-ties. */
+/** The single best result across kinds: what the player shows first as "Top result". */
+export type TopHit =
+  | { kind: 'song'; hit: SongHit }
+  | { kind: 'artist'; hit: ArtistHit }
+  | { kind: 'album'; hit: AlbumHit };
+
+/**
+ * Results grouped by kind, each ranked by relevance, popularity (playCount) breaking near-ties.
+ * `top` is the best result of any kind (null when nothing cleared the relevance floor) and `order`
+ * lists the non-empty groups by their best score, best first. Scores are comparable across kinds
+ * within one response.
+ */
 export type SearchResults = {
   q: string;
   engine: 'embedded' | 'atlas';
   songs: SongHit[];
   artists: ArtistHit[];
   albums: AlbumHit[];
+  top?: TopHit | null;
+  order?: SearchKind[];
 };
+
+/** Fills `top` and `order` from the groups' scores (ties: artist, then song, then album). */
+export function withTopResult(r: SearchResults): SearchResults {
+  const KIND_RANK: Record<SearchKind, number> = { artist: 0, song: 1, album: 2 };
+  const best: { kind: SearchKind; score: number }[] = [];
+  if (r.artists[0]) best.push({ kind: 'artist', score: r.artists[0].score });
+  if (r.songs[0]) best.push({ kind: 'song', score: r.songs[0].score });
+  if (r.albums[0]) best.push({ kind: 'album', score: r.albums[0].score });
+  best.sort((a, b) => b.score - a.score || KIND_RANK[a.kind] - KIND_RANK[b.kind]);
+  const order = best.map((b) => b.kind);
+  const k = order[0];
+  const top: TopHit | null =
+    k === 'artist'
+      ? { kind: 'artist', hit: r.artists[0]! }
+      : k === 'song'
+        ? { kind: 'song', hit: r.songs[0]! }
+        : k === 'album'
+          ? { kind: 'album', hit: r.albums[0]! }
+          : null;
+  return { ...r, top, order };
+}
 
 export type SearchPort = {
   readonly engine: 'embedded' | 'atlas';

@@ -1,0 +1,232 @@
+// `pnpm eval recs <user<TAB>item<TAB>count file> [--users N] [--seed S]`: offline evaluation of
+// "More like this" and "For you" through the product itself. Each listener's items are shuffled with
+// a fixed seed and 20% held out; the training part is loaded through the product's play-event path
+// (reportPlay: one play event per training (listener, item) pair, as a player reports it); the
+// product's neighbour job runs (refreshSongNeighbors, full); then the product's serving code answers
+// (moreLikeThis seeded with the listener's most-played training item, as served to that signed-in
+// listener, and recommendedFor). Baselines
+// computed in the same run from the same training pairs: popularity, raw co-occurrence counts and
+// binary item cosine, each leaving out what the listener already plays.
+import { randomUUID } from 'node:crypto';
+import { Cache, createRedis, whenReady } from '@tonearm/cache';
+import { env } from '@tonearm/config';
+import { connectDb, disconnectDb, mongoose, Song, syncIndexes, Types } from '@tonearm/db';
+import { createLogger } from '@tonearm/observability';
+import { Queues } from '@tonearm/queue';
+import { withDbName } from '@tonearm/testing';
+import { moreLikeThis, recommendedFor, refreshSongNeighbors, reportPlay } from '../../packages/core/src';
+import { type PlayRow, readPlayRows } from './files';
+
+/** mulberry32: a small seeded generator, so the split is the same on every run. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+function shuffle<T>(xs: T[], r: () => number): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+  }
+  return xs;
+}
+
+export type Split = {
+  train: Map<string, PlayRow[]>;
+  held: Map<string, Set<string>>;
+};
+
+/** Listeners with ≥ 5 items, `users` of them drawn with the seed; 20% of each one's items held out. */
+export function splitRows(rows: PlayRow[], users: number, seed: number): Split {
+  const r = rng(seed);
+  const byUser = new Map<string, PlayRow[]>();
+  for (const row of rows) byUser.set(row.user, [...(byUser.get(row.user) ?? []), row]);
+  const eligible = shuffle(
+    [...byUser.keys()].filter((u) => (byUser.get(u)?.length ?? 0) >= 5).sort(),
+    r,
+  ).slice(0, users);
+  const train = new Map<string, PlayRow[]>();
+  const held = new Map<string, Set<string>>();
+  for (const u of eligible) {
+    const items = shuffle([...byUser.get(u)!], r);
+    const k = Math.max(1, Math.floor(items.length * 0.2));
+    held.set(u, new Set(items.slice(0, k).map((x) => x.item)));
+    train.set(u, items.slice(k));
+  }
+  return { train, held };
+}
+
+type Scores = Map<string, number>;
+const topN = (s: Scores, n: number, skip: Set<string>) =>
+  [...s.entries()]
+    .filter(([k]) => !skip.has(k))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, n)
+    .map(([k]) => k);
+
+export async function runRecsEval(file: string, argv: string[] = process.argv.slice(4)): Promise<void> {
+  const opt = (name: string, d: number) => {
+    const i = argv.indexOf(name);
+    const v = i >= 0 ? Number(argv[i + 1]) : d;
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
+    return v;
+  };
+  const users = opt('--users', 600);
+  const seed = opt('--seed', 42);
+  const rows = readPlayRows(file);
+  const { train, held } = splitRows(rows, users, seed);
+  const trainRows = [...train.values()].flat();
+  const items = [...new Set(trainRows.map((r) => r.item))];
+  console.log(
+    `[eval recs] ${file}: ${rows.length} rows; ${train.size} listeners, ${trainRows.length} training pairs over ${items.length} items, ${[...held.values()].reduce((n, h) => n + h.size, 0)} held out (seed ${seed})`,
+  );
+
+  // --- the product ---
+  await connectDb(withDbName(env().MONGODB_URI, 'eval_recs'));
+  await mongoose.connection.db?.dropDatabase();
+  await syncIndexes();
+  const listeners = new Map<string, number>();
+  for (const r of trainRows) listeners.set(r.item, (listeners.get(r.item) ?? 0) + 1);
+  const songOf = new Map<string, string>();
+  const itemOf = new Map<string, string>();
+  const docs = items.map((item) => {
+    const _id = new Types.ObjectId();
+    songOf.set(item, String(_id));
+    itemOf.set(String(_id), item);
+    // Each item is a song by its own artist (the data names artists): no content signal leaks in.
+    // playCount is what the stats job would have counted from the training plays.
+    return {
+      _id,
+      title: item.slice(0, 200),
+      artistId: new Types.ObjectId(),
+      artistName: item,
+      durationSec: 200,
+      playCount: listeners.get(item) ?? 0,
+      media: { status: 'ready' },
+    };
+  });
+  for (let i = 0; i < docs.length; i += 2_000) await Song.insertMany(docs.slice(i, i + 2_000));
+  const redis = createRedis(env().REDIS_URL, { keyPrefix: 'eval-recs:', commandTimeout: 10_000 });
+  await whenReady(redis);
+  await redis.del('recs:neighbors:watermark');
+  const queues = new Queues(createRedis(env().REDIS_URL), { prefix: 'eval-recs-q' });
+  const deps = {
+    redis,
+    queues,
+    cache: new Cache(redis, { prefix: `evr${Date.now()}` }),
+    log: createLogger('eval', 'silent'),
+  } as never;
+  const userIds = new Map([...train.keys()].map((u) => [u, String(new Types.ObjectId())]));
+  const now = Date.now();
+  const r = rng(seed + 1);
+  const t0 = performance.now();
+  const todo = trainRows.map((row) => ({
+    row,
+    at: new Date(now - 60_000 - Math.floor(r() * 170 * 86_400_000)),
+  }));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < todo.length) {
+        const { row, at } = todo[next++]!;
+        await reportPlay(deps, userIds.get(row.user)!, {
+          eventId: randomUUID(),
+          songId: songOf.get(row.item)!,
+          startedAt: at,
+          playedSec: 200,
+          completed: true,
+        });
+      }
+    }),
+  );
+  console.log(
+    `  loaded ${todo.length} plays through reportPlay in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  const job = await refreshSongNeighbors(deps, { mode: 'full' });
+  console.log(`  neighbour job: ${job.rowsWritten} rows in ${(job.tookMs / 1000).toFixed(1)} s`);
+
+  // --- baselines from the same training pairs ---
+  const n = new Map<string, number>();
+  const co = new Map<string, Map<string, number>>();
+  for (const rowsOfUser of train.values()) {
+    const its = rowsOfUser.map((x) => x.item);
+    for (const a of its) {
+      n.set(a, (n.get(a) ?? 0) + 1);
+      let m = co.get(a);
+      if (!m) {
+        m = new Map();
+        co.set(a, m);
+      }
+      for (const b of its) if (a !== b) m.set(b, (m.get(b) ?? 0) + 1);
+    }
+  }
+  const pop: Scores = new Map([...n.entries()]);
+  const cooc = (a: string): Scores => co.get(a) ?? new Map();
+  const cosine = (a: string): Scores => {
+    const out: Scores = new Map();
+    for (const [b, c] of co.get(a) ?? []) out.set(b, c / Math.sqrt((n.get(a) ?? 1) * (n.get(b) ?? 1)));
+    return out;
+  };
+  const sumOver = (hist: string[], f: (a: string) => Scores): Scores => {
+    const out: Scores = new Map();
+    for (const a of hist) for (const [b, v] of f(a)) out.set(b, (out.get(b) ?? 0) + v);
+    return out;
+  };
+
+  type Acc = { hit: number; recall: number; ownSlots: number };
+  const acc = new Map<string, Acc>();
+  const add = (k: string, recs: string[], h: Set<string>, own: Set<string>, kind: 'hit' | 'recall') => {
+    const a = acc.get(k) ?? { hit: 0, recall: 0, ownSlots: 0 };
+    const hits = recs.filter((x) => h.has(x)).length;
+    if (kind === 'hit') a.hit += hits > 0 ? 1 : 0;
+    else a.recall += hits / h.size;
+    a.ownSlots += recs.filter((x) => own.has(x)).length;
+    acc.set(k, a);
+  };
+  let i = 0;
+  for (const [u, rowsOfUser] of train) {
+    const h = held.get(u)!;
+    const own = new Set(rowsOfUser.map((x) => x.item));
+    const hist = rowsOfUser.map((x) => x.item);
+    const top = [...rowsOfUser].sort((a, b) => b.count - a.count || (a.item < b.item ? -1 : 1))[0]!.item;
+    const mlt = (await moreLikeThis(deps, songOf.get(top)!, 10, { forUserId: userIds.get(u)! })).map(
+      (x) => itemOf.get(x.id)!,
+    );
+    add('mlt product (as served)', mlt, h, own, 'hit');
+    add('mlt popularity', topN(pop, 10, own), h, own, 'hit');
+    add('mlt co-occurrence', topN(cooc(top), 10, own), h, own, 'hit');
+    add('mlt item cosine', topN(cosine(top), 10, own), h, own, 'hit');
+    const fy = (await recommendedFor(deps, userIds.get(u)!, 10)).map((x) => itemOf.get(x.id)!);
+    add('foryou product (as served)', fy, h, own, 'recall');
+    add('foryou popularity', topN(pop, 10, own), h, own, 'recall');
+    add('foryou co-occurrence', topN(sumOver(hist, cooc), 10, own), h, own, 'recall');
+    add('foryou item cosine', topN(sumOver(hist, cosine), 10, own), h, own, 'recall');
+    if (++i % 100 === 0) console.log(`  evaluated ${i}/${train.size}`);
+  }
+  const L = train.size;
+  console.log(`  More like this, hit-rate@10 (seed = the listener's top training item), ${L} listeners:`);
+  for (const [k, a] of acc)
+    if (k.startsWith('mlt'))
+      console.log(
+        `    ${k.slice(4).padEnd(22)} ${(a.hit / L).toFixed(3)}   slots already played ${((100 * a.ownSlots) / (10 * L)).toFixed(1)}%`,
+      );
+  console.log('  For you, recall@10 of held-out items:');
+  for (const [k, a] of acc)
+    if (k.startsWith('foryou'))
+      console.log(
+        `    ${k.slice(7).padEnd(22)} ${(a.recall / L).toFixed(3)}   slots already played ${((100 * a.ownSlots) / (10 * L)).toFixed(1)}%`,
+      );
+  await queues
+    .get('stats')
+    .obliterate({ force: true })
+    .catch(() => {});
+  await queues.close();
+  queues.connection.disconnect();
+  redis.disconnect();
+  await disconnectDb();
+}
