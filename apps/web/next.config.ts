@@ -3,19 +3,9 @@ import type { NextConfig } from 'next';
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // The /api/trpc route and the RSC caller embed the router: its workspace packages ship TS source.
-  transpilePackages: [
-    '@tonearm/validators',
-    '@tonearm/api',
-    '@tonearm/core',
-    '@tonearm/db',
-    '@tonearm/cache',
-    '@tonearm/config',
-    '@tonearm/observability',
-    '@tonearm/player',
-    '@tonearm/ratelimit',
-    '@tonearm/realtime',
-  ],
+  // Workspace packages the web app runs (they ship TS source). The router is not among them: the web
+  // app takes its type only and calls the standalone server over HTTP (docs/SECURITY.md).
+  transpilePackages: ['@tonearm/validators', '@tonearm/player', '@tonearm/ratelimit', '@tonearm/realtime'],
   typescript: { ignoreBuildErrors: false },
 };
 

@@ -77,6 +77,11 @@ function headersOf(req: IncomingMessage): Headers {
 
 /** Bigger than any valid input (the largest is a 500-id addSongs), small enough to refuse abuse. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/**
+ * Most calls one batched request may carry (the player's batch link sends at most this many). Each
+ * call still counts against its own rate-limit scope; the cap bounds the work one request can start.
+ */
+export const MAX_BATCH_SIZE = 16;
 
 export function createApplication(server: Server, deps: ApiDeps, opts: AppOptions = {}): Application {
   const createContext = (req: IncomingMessage, res: ServerResponse) =>
@@ -99,6 +104,7 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
     router: appRouter,
     basePath: '/trpc/',
     allowBatching: true,
+    maxBatchSize: MAX_BATCH_SIZE,
     // Large inputs (a long addSongs list) may arrive as a POSTed query; the body is bounded.
     allowMethodOverride: true,
     maxBodySize: MAX_BODY_BYTES,
@@ -111,6 +117,7 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
     basePath: '/trpc/',
     createContext,
     onError,
+    maxBatchSize: MAX_BATCH_SIZE,
     responseHeaders: (ctx) => ctx?.resHeaders,
   });
 

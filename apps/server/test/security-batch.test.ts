@@ -1,0 +1,74 @@
+// Finding 1 of the security review (docs/SECURITY.md): one POST carried 500 auth.logIn guesses. The
+// standalone server is the only API host; it refuses batches over MAX_BATCH_SIZE, and every call of
+// an admitted batch counts against its own scope (auth.* by IP), so a batch guesses no faster than
+// single requests.
+import { signUp } from '@tonearm/core';
+import { RateLimiter, resolveScopes } from '@tonearm/ratelimit';
+import { startTestServices, type TestServices, uid } from '@tonearm/testing';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BATCH_SIZE } from '../src/app';
+import { startServer } from './helpers';
+
+let svc: TestServices;
+let server: Server;
+let url = '';
+const AUTH_LIMIT = 5;
+const email = `victim_${uid(3)}@example.test`;
+
+beforeAll(async () => {
+  svc = await startTestServices();
+  await signUp(
+    { cache: svc.cache, redis: svc.redis, log: svc.log },
+    { email, handle: `victim_${uid(3)}`, displayName: 'Victim', password: 'correct horse battery staple' },
+    new Headers(),
+  );
+  const rateLimiter = new RateLimiter(svc.redis, {
+    scopes: resolveScopes(JSON.stringify({ auth: { limit: AUTH_LIMIT } })),
+    prefix: `rlbatch${uid(3)}`,
+  });
+  ({ server, url } = await startServer({ cache: svc.cache, redis: svc.redis, log: svc.log, rateLimiter }));
+}, 60_000);
+afterAll(async () => {
+  server?.closeAllConnections();
+  server?.close();
+  await svc?.close();
+});
+
+function batchLogIn(passwords: string[]) {
+  const paths = passwords.map(() => 'auth.logIn').join(',');
+  const body = Object.fromEntries(passwords.map((password, i) => [i, { email, password }]));
+  return fetch(`${url}/trpc/${paths}?batch=1`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+type Item = { result?: unknown; error?: { data: { appCode?: string; code?: string } } };
+
+describe('batched credential guessing on the API server', () => {
+  it(`refuses a batch of more than ${MAX_BATCH_SIZE} calls before running any`, async () => {
+    const guesses = Array.from({ length: 500 }, (_, i) => `wrong guess number ${i}`);
+    guesses[499] = 'correct horse battery staple';
+    const res = await batchLogIn(guesses);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(JSON.stringify(await res.json())).toMatch(/Batch call exceeds maximum size/);
+    // The same for a GET batch (the fast query path hands over-long batches to tRPC's handler).
+    const paths = Array.from({ length: MAX_BATCH_SIZE + 1 }, () => 'song.top').join(',');
+    expect((await fetch(`${url}/trpc/${paths}?batch=1&input=%7B%7D`)).status).toBe(400);
+  });
+
+  it('counts every call of an admitted batch against the auth scope', async () => {
+    const guesses = Array.from({ length: MAX_BATCH_SIZE }, (_, i) => `wrong guess number ${i}`);
+    guesses[MAX_BATCH_SIZE - 1] = 'correct horse battery staple';
+    const items = (await (await batchLogIn(guesses)).json()) as Item[];
+    expect(items).toHaveLength(MAX_BATCH_SIZE);
+    const codes = items.map((x) => x.error?.data.appCode ?? 'OK');
+    expect(codes.filter((c) => c === 'TOO_MANY_REQUESTS')).toHaveLength(MAX_BATCH_SIZE - AUTH_LIMIT);
+    expect(codes.filter((c) => c === 'UNAUTHORIZED')).toHaveLength(AUTH_LIMIT);
+    // The right password, 16th in the batch, was never tried.
+    expect(codes).not.toContain('OK');
+  });
+});
