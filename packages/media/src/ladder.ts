@@ -113,6 +113,8 @@ export type LadderOptions = {
   /** Check priming by decoding each rendition's first segment (cheap; on by default). */
   verifyPriming?: boolean;
   signal?: AbortSignal;
+  /** Decode at most this many seconds (the checked duration plus a margin; see durationLimitSec). */
+  maxDurationSec?: number;
 };
 
 /** Splits rungs into groups of about equal encoder cost (cost grows with bit rate). */
@@ -232,7 +234,7 @@ async function describeRendition(
 }
 
 /**
- * Runs the whole ladder for `input` (a file path or URL ffmpeg can read) into `outDir`:
+ * Runs the whole ladder for `input` (a local audio file; see ffmpeg.ts) into `outDir`:
  * <outDir>/master.m3u8 and <outDir>/<rung>/{index.m3u8,init.mp4,seg_NNN.m4s}. `workDir` holds the PCM.
  */
 export async function transcodeLadder(
@@ -246,7 +248,10 @@ export async function transcodeLadder(
   const t0 = performance.now();
   const pcmFile = join(workDir, 'source.f32');
   const report = (f: number) => opts.onProgress?.(Math.max(0, Math.min(1, f)));
-  const decoded = await decodeOnce(input, pcmFile, { signal: opts.signal });
+  const decoded = await decodeOnce(input, pcmFile, {
+    signal: opts.signal,
+    maxDurationSec: opts.maxDurationSec,
+  });
   const durationSec = decoded.samples / PCM.sampleRate;
   report(0.1);
   const t1 = performance.now();
