@@ -83,6 +83,44 @@ export const MAX_BODY_BYTES = 2 * 1024 * 1024;
  */
 export const MAX_BATCH_SIZE = 16;
 
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * CSRF (docs/SECURITY.md): a state-changing request that carries a cookie must not come from another
+ * site's page. Browsers send Origin with every cross-origin request and every POST; one that is not
+ * an allowed origin is refused (403), and so is a request fetch metadata marks cross-site. tRPC POSTs
+ * must be application/json (a type no form and no no-cors fetch can send, so a foreign page needs a
+ * CORS preflight, which only allowed origins pass); anything else is 415, never a 500.
+ */
+function requestRefusal(
+  req: IncomingMessage,
+  allowed: Set<string>,
+): { status: number; code: string; message: string } | null {
+  if (!STATE_CHANGING.has(req.method ?? 'GET')) return null;
+  const url = req.url ?? '/';
+  if (url.startsWith('/trpc/')) {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const hasBody =
+      Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (type !== 'application/json' && (hasBody || type !== ''))
+      return {
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'API requests with a body must be sent as application/json',
+      };
+  }
+  if (!req.headers.cookie) return null;
+  const origin = req.headers.origin;
+  // The server's own pages (the queue dashboard) are same-origin.
+  const own = req.headers.host ? [`http://${req.headers.host}`, `https://${req.headers.host}`] : [];
+  if (origin !== undefined && !allowed.has(origin) && !own.includes(origin))
+    return { status: 403, code: 'FORBIDDEN', message: `Origin ${origin} may not make this request` };
+  const site = req.headers['sec-fetch-site'];
+  if (origin === undefined && (site === 'cross-site' || site === 'same-site'))
+    return { status: 403, code: 'FORBIDDEN', message: 'Cross-site requests may not make this request' };
+  return null;
+}
+
 export function createApplication(server: Server, deps: ApiDeps, opts: AppOptions = {}): Application {
   const createContext = (req: IncomingMessage, res: ServerResponse) =>
     createTRPCContext({
@@ -191,6 +229,14 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
         res.writeHead(204).end();
         return;
       }
+    }
+    const refused = requestRefusal(req, cors);
+    if (refused) {
+      req.resume();
+      res
+        .writeHead(refused.status, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: refused.code, message: refused.message } }));
+      return;
     }
     const url = req.url ?? '/';
     if (url.startsWith('/trpc/')) {

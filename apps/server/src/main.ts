@@ -24,7 +24,7 @@ setListenersStreamingProvider(() => countStreaming(deps.redis));
 const server = createServer();
 server.keepAliveTimeout = 65_000;
 const webOrigin = `http://127.0.0.1:${cfg.WEB_PORT}`;
-const corsOrigins = [webOrigin, `http://localhost:${cfg.WEB_PORT}`];
+const corsOrigins = cfg.ALLOWED_ORIGINS ?? [webOrigin, `http://localhost:${cfg.WEB_PORT}`];
 const edge =
   cfg.MEDIA_BASE_URL || !deps.media ? null : mediaEdgeRoute(deps.media.storage, deps.log, corsOrigins);
 const app = createApplication(server, deps, {

@@ -63,6 +63,21 @@ const ZEnv = z.object({
             .filter(Boolean)
         : undefined,
     ),
+  /**
+   * Comma-separated browser origins allowed to call the API with cookies and open sockets (the web
+   * player's public origin). Default: the dev player on 127.0.0.1/localhost:WEB_PORT.
+   */
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((o) => o.trim().replace(/\/$/, ''))
+            .filter(Boolean)
+        : undefined,
+    ),
   /** Where browsers fetch media: the CloudFront distribution in production, the dev edge locally. */
   MEDIA_BASE_URL: z.url().optional(),
   CLOUDFRONT_KEY_PAIR_ID: z.string().default('KDEVTONEARM'),
