@@ -1,10 +1,12 @@
 // The standalone server as a factory: createApplication(httpServer, deps) wires tRPC over HTTP
 // (batching on), health endpoints and metrics onto a node:http server. Tests start it on port 0.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { appRouter, createTRPCContext, logTrpcError, toAppError } from '@tonearm/api';
 import type { ApiDeps } from '@tonearm/api';
 import { mongoose } from '@tonearm/db';
 import { metrics, registry } from '@tonearm/observability';
+import { clientAddress, type TrustProxy } from '@tonearm/ratelimit';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createFastQueryHandler } from './fast-query';
 
@@ -20,8 +22,8 @@ export type AppOptions = {
   routes?: Route[];
   /** Extra /readyz checks beyond MongoDB and Redis (S3...): each resolves when its service answers. */
   readinessChecks?: Record<string, () => Promise<unknown>>;
-  /** Behind a load balancer: the client IP is the first X-Forwarded-For hop. */
-  trustProxy?: boolean;
+  /** The proxies in front (TRUST_PROXY): X-Forwarded-For is read only past them. Default: none. */
+  trustProxy?: TrustProxy;
 };
 
 export type Application = {
@@ -159,13 +161,13 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
     responseHeaders: (ctx) => ctx?.resHeaders,
   });
 
-  function clientIp(req: IncomingMessage): string | undefined {
-    if (opts.trustProxy) {
-      const xff = req.headers['x-forwarded-for'];
-      const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
-      if (first) return first;
-    }
-    return req.socket.remoteAddress ?? undefined;
+  const trust = opts.trustProxy ?? { hops: 0 };
+  function clientIp(req: IncomingMessage): string {
+    // No address (the socket is already gone): a bucket of its own, never one shared by everyone.
+    return (
+      clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trust) ??
+      `unknown-${randomUUID()}`
+    );
   }
 
   const cors = new Set(opts.corsOrigins ?? []);

@@ -11,6 +11,7 @@ import {
   runShutdownHooks,
   setListenersStreamingProvider,
 } from '@tonearm/observability';
+import { parseTrustProxy } from '@tonearm/ratelimit';
 import { queueDashboardRoute } from './admin-queues';
 import { createApplication } from './app';
 import { createServerDeps } from './deps';
@@ -31,7 +32,7 @@ const app = createApplication(server, deps, {
   corsOrigins,
   routes: [queueDashboardRoute(deps), ...(edge ? [edge] : [])],
   readinessChecks: { s3: deps.checkS3 },
-  trustProxy: cfg.TRUST_PROXY,
+  trustProxy: parseTrustProxy(cfg.TRUST_PROXY),
 });
 const realtime = attachRealtime(server, deps, {
   redisUrl: cfg.REDIS_URL,

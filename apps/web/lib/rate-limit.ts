@@ -3,7 +3,15 @@
 // store is down (the API server still limits the calls those pages make). Reads REDIS_URL and
 // RATE_LIMITS from the environment directly: @tonearm/config's file loading would make Next trace
 // the whole repository into the proxy bundle.
-import { createRateLimitRedis, RateLimiter, rateLimitHeaders, resolveScopes } from '@tonearm/ratelimit';
+import {
+  clientAddress,
+  createRateLimitRedis,
+  parseTrustProxy,
+  RateLimiter,
+  rateLimitHeaders,
+  resolveScopes,
+  type TrustProxy,
+} from '@tonearm/ratelimit';
 import { type NextRequest, NextResponse } from 'next/server';
 
 let limiter: RateLimiter | null | undefined;
@@ -21,19 +29,38 @@ function getLimiter(): RateLimiter | null {
   return limiter;
 }
 
-/** The client IP: the first X-Forwarded-For hop (the load balancer overwrites it), else X-Real-IP. */
-export function clientIp(req: NextRequest): string {
-  return (
-    req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || 'unknown'
-  );
+let trustProxy: TrustProxy | undefined;
+let warned = false;
+
+/**
+ * The client IP, from X-Forwarded-For as written by the TRUST_PROXY proxies in front of `next start`
+ * (the proxy cannot see the socket address), or null without a trusted proxy: never a client-supplied
+ * header, never one shared "unknown" bucket.
+ */
+export function clientIp(
+  req: NextRequest,
+  trust: TrustProxy = (trustProxy ??=
+    parseTrustProxy(process.env.TRUST_PROXY)),
+): string | null {
+  return clientAddress(undefined, req.headers.get('x-forwarded-for') ?? undefined, trust);
 }
 
 export async function rateLimitRequest(
   req: NextRequest,
   l: RateLimiter | null = getLimiter(),
+  trust?: TrustProxy,
 ): Promise<NextResponse> {
   if (!l) return NextResponse.next();
-  const d = await l.check('web', clientIp(req));
+  const ip = clientIp(req, trust);
+  if (!ip) {
+    if (!warned)
+      console.warn(
+        '[tonearm web] TRUST_PROXY is not set: the web cannot tell clients apart, page rate limiting is off (the API server still limits)',
+      );
+    warned = true;
+    return NextResponse.next();
+  }
+  const d = await l.check('web', ip);
   const headers = rateLimitHeaders(d);
   if (d.outcome === 'blocked') {
     return NextResponse.json(
