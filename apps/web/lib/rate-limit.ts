@@ -37,11 +37,12 @@ let warned = false;
  * (the proxy cannot see the socket address), or null without a trusted proxy: never a client-supplied
  * header, never one shared "unknown" bucket.
  */
-export function clientIp(
-  req: NextRequest,
-  trust: TrustProxy = (trustProxy ??=
-    parseTrustProxy(process.env.TRUST_PROXY)),
-): string | null {
+function envTrust(): TrustProxy {
+  if (!trustProxy) trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+  return trustProxy;
+}
+
+export function clientIp(req: NextRequest, trust: TrustProxy = envTrust()): string | null {
   return clientAddress(undefined, req.headers.get('x-forwarded-for') ?? undefined, trust);
 }
 
