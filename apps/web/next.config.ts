@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { STATIC_SECURITY_HEADERS } from './lib/security-headers';
 
 const config: NextConfig = {
   reactStrictMode: true,
@@ -7,6 +8,8 @@ const config: NextConfig = {
   // app takes its type only and calls the standalone server over HTTP (docs/SECURITY.md).
   transpilePackages: ['@tonearm/validators', '@tonearm/player', '@tonearm/ratelimit', '@tonearm/realtime'],
   typescript: { ignoreBuildErrors: false },
+  // nosniff, Referrer-Policy, Permissions-Policy, framing: every path (the CSP comes from proxy.ts).
+  headers: async () => [{ source: '/:path*', headers: STATIC_SECURITY_HEADERS }],
 };
 
 export default config;

@@ -2,7 +2,9 @@
 // standalone server is the only API host; it refuses batches over MAX_BATCH_SIZE, and every call of
 // an admitted batch counts against its own scope (auth.* by IP), so a batch guesses no faster than
 // single requests.
-import { signUp } from '@tonearm/core';
+import { findApiKey, generateApiKey, signUp } from '@tonearm/core';
+import { ApiKey, Types } from '@tonearm/db';
+import { MAX_API_KEY_RATE_LIMIT } from '@tonearm/validators';
 import { RateLimiter, resolveScopes } from '@tonearm/ratelimit';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
 import type { Server } from 'node:http';
@@ -13,16 +15,19 @@ import { startServer } from './helpers';
 let svc: TestServices;
 let server: Server;
 let url = '';
+let cookie = '';
 const AUTH_LIMIT = 5;
 const email = `victim_${uid(3)}@example.test`;
 
 beforeAll(async () => {
   svc = await startTestServices();
+  const set = new Headers();
   await signUp(
     { cache: svc.cache, redis: svc.redis, log: svc.log },
     { email, handle: `victim_${uid(3)}`, displayName: 'Victim', password: 'correct horse battery staple' },
-    new Headers(),
+    set,
   );
+  cookie = set.getSetCookie()[0]!.split(';')[0]!;
   const rateLimiter = new RateLimiter(svc.redis, {
     scopes: resolveScopes(JSON.stringify({ auth: { limit: AUTH_LIMIT } })),
     prefix: `rlbatch${uid(3)}`,
@@ -70,5 +75,33 @@ describe('batched credential guessing on the API server', () => {
     expect(codes.filter((c) => c === 'UNAUTHORIZED')).toHaveLength(AUTH_LIMIT);
     // The right password, 16th in the batch, was never tried.
     expect(codes).not.toContain('OK');
+  });
+});
+
+describe('API-key limits have an upper bound', () => {
+  const create = (rateLimitPerMinute: number) =>
+    fetch(`${url}/trpc/apiKey.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ name: 'bot', scopes: ['library:read'], rateLimitPerMinute }),
+    });
+
+  it(`refuses a key over ${MAX_API_KEY_RATE_LIMIT} per minute and accepts the bound`, async () => {
+    const big = await create(100_000);
+    expect(big.status).toBe(400);
+    expect(JSON.stringify(await big.json())).toMatch(/rateLimitPerMinute/);
+    expect((await create(MAX_API_KEY_RATE_LIMIT)).status).toBe(200);
+  });
+
+  it('clamps a key stored with more before the bound existed', async () => {
+    const k = generateApiKey();
+    await ApiKey.create({
+      userId: new Types.ObjectId(),
+      name: 'old',
+      prefix: k.prefix,
+      hash: k.hash,
+      rateLimitPerMinute: 100_000,
+    });
+    expect((await findApiKey(k.key))?.rateLimitPerMinute).toBe(MAX_API_KEY_RATE_LIMIT);
   });
 });

@@ -50,8 +50,9 @@ export async function rateLimitRequest(
   req: NextRequest,
   l: RateLimiter | null = getLimiter(),
   trust?: TrustProxy,
+  next: () => NextResponse = () => NextResponse.next(),
 ): Promise<NextResponse> {
-  if (!l) return NextResponse.next();
+  if (!l) return next();
   const ip = clientIp(req, trust);
   if (!ip) {
     if (!warned)
@@ -59,7 +60,7 @@ export async function rateLimitRequest(
         '[tonearm web] TRUST_PROXY is not set: the web cannot tell clients apart, page rate limiting is off (the API server still limits)',
       );
     warned = true;
-    return NextResponse.next();
+    return next();
   }
   const d = await l.check('web', ip);
   const headers = rateLimitHeaders(d);
@@ -75,7 +76,7 @@ export async function rateLimitRequest(
       { status: 429, headers },
     );
   }
-  const res = NextResponse.next();
+  const res = next();
   for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
   return res;
 }
