@@ -23,7 +23,8 @@ trap stop EXIT INT TERM
 # Workers: transcodes of uploads, play statistics, recommendations, email, covers.
 (cd packages/workers && WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-0}" exec node_modules/.bin/tsx src/main.ts) & pids+=($!)
 # The web proxy's rate limiter reads REDIS_URL from its environment (it does not load services.env).
-(cd apps/web && REDIS_URL="${REDIS_URL:-$(sed -n 's/^REDIS_URL=//p' ../../.data/services.env)}" NODE_ENV=production exec node_modules/.bin/next start -p "$WEB_PORT" -H 127.0.0.1) & pids+=($!)
+# Its CSP names the S3 endpoint the browser uploads to.
+(cd apps/web && REDIS_URL="${REDIS_URL:-$(sed -n 's/^REDIS_URL=//p' ../../.data/services.env)}" S3_ENDPOINT="${S3_ENDPOINT:-$(sed -n 's/^S3_ENDPOINT=//p' ../../.data/services.env)}" NODE_ENV=production exec node_modules/.bin/next start -p "$WEB_PORT" -H 127.0.0.1) & pids+=($!)
 echo
 echo "  Tonearm player:   http://127.0.0.1:$WEB_PORT"
 echo "  API (tRPC):       $PUBLIC_SERVER_URL/trpc"
