@@ -3,7 +3,7 @@
 // an admitted batch counts against its own scope (auth.* by IP), so a batch guesses no faster than
 // single requests.
 import { findApiKey, generateApiKey, signUp } from '@tonearm/core';
-import { ApiKey, Types } from '@tonearm/db';
+import { ApiKey, Types, User } from '@tonearm/db';
 import { MAX_API_KEY_RATE_LIMIT } from '@tonearm/validators';
 import { RateLimiter, resolveScopes } from '@tonearm/ratelimit';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
@@ -103,5 +103,30 @@ describe('API-key limits have an upper bound', () => {
       rateLimitPerMinute: 100_000,
     });
     expect((await findApiKey(k.key))?.rateLimitPerMinute).toBe(MAX_API_KEY_RATE_LIMIT);
+  });
+});
+
+describe('password policy at sign-up', () => {
+  it('refuses 12345678 with a reason and creates no account', async () => {
+    const handle = `weak_${uid(3)}`;
+    // A server of its own without the limiter: the auth budget of this IP is spent above.
+    const plain = await startServer({ cache: svc.cache, redis: svc.redis, log: svc.log });
+    const res = await fetch(`${plain.url}/trpc/auth.signUp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: `${handle}@example.test`,
+        handle,
+        displayName: 'Weak',
+        password: '12345678',
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    const body = (await res.json()) as { error: { message: string; data: { details?: { field?: string } } } };
+    expect(body.error.message).toMatch(/Choose a stronger password: This is a heavily used password/);
+    expect(body.error.data.details?.field).toBe('password');
+    expect(await User.exists({ handle })).toBeNull();
+    plain.server.close();
   });
 });
