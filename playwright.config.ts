@@ -1,6 +1,14 @@
 // Playwright in Debian's Chromium (never a downloaded browser). scripts/test.sh picks the ports and
 // builds the web app; the config starts the standalone server and `next start` against the services.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+
+// The web app's CSP names the S3 endpoint uploads go to (apps/web/lib/security-headers.ts).
+const servicesEnv = join(import.meta.dirname, '.data', 'services.env');
+const s3Endpoint =
+  process.env.S3_ENDPOINT ??
+  (existsSync(servicesEnv) ? /^S3_ENDPOINT=(.*)$/m.exec(readFileSync(servicesEnv, 'utf8'))?.[1] : undefined);
 
 const serverPort = Number(process.env.SERVER_PORT ?? 18001);
 const webPort = Number(process.env.WEB_PORT ?? 18002);
@@ -61,7 +69,12 @@ export default defineConfig({
       url: `http://127.0.0.1:${webPort}`,
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,
-      env: { PUBLIC_SERVER_URL: serverUrl, SERVER_PORT: String(serverPort), RATE_LIMITS: rateLimits },
+      env: {
+        PUBLIC_SERVER_URL: serverUrl,
+        SERVER_PORT: String(serverPort),
+        RATE_LIMITS: rateLimits,
+        ...(s3Endpoint ? { S3_ENDPOINT: s3Endpoint } : {}),
+      },
     },
   ],
 });

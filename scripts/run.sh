@@ -32,17 +32,21 @@ set +a
 export NODE_ENV=production
 export SERVER_PORT="${SERVER_PORT:-18001}" WEB_PORT="${WEB_PORT:-18002}"
 export PUBLIC_SERVER_URL="${PUBLIC_SERVER_URL:-http://127.0.0.1:$SERVER_PORT}"
-if [ "${TONEARM_SKIP_BUILD:-0}" != 1 ]; then pnpm -s --filter @tonearm/web build >$LOGS/web-build.log 2>&1 || {
-  tail -n 30 $LOGS/web-build.log; exit 1; }; fi
+if [ "${TONEARM_SKIP_BUILD:-0}" != 1 ]; then pnpm -s --filter @tonearm/web build >"$LOGS/web-build.log" 2>&1 || {
+  tail -n 30 "$LOGS/web-build.log"; exit 1; }; fi
 
 pids=()
 demo_pid=""
 stop() { for p in "${pids[@]}" $demo_pid; do kill -TERM "$p" 2>/dev/null || true; done; wait; }
 trap stop EXIT INT TERM
-(cd apps/server && exec node_modules/.bin/tsx src/main.ts) >>$LOGS/server.log 2>&1 & pids+=($!)
+(cd apps/server && exec node_modules/.bin/tsx src/main.ts) >>"$LOGS/server.log" 2>&1 & pids+=($!)
 # Workers: transcodes of uploads and imports, play statistics, recommendations, email, covers.
-(cd packages/workers && WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-0}" exec node_modules/.bin/tsx src/main.ts) >>$LOGS/worker.log 2>&1 & pids+=($!)
-(cd apps/web && exec node_modules/.bin/next start -p "$WEB_PORT" -H 127.0.0.1) >>$LOGS/web.log 2>&1 & pids+=($!)
+(cd packages/workers && WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-0}" exec node_modules/.bin/tsx src/main.ts) >>"$LOGS/worker.log" 2>&1 & pids+=($!)
+# The web proxy's rate limiter reads REDIS_URL from its environment (it does not load services.env);
+# its CSP names the S3 endpoint the browser uploads to.
+(cd apps/web && REDIS_URL="${REDIS_URL:-$(sed -n 's/^REDIS_URL=//p' "$TONEARM_SERVICES_ENV")}" \
+  S3_ENDPOINT="${S3_ENDPOINT:-$(sed -n 's/^S3_ENDPOINT=//p' "$TONEARM_SERVICES_ENV")}" \
+  exec node_modules/.bin/next start -p "$WEB_PORT" -H 127.0.0.1) >>"$LOGS/web.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 120); do
   curl -fsS "$PUBLIC_SERVER_URL/healthz" >/dev/null 2>&1 && curl -fsS "http://127.0.0.1:$WEB_PORT" >/dev/null 2>&1 && break
   sleep 0.5
@@ -54,8 +58,8 @@ DEMO_DIR="${TONEARM_DEMO_LIBRARY:-/usr/share/games/wesnoth/1.16/data/core/music}
 if [ -d "$DEMO_DIR" ] && [ "${TONEARM_SKIP_DEMO:-0}" != 1 ]; then
   (
     t0=$(date +%s)
-    pnpm -s import --json "$DEMO_DIR" > $LOGS/demo-import.json 2>>$LOGS/demo-import.log &&
-      pnpm -s exec tsx scripts/demo-listeners.ts --wait >>$LOGS/demo-import.log 2>&1
+    pnpm -s import --json "$DEMO_DIR" > "$LOGS/demo-import.json" 2>>"$LOGS/demo-import.log" &&
+      pnpm -s exec tsx scripts/demo-listeners.ts --wait >>"$LOGS/demo-import.log" 2>&1
     echo "[run] demo library imported and listened to in $(( $(date +%s) - t0 )) s ($LOGS/demo-import.*)"
   ) &
   demo_pid=$!

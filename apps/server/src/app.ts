@@ -1,10 +1,12 @@
 // The standalone server as a factory: createApplication(httpServer, deps) wires tRPC over HTTP
 // (batching on), health endpoints and metrics onto a node:http server. Tests start it on port 0.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { appRouter, createTRPCContext, logTrpcError, toAppError } from '@tonearm/api';
 import type { ApiDeps } from '@tonearm/api';
 import { mongoose } from '@tonearm/db';
 import { metrics, registry } from '@tonearm/observability';
+import { clientAddress, type TrustProxy } from '@tonearm/ratelimit';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createFastQueryHandler } from './fast-query';
 
@@ -20,8 +22,8 @@ export type AppOptions = {
   routes?: Route[];
   /** Extra /readyz checks beyond MongoDB and Redis (S3...): each resolves when its service answers. */
   readinessChecks?: Record<string, () => Promise<unknown>>;
-  /** Behind a load balancer: the client IP is the first X-Forwarded-For hop. */
-  trustProxy?: boolean;
+  /** The proxies in front (TRUST_PROXY): X-Forwarded-For is read only past them. Default: none. */
+  trustProxy?: TrustProxy;
 };
 
 export type Application = {
@@ -77,6 +79,49 @@ function headersOf(req: IncomingMessage): Headers {
 
 /** Bigger than any valid input (the largest is a 500-id addSongs), small enough to refuse abuse. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/**
+ * Most calls one batched request may carry (the player's batch link sends at most this many). Each
+ * call still counts against its own rate-limit scope; the cap bounds the work one request can start.
+ */
+export const MAX_BATCH_SIZE = 16;
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * CSRF (docs/SECURITY.md): a state-changing request that carries a cookie must not come from another
+ * site's page. Browsers send Origin with every cross-origin request and every POST; one that is not
+ * an allowed origin is refused (403), and so is a request fetch metadata marks cross-site. tRPC POSTs
+ * must be application/json (a type no form and no no-cors fetch can send, so a foreign page needs a
+ * CORS preflight, which only allowed origins pass); anything else is 415, never a 500.
+ */
+function requestRefusal(
+  req: IncomingMessage,
+  allowed: Set<string>,
+): { status: number; code: string; message: string } | null {
+  if (!STATE_CHANGING.has(req.method ?? 'GET')) return null;
+  const url = req.url ?? '/';
+  if (url.startsWith('/trpc/')) {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const hasBody =
+      Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (type !== 'application/json' && (hasBody || type !== ''))
+      return {
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'API requests with a body must be sent as application/json',
+      };
+  }
+  if (!req.headers.cookie) return null;
+  const origin = req.headers.origin;
+  // The server's own pages (the queue dashboard) are same-origin.
+  const own = req.headers.host ? [`http://${req.headers.host}`, `https://${req.headers.host}`] : [];
+  if (origin !== undefined && !allowed.has(origin) && !own.includes(origin))
+    return { status: 403, code: 'FORBIDDEN', message: `Origin ${origin} may not make this request` };
+  const site = req.headers['sec-fetch-site'];
+  if (origin === undefined && (site === 'cross-site' || site === 'same-site'))
+    return { status: 403, code: 'FORBIDDEN', message: 'Cross-site requests may not make this request' };
+  return null;
+}
 
 export function createApplication(server: Server, deps: ApiDeps, opts: AppOptions = {}): Application {
   const createContext = (req: IncomingMessage, res: ServerResponse) =>
@@ -99,6 +144,7 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
     router: appRouter,
     basePath: '/trpc/',
     allowBatching: true,
+    maxBatchSize: MAX_BATCH_SIZE,
     // Large inputs (a long addSongs list) may arrive as a POSTed query; the body is bounded.
     allowMethodOverride: true,
     maxBodySize: MAX_BODY_BYTES,
@@ -111,16 +157,17 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
     basePath: '/trpc/',
     createContext,
     onError,
+    maxBatchSize: MAX_BATCH_SIZE,
     responseHeaders: (ctx) => ctx?.resHeaders,
   });
 
-  function clientIp(req: IncomingMessage): string | undefined {
-    if (opts.trustProxy) {
-      const xff = req.headers['x-forwarded-for'];
-      const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
-      if (first) return first;
-    }
-    return req.socket.remoteAddress ?? undefined;
+  const trust = opts.trustProxy ?? { hops: 0 };
+  function clientIp(req: IncomingMessage): string {
+    // No address (the socket is already gone): a bucket of its own, never one shared by everyone.
+    return (
+      clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trust) ??
+      `unknown-${randomUUID()}`
+    );
   }
 
   const cors = new Set(opts.corsOrigins ?? []);
@@ -184,6 +231,14 @@ export function createApplication(server: Server, deps: ApiDeps, opts: AppOption
         res.writeHead(204).end();
         return;
       }
+    }
+    const refused = requestRefusal(req, cors);
+    if (refused) {
+      req.resume();
+      res
+        .writeHead(refused.status, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: refused.code, message: refused.message } }));
+      return;
     }
     const url = req.url ?? '/';
     if (url.startsWith('/trpc/')) {

@@ -28,6 +28,8 @@ export type FastQueryOptions<TCtx> = {
     type: 'query';
     req: IncomingMessage;
   }): void;
+  /** Larger batches go to tRPC's handler, which refuses them. */
+  maxBatchSize: number;
   /** Extra response headers (Set-Cookie…) once the procedure ran. */
   responseHeaders(ctx: TCtx | undefined): Headers | undefined;
 };
@@ -93,7 +95,7 @@ export function createFastQueryHandler<TCtx>(opts: FastQueryOptions<TCtx>) {
     const isBatch = params.get('batch') === '1';
     if (params.has('batch') && !isBatch) return false;
     if (!isBatch && paths.length !== 1) return false;
-    if (paths.length > 50) return false;
+    if (paths.length > opts.maxBatchSize) return false;
     const procs: AnyProcedure[] = [];
     for (const path of paths) {
       const proc = Object.hasOwn(procedures, path) ? procedures[path] : undefined;

@@ -11,6 +11,7 @@ import {
   runShutdownHooks,
   setListenersStreamingProvider,
 } from '@tonearm/observability';
+import { parseTrustProxy } from '@tonearm/ratelimit';
 import { queueDashboardRoute } from './admin-queues';
 import { createApplication } from './app';
 import { createServerDeps } from './deps';
@@ -24,14 +25,14 @@ setListenersStreamingProvider(() => countStreaming(deps.redis));
 const server = createServer();
 server.keepAliveTimeout = 65_000;
 const webOrigin = `http://127.0.0.1:${cfg.WEB_PORT}`;
-const corsOrigins = [webOrigin, `http://localhost:${cfg.WEB_PORT}`];
+const corsOrigins = cfg.ALLOWED_ORIGINS ?? [webOrigin, `http://localhost:${cfg.WEB_PORT}`];
 const edge =
   cfg.MEDIA_BASE_URL || !deps.media ? null : mediaEdgeRoute(deps.media.storage, deps.log, corsOrigins);
 const app = createApplication(server, deps, {
   corsOrigins,
   routes: [queueDashboardRoute(deps), ...(edge ? [edge] : [])],
   readinessChecks: { s3: deps.checkS3 },
-  trustProxy: cfg.TRUST_PROXY,
+  trustProxy: parseTrustProxy(cfg.TRUST_PROXY),
 });
 const realtime = attachRealtime(server, deps, {
   redisUrl: cfg.REDIS_URL,

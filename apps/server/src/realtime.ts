@@ -76,6 +76,13 @@ export function attachRealtime(server: HttpServer, deps: CoreDeps, opts: Realtim
   const io: IO = new Server(server, {
     adapter: createAdapter(pub, sub),
     cors: { origin: opts.corsOrigins ?? [], credentials: true },
+    // Cross-site sockets (docs/SECURITY.md): a browser always sends Origin with the handshake; one
+    // not in the allowed list is refused, so another site's page cannot connect as its visitor.
+    // Non-browser clients (no Origin) carry no victim's cookie and are let through.
+    allowRequest: (req, cb) => {
+      const origin = req.headers.origin;
+      cb(null, !origin || (opts.corsOrigins ?? []).includes(origin));
+    },
     serveClient: false,
     pingInterval: 20_000,
     pingTimeout: 20_000,

@@ -57,6 +57,21 @@ describe('docker-compose.yml', () => {
     expect(grace).toBeGreaterThan(Number(env.SHUTDOWN_DRAIN_DELAY_MS) + Number(env.SHUTDOWN_TIMEOUT_MS));
   });
 
+  it('publishes only the load balancer on every interface, and has no default secrets', () => {
+    const raw = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+    for (const [name, svc] of Object.entries(s) as [string, Service & { ports?: string[] }][]) {
+      for (const p of svc.ports ?? []) {
+        if (name === 'lb') continue;
+        expect(p, `${name} publishes ${p}`).toMatch(/^127\.0\.0\.1:/);
+      }
+    }
+    // Secrets must be set: ${VAR:?message} fails `docker compose up` instead of using a default.
+    for (const v of ['SESSION_SECRET', 'S3_SECRET_ACCESS_KEY', 'GRAFANA_ADMIN_PASSWORD'])
+      expect(raw, v).not.toMatch(new RegExp(`\\$\\{${v}:-`));
+    expect(raw).not.toMatch(/change-me/);
+    expect(s.grafana!.environment!.GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?/);
+  });
+
   it('mounts ops files that exist', () => {
     for (const svc of Object.values(s)) {
       for (const v of svc.volumes ?? []) {

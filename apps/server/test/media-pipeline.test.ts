@@ -44,6 +44,7 @@ const appCode = (e: unknown) =>
 async function expectNothingLeft(songId: string) {
   expect(await Song.findById(songId).lean()).toBeNull();
   expect(await h.media.storage.list(`uploads/${songId}/`)).toEqual([]);
+  expect(await h.media.storage.list(`sources/${songId}/`)).toEqual([]);
   expect(await h.media.storage.list(`songs/${songId}/`)).toEqual([]);
 }
 

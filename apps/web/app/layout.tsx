@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
 import { AppShell } from '../components/app-shell';
 import { THEME_INIT_SCRIPT } from '../lib/theme';
@@ -18,12 +19,14 @@ export const viewport: Viewport = {
 // Read at request time so one build serves any server URL (ports differ between dev, CI and prod).
 export const dynamic = 'force-dynamic';
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The per-request CSP nonce set by proxy.ts: the inline theme script must carry it.
+  const nonce = (await headers()).get('x-nonce') ?? undefined;
   const apiUrl = process.env.PUBLIC_SERVER_URL ?? `http://127.0.0.1:${process.env.SERVER_PORT ?? 18001}`;
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: THEME_INIT_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_INIT_SCRIPT }} />
       </head>
       <body>
         <Providers apiUrl={apiUrl}>

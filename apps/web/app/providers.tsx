@@ -42,6 +42,8 @@ export function Providers({ apiUrl, children }: { apiUrl: string; children: Reac
       links: [
         httpBatchLink({
           url: `${apiUrl}/trpc`,
+          // The server refuses batches of more than 16 calls (apps/server MAX_BATCH_SIZE).
+          maxItems: 16,
           fetch: (url, init) => fetch(url, { ...init, credentials: 'include' }),
         }),
       ],

@@ -35,7 +35,7 @@ const SIGNUP_FIELDS: Field[] = [
     label: 'Password',
     type: 'password',
     autoComplete: 'new-password',
-    hint: 'At least 8 characters',
+    hint: 'At least 8 characters; a few uncommon words together are strong and easy to remember',
     minLength: 8,
   },
 ];

@@ -3,7 +3,15 @@
 // store is down (the API server still limits the calls those pages make). Reads REDIS_URL and
 // RATE_LIMITS from the environment directly: @tonearm/config's file loading would make Next trace
 // the whole repository into the proxy bundle.
-import { createRateLimitRedis, RateLimiter, rateLimitHeaders, resolveScopes } from '@tonearm/ratelimit';
+import {
+  clientAddress,
+  createRateLimitRedis,
+  parseTrustProxy,
+  RateLimiter,
+  rateLimitHeaders,
+  resolveScopes,
+  type TrustProxy,
+} from '@tonearm/ratelimit';
 import { type NextRequest, NextResponse } from 'next/server';
 
 let limiter: RateLimiter | null | undefined;
@@ -21,19 +29,40 @@ function getLimiter(): RateLimiter | null {
   return limiter;
 }
 
-/** The client IP: the first X-Forwarded-For hop (the load balancer overwrites it), else X-Real-IP. */
-export function clientIp(req: NextRequest): string {
-  return (
-    req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || 'unknown'
-  );
+let trustProxy: TrustProxy | undefined;
+let warned = false;
+
+/**
+ * The client IP, from X-Forwarded-For as written by the TRUST_PROXY proxies in front of `next start`
+ * (the proxy cannot see the socket address), or null without a trusted proxy: never a client-supplied
+ * header, never one shared "unknown" bucket.
+ */
+function envTrust(): TrustProxy {
+  if (!trustProxy) trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+  return trustProxy;
+}
+
+export function clientIp(req: NextRequest, trust: TrustProxy = envTrust()): string | null {
+  return clientAddress(undefined, req.headers.get('x-forwarded-for') ?? undefined, trust);
 }
 
 export async function rateLimitRequest(
   req: NextRequest,
   l: RateLimiter | null = getLimiter(),
+  trust?: TrustProxy,
+  next: () => NextResponse = () => NextResponse.next(),
 ): Promise<NextResponse> {
-  if (!l) return NextResponse.next();
-  const d = await l.check('web', clientIp(req));
+  if (!l) return next();
+  const ip = clientIp(req, trust);
+  if (!ip) {
+    if (!warned)
+      console.warn(
+        '[tonearm web] TRUST_PROXY is not set: the web cannot tell clients apart, page rate limiting is off (the API server still limits)',
+      );
+    warned = true;
+    return next();
+  }
+  const d = await l.check('web', ip);
   const headers = rateLimitHeaders(d);
   if (d.outcome === 'blocked') {
     return NextResponse.json(
@@ -47,7 +76,7 @@ export async function rateLimitRequest(
       { status: 429, headers },
     );
   }
-  const res = NextResponse.next();
+  const res = next();
   for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
   return res;
 }

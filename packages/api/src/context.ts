@@ -48,7 +48,8 @@ export async function createTRPCContext(opts: CreateContextOptions): Promise<TRP
     deps: opts.deps,
     session: auth.session,
     apiKey: auth.apiKey,
-    ip: opts.ip ?? opts.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? '127.0.0.1',
+    // The host resolves the client IP (behind trusted proxies only); headers are never trusted here.
+    ip: opts.ip ?? 'in-process',
     headers: opts.headers,
     resHeaders: opts.resHeaders ?? new Headers(),
   };

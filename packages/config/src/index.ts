@@ -63,6 +63,21 @@ const ZEnv = z.object({
             .filter(Boolean)
         : undefined,
     ),
+  /**
+   * Comma-separated browser origins allowed to call the API with cookies and open sockets (the web
+   * player's public origin). Default: the dev player on 127.0.0.1/localhost:WEB_PORT.
+   */
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((o) => o.trim().replace(/\/$/, ''))
+            .filter(Boolean)
+        : undefined,
+    ),
   /** Where browsers fetch media: the CloudFront distribution in production, the dev edge locally. */
   MEDIA_BASE_URL: z.url().optional(),
   CLOUDFRONT_KEY_PAIR_ID: z.string().default('KDEVTONEARM'),
@@ -106,8 +121,11 @@ const ZEnv = z.object({
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(500),
   /** JSON overrides of the rate-limit scope table (packages/ratelimit/src/scopes.ts). */
   RATE_LIMITS: z.string().optional(),
-  /** Behind a load balancer: take the client IP from X-Forwarded-For (first hop). */
-  TRUST_PROXY: bool.default(false),
+  /**
+   * Which X-Forwarded-For hops are ours (packages/ratelimit/src/client-ip.ts): unset/0 none (socket
+   * address), N the number of proxies in front, or a comma-separated list of proxy addresses.
+   */
+  TRUST_PROXY: z.string().default('0'),
   /** Port of the worker process's /metrics and /healthz listener (0 = any free port). */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(18003),
   /** How long SIGTERM waits for in-flight requests and jobs before exiting anyway (ms). */

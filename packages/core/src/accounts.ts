@@ -2,6 +2,7 @@
 // Argon2id (@node-rs/argon2, OWASP's recommended parameters are its defaults); sessions and the
 // cookie format live in auth.ts.
 import { hash, verify } from '@node-rs/argon2';
+import { assertStrongPassword } from './password-policy';
 import { env } from '@tonearm/config';
 import { ApiKey, User, type UserDoc } from '@tonearm/db';
 import {
@@ -53,6 +54,7 @@ async function startSession(deps: CoreDeps, user: UserDoc, resHeaders: Headers):
 /** Creates the account (duplicate email or handle → CONFLICT from the unique index) and signs in. */
 export async function signUp(deps: CoreDeps, input: SignUpInput, resHeaders: Headers): Promise<UserDto> {
   const { password, ...profile } = input;
+  assertStrongPassword(password, [input.email, input.email.split('@')[0]!, input.handle, input.displayName]);
   const passwordHash = await hash(password);
   const role: Role = adminEmails().has(input.email) ? 'admin' : 'user';
   const doc = await User.create({ ...profile, passwordHash, role });

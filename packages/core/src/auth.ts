@@ -4,6 +4,7 @@
 // handshake and both HTTP transports authenticate through authenticateHeaders().
 import { createHash, randomBytes } from 'node:crypto';
 import { ApiKey } from '@tonearm/db';
+import { MAX_API_KEY_RATE_LIMIT } from '@tonearm/validators';
 import type { Redis } from 'ioredis';
 
 export const SESSION_COOKIE = 'tonearm_session';
@@ -113,7 +114,8 @@ export async function findApiKey(key: string): Promise<ApiKeyPrincipal | null> {
     keyId: String(doc._id),
     userId: String(doc.userId),
     scopes: doc.scopes ?? [],
-    rateLimitPerMinute: doc.rateLimitPerMinute ?? 600,
+    // A key stored before the cap existed gets no more than the cap.
+    rateLimitPerMinute: Math.min(doc.rateLimitPerMinute ?? 600, MAX_API_KEY_RATE_LIMIT),
   };
 }
 

@@ -1,4 +1,5 @@
 export * from './accounts';
+export * from './password-policy';
 export * from './auth';
 export * from './catalog';
 export * from './deps';

@@ -113,6 +113,8 @@ const MediaSchema = new Schema(
   {
     status: { type: String, enum: MEDIA_STATUSES, default: 'uploaded' },
     sourceKey: { type: String, default: null },
+    /** ETag of the pinned source finalize checked (sources/<id>/<...>); the worker reads only it. */
+    sourceEtag: { type: String, default: null },
     /** S3 prefix of the published HLS ladder, ending in "/" (songs/<id>/hls/<version>/). */
     hlsPrefix: { type: String, default: null },
     renditions: { type: [RenditionSchema], default: [] },

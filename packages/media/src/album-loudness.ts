@@ -4,17 +4,18 @@
 // passes the −70 LUFS and relative gates. ffmpeg's ebur128 over the tracks played back to back (in
 // album order, as the player joins them gaplessly) measures exactly that; the true peak is the highest.
 import ffmpeg from 'fluent-ffmpeg';
-import { type Loudness, PCM, parseEbur128, type RunOptions, run } from './ffmpeg';
+import { type Loudness, PCM, parseEbur128, type RunOptions, run, safeInputOptions } from './ffmpeg';
 
 /**
- * Measures `inputs` (paths or URLs ffmpeg reads, in album order) as one programme. Every source is
+ * Measures `inputs` (local files, in album order) as one programme. Every source is
  * converted to the PCM the ladder plays (44.1 kHz stereo float) so sources of different rates or
  * layouts can be joined.
  */
 export async function measureAlbumLoudness(inputs: string[], opts: RunOptions = {}): Promise<Loudness> {
   if (inputs.length === 0) throw new Error('an album needs at least one track to measure');
   const cmd = ffmpeg();
-  for (const i of inputs) cmd.input(i).inputOptions('-nostdin');
+  // Local files only, each container checked and its demuxer forced (see ffmpeg.ts).
+  for (const i of inputs) cmd.input(i).inputOptions(...(await safeInputOptions(i)));
   const fmt = `aformat=sample_fmts=flt:sample_rates=${PCM.sampleRate}:channel_layouts=stereo`;
   const parts = inputs.map((_, i) => `[${i}:a:0]${fmt}[a${i}]`);
   const joined = inputs.map((_, i) => `[a${i}]`).join('');

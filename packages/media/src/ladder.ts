@@ -162,6 +162,8 @@ export type LadderOptions = {
    */
   lossless?: 'auto' | false | LosslessSource;
   signal?: AbortSignal;
+  /** Decode at most this many seconds (the checked duration plus a margin; see durationLimitSec). */
+  maxDurationSec?: number;
 };
 
 /** Splits rungs into groups of about equal encoder cost (cost grows with bit rate). */
@@ -359,7 +361,7 @@ async function describeRendition(
 }
 
 /**
- * Runs the whole ladder for `input` (a file path or URL ffmpeg can read) into `outDir`:
+ * Runs the whole ladder for `input` (a local audio file; see ffmpeg.ts) into `outDir`:
  * <outDir>/master.m3u8 and <outDir>/<rung>/{index.m3u8,init.mp4,seg_NNN.m4s}. `workDir` holds the PCM.
  */
 export async function transcodeLadder(
@@ -380,7 +382,10 @@ export async function transcodeLadder(
         ? await probeLossless(input)
         : opts.lossless;
   const flacBits = lossless?.eligible ? lossless.bitsPerSample : null;
-  const decoded = await decodeOnce(input, pcmFile, { signal: opts.signal });
+  const decoded = await decodeOnce(input, pcmFile, {
+    signal: opts.signal,
+    maxDurationSec: opts.maxDurationSec,
+  });
   const durationSec = decoded.samples / PCM.sampleRate;
   report(0.1);
   const t1 = performance.now();

@@ -1,9 +1,11 @@
 // S3 storage for media: the source uploads, the HLS ladders and their staging prefixes. Works against
 // AWS S3 and any S3-compatible server (versitygw in dev and CI): path-style addressing, endpoint from env.
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -256,7 +258,53 @@ export class S3Storage {
     );
   }
 
-  /** A short-lived presigned GET (ffprobe reads an upload over HTTP without downloading it first). */
+  /**
+   * Copies `from` to `to` inside the bucket (server-side: the bytes are read once, at this moment) and
+   * returns the copy's ETag. Finalize pins what it checks this way (docs/SECURITY.md).
+   */
+  async copy(from: string, to: string): Promise<{ etag: string }> {
+    const r = await this.client.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: to,
+        CopySource: `${this.bucket}/${from.split('/').map(encodeURIComponent).join('/')}`,
+      }),
+    );
+    const etag = r.CopyObjectResult?.ETag ?? (await this.head(to))?.etag;
+    if (!etag) throw new Error(`copy of ${from} returned no ETag`);
+    return { etag };
+  }
+
+  /**
+   * Downloads `key` to the local file `file` (ffmpeg reads local files only). With `ifMatch`, S3
+   * refuses (412) an object whose ETag is not that one. Returns the bytes written; refuses more than
+   * `maxBytes`.
+   */
+  async download(
+    key: string,
+    file: string,
+    opts: { ifMatch?: string; maxBytes?: number } = {},
+  ): Promise<number> {
+    const r = await this.client.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: opts.ifMatch }),
+    );
+    if (opts.maxBytes !== undefined && (r.ContentLength ?? 0) > opts.maxBytes)
+      throw new Error(`${key} is larger than ${opts.maxBytes} bytes`);
+    let written = 0;
+    const body = r.Body as Readable;
+    const counted = async function* (src: Readable) {
+      for await (const c of src) {
+        written += (c as Buffer).length;
+        if (opts.maxBytes !== undefined && written > opts.maxBytes)
+          throw new Error(`${key} is larger than ${opts.maxBytes} bytes`);
+        yield c as Buffer;
+      }
+    };
+    await pipeline(body, counted, createWriteStream(file, { flags: 'wx' }));
+    return written;
+  }
+
+  /** A short-lived presigned GET (for clients; ffmpeg never reads a URL: see download). */
   async presignGet(key: string, expiresInSec = 300): Promise<string> {
     return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
       expiresIn: expiresInSec,

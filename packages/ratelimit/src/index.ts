@@ -2,3 +2,4 @@ export * from './limiter';
 export * from './redis-adapter';
 export * from './scopes';
 export * from './identify';
+export * from './client-ip';

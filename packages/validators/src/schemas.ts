@@ -33,10 +33,16 @@ export const API_KEY_SCOPES = [
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
+/**
+ * The most calls per minute an API key may be given (its owner chooses up to this): twice the default
+ * key budget, as much as a signed-in person (docs/SECURITY.md). Keys stored with more are clamped.
+ */
+export const MAX_API_KEY_RATE_LIMIT = 1200;
+
 export const ZCreateApiKeyInput = z.strictObject({
   name: zText(80),
   scopes: z.array(z.enum(API_KEY_SCOPES)).min(1).max(API_KEY_SCOPES.length),
-  rateLimitPerMinute: z.number().int().min(1).max(100_000).default(600),
+  rateLimitPerMinute: z.number().int().min(1).max(MAX_API_KEY_RATE_LIMIT).default(600),
 });
 export type CreateApiKeyInput = z.infer<typeof ZCreateApiKeyInput>;
 

@@ -3,6 +3,9 @@
 // song that belongs to an album). Idempotent: the album keeps a key of the tracks it was measured
 // over, so a retried or duplicate job measures nothing twice; a track added later changes the key.
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Album, type AlbumDoc, Song, type SongDoc } from '@tonearm/db';
 import { measureAlbumLoudness } from '@tonearm/media';
 import { Jobs } from '@tonearm/queue';
@@ -53,8 +56,21 @@ export async function updateAlbumLoudness(
     .digest('hex')
     .slice(0, 32);
   if (album.loudnessKey === key) return { status: 'unchanged', reason: 'already measured over these tracks' };
-  const inputs = await Promise.all(playable.map((s) => media.storage.presignGet(s.media!.sourceKey!, 3600)));
-  const l = await measureAlbumLoudness(inputs);
+  // ffmpeg reads local files only (docs/SECURITY.md): the sources are copied to disk first, each the
+  // pinned object its finalize checked.
+  const work = await mkdtemp(join(tmpdir(), `tonearm-album-${albumId}-`));
+  let l: Awaited<ReturnType<typeof measureAlbumLoudness>>;
+  try {
+    const inputs: string[] = [];
+    for (const [i, s] of playable.entries()) {
+      const file = join(work, `track-${i}`);
+      await media.storage.download(s.media!.sourceKey!, file, { ifMatch: s.media!.sourceEtag ?? undefined });
+      inputs.push(file);
+    }
+    l = await measureAlbumLoudness(inputs);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
   const loudnessLufs = finite(l.integratedLufs);
   const truePeakDb = finite(l.truePeakDb);
   await Album.updateOne(

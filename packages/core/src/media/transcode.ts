@@ -2,11 +2,13 @@
 // → verified in S3 → published by one update of the song document. Safe to retry at any point: a new
 // attempt first deletes every unpublished prefix of the song (left by a killed worker), and a song
 // already ready is left alone. The final failed attempt marks the song failed and deletes its objects.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mongoose, Song, type SongDoc } from '@tonearm/db';
 import {
+  durationLimitSec,
+  PCM,
   type AacCoder,
   type LadderResult,
   LOSSLESS_CODECS,
@@ -50,6 +52,22 @@ function throttled(fn: (p: number) => void, minMs = 1000, minDelta = 0.05) {
     last = p;
     fn(p);
   };
+}
+
+/** Bytes of PCM the decode writes for `sec` seconds (a 2 h bound when the duration is unknown). */
+export function pcmBytes(sec = 2 * 3600): number {
+  return Math.ceil(sec * PCM.sampleRate) * PCM.bytesPerFrame;
+}
+
+/** Refuses to start when the work directory's disk lacks `bytes` (plus the ladder, about a fifth more). */
+export async function ensureFreeSpace(dir: string, bytes: number): Promise<void> {
+  const fs = await statfs(dir);
+  const free = fs.bavail * fs.bsize;
+  const need = Math.ceil(bytes * 1.2) + 64 * 1024 * 1024;
+  if (free < need)
+    throw new Error(
+      `not enough free disk space for the transcode: ${Math.round(free / 1e6)} MB free, ${Math.round(need / 1e6)} MB needed`,
+    );
 }
 
 export async function runTranscode(
@@ -103,11 +121,18 @@ export async function runTranscode(
   try {
     const out = join(work, 'hls');
     await mkdir(out);
-    const source = await media.storage.presignGet(sourceKey, 3600);
+    // The worker reads only the source finalize pinned and checked (If-Match its ETag), from local disk,
+    // and decodes no more than its checked duration plus a margin (docs/SECURITY.md).
+    const pinnedKey = song.media?.sourceEtag ? (song.media.sourceKey ?? sourceKey) : sourceKey;
+    const maxDurationSec = song.durationSec ? durationLimitSec(song.durationSec) : undefined;
+    await ensureFreeSpace(work, (song.media?.sourceBytes ?? 0) + pcmBytes(maxDurationSec));
+    const source = join(work, 'source');
+    await media.storage.download(pinnedKey, source, { ifMatch: song.media?.sourceEtag ?? undefined });
     // Lossless sources (the probed codec recorded at finalize) get the FLAC rung; a known lossy codec
     // skips the probe, and an unknown one (older songs) is probed by the ladder.
     const codec = song.media?.sourceCodec;
     const ladder = await transcodeLadder(source, out, work, {
+      maxDurationSec,
       coder: attempt.coder,
       processes: attempt.processes,
       lossless: codec && !LOSSLESS_CODECS.has(codec) ? false : 'auto',

@@ -1,8 +1,19 @@
 // Uploads: the browser PUTs the source straight to S3 with a presigned URL, then finalize checks what
-// arrived (size, ffprobe: really audio, duration within limits) before a transcode job is queued.
-// A rejected upload leaves nothing behind: the object and the song row are deleted.
+// arrived (size, container, ffprobe: really audio, duration within limits and true to its header)
+// before a transcode job is queued. A rejected upload leaves nothing behind: the objects and the song
+// row are deleted.
+//
+// What was checked is what is transcoded (docs/SECURITY.md): finalize first copies the upload to a
+// pinned key under sources/ that no presigned URL can write, deletes the upload key, then downloads
+// the pinned copy and checks that local file; the song records the pinned key and its ETag and the
+// worker reads only that object, with If-Match. A PUT with the old URL after finalize started writes
+// an object nobody reads.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Artist, Song, type SongDoc } from '@tonearm/db';
-import { decodeCheck, probe } from '@tonearm/media';
+import { decodeCheck, probe, UnsupportedSourceError } from '@tonearm/media';
 import { Jobs } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
 import type { CoreDeps } from '../deps';
@@ -64,11 +75,11 @@ export async function createUpload(
     uploaderId: userId,
     media: { status: 'uploaded', sourceBytes: input.sizeBytes, sourceContentType: input.contentType },
   });
-  song.set('media.sourceKey', `uploads/${song._id}/source.mp3`);
+  song.set('media.sourceKey', uploadKey(String(song._id)));
   await song.save();
   const expiresInSec = 900;
   const uploadUrl = await media.storage.presignPut(
-    `uploads/${song._id}/source.mp3`,
+    uploadKey(String(song._id)),
     input.contentType,
     input.sizeBytes,
     expiresInSec,
@@ -81,9 +92,13 @@ export async function createUpload(
   };
 }
 
-async function reject(deps: CoreDeps, song: SongDoc, err: AppError): Promise<never> {
+const uploadKey = (songId: string) => `uploads/${songId}/source.mp3`;
+const isPinned = (key: string) => key.startsWith('sources/');
+
+async function reject(deps: CoreDeps, song: SongDoc, err: AppError, pinned?: string): Promise<never> {
   const media = mediaOf(deps);
   if (song.media?.sourceKey) await media.storage.delete(song.media.sourceKey);
+  if (pinned) await media.storage.delete(pinned);
   await Song.deleteOne({ _id: song._id, 'media.status': 'uploaded' });
   deps.log.info({ 'song.id': String(song._id), reason: err.message }, 'upload rejected');
   throw err;
@@ -108,25 +123,60 @@ export async function finalizeUpload(
   }
   if (status !== 'uploaded') throw AppError.conflict(`The upload is ${status}`);
 
+  if (isPinned(key)) throw AppError.conflict('The upload is already being checked');
   const head = await media.storage.head(key);
   if (!head) throw AppError.badRequest('Nothing was uploaded yet: PUT the file to uploadUrl first');
   if (head.size > media.limits.maxUploadBytes)
     return reject(deps, song, tooLarge(media.limits.maxUploadBytes));
 
-  const url = await media.storage.presignGet(key);
+  // Pin: a server-side copy to a key no upload URL can write, then the upload key goes away.
+  const pinned = `sources/${songId}/${randomUUID()}`;
+  const { etag } = await media.storage.copy(key, pinned);
+  await media.storage.delete(key);
+  const work = await mkdtemp(join(tmpdir(), `tonearm-finalize-${songId}-`));
+  try {
+    return await checkPinned(deps, song, userId, pinned, etag, join(work, 'source'));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function checkPinned(
+  deps: CoreDeps,
+  song: SongDoc,
+  userId: string,
+  pinned: string,
+  etag: string,
+  file: string,
+): Promise<FinalizeResult> {
+  const media = mediaOf(deps);
+  const songId = String(song._id);
+  let size: number;
+  try {
+    size = await media.storage.download(pinned, file, {
+      ifMatch: etag,
+      maxBytes: media.limits.maxUploadBytes,
+    });
+  } catch (e) {
+    if (/larger than/.test((e as Error).message))
+      return reject(deps, song, tooLarge(media.limits.maxUploadBytes), pinned);
+    await media.storage.delete(pinned).catch(() => {});
+    throw e;
+  }
   const notAudio = (why: string) =>
     new AppError('UNPROCESSABLE_CONTENT', { message: `The file is not playable audio: ${why}` });
   let info: Awaited<ReturnType<typeof probe>>;
   try {
-    info = await probe(url);
-  } catch {
-    return reject(deps, song, notAudio('no audio format recognised'));
+    info = await probe(file);
+  } catch (e) {
+    const why = e instanceof UnsupportedSourceError ? e.message : 'no audio format recognised';
+    return reject(deps, song, notAudio(why), pinned);
   }
   const stream = info.streams.find((s) => s.codec_type === 'audio');
-  if (!stream) return reject(deps, song, notAudio('it has no audio stream'));
+  if (!stream) return reject(deps, song, notAudio('it has no audio stream'), pinned);
   const durationSec = Number(info.format.duration ?? stream.duration);
   if (!Number.isFinite(durationSec) || durationSec < 1)
-    return reject(deps, song, notAudio('it lasts less than a second'));
+    return reject(deps, song, notAudio('it lasts less than a second'), pinned);
   if (durationSec > media.limits.maxDurationSec)
     return reject(
       deps,
@@ -135,9 +185,10 @@ export async function finalizeUpload(
         message: `The track lasts ${Math.round(durationSec)} s, over the ${media.limits.maxDurationSec} s limit`,
         details: { durationSec, maxDurationSec: media.limits.maxDurationSec },
       }),
+      pinned,
     );
-  const decoded = await decodeCheck(url, durationSec);
-  if (!decoded.ok) return reject(deps, song, notAudio(`it does not decode (${decoded.reason})`));
+  const decoded = await decodeCheck(file, durationSec);
+  if (!decoded.ok) return reject(deps, song, notAudio(`it does not decode (${decoded.reason})`), pinned);
 
   const moved = await Song.updateOne(
     { _id: song._id, 'media.status': 'uploaded' },
@@ -147,14 +198,19 @@ export async function finalizeUpload(
         'media.status': 'transcoding',
         'media.progress': 0,
         'media.error': null,
-        'media.sourceBytes': head.size,
+        'media.sourceBytes': size,
+        'media.sourceKey': pinned,
+        'media.sourceEtag': etag,
         'media.sourceCodec': stream.codec_name ?? null,
         'media.sourceSampleRate': Number(stream.sample_rate) || null,
       },
     },
   );
-  if (moved.matchedCount === 0) throw AppError.conflict('The upload changed while it was being checked');
-  await media.queues.enqueue(Jobs.transcode, { songId, sourceKey: key }, { jobId: `transcode-${songId}` });
+  if (moved.matchedCount === 0) {
+    await media.storage.delete(pinned);
+    throw AppError.conflict('The upload changed while it was being checked');
+  }
+  await media.queues.enqueue(Jobs.transcode, { songId, sourceKey: pinned }, { jobId: `transcode-${songId}` });
   media.notify?.(userId, { songId, status: 'transcoding', progress: 0 });
   return { songId, status: 'transcoding', durationSec };
 }
