@@ -87,7 +87,7 @@ if (args.worker && media) {
       ['media', 'media-cleanup', 'covers', 'album-loudness'].includes(p.job.queue),
     ),
     connection: () => workerConnection(cfg.REDIS_URL),
-    queues,
+    queues: media.queues,
     log,
     prefix: QUEUE_PREFIX,
   });
