@@ -14,6 +14,7 @@ import {
 import { queueDashboardRoute } from './admin-queues';
 import { createApplication } from './app';
 import { createServerDeps } from './deps';
+import { coverRoute } from './cover-route';
 import { mediaEdgeRoute } from './media-edge';
 import { attachRealtime } from './realtime';
 
@@ -29,7 +30,11 @@ const edge =
   cfg.MEDIA_BASE_URL || !deps.media ? null : mediaEdgeRoute(deps.media.storage, deps.log, corsOrigins);
 const app = createApplication(server, deps, {
   corsOrigins,
-  routes: [queueDashboardRoute(deps), ...(edge ? [edge] : [])],
+  routes: [
+    queueDashboardRoute(deps),
+    ...(deps.media ? [coverRoute(deps.media.storage)] : []),
+    ...(edge ? [edge] : []),
+  ],
   readinessChecks: { s3: deps.checkS3 },
   trustProxy: cfg.TRUST_PROXY,
 });

@@ -163,6 +163,8 @@ const SongSchema = new Schema(
     artistNames: { type: [String], default: [] },
     lyrics: { type: String, default: null, maxlength: 20_000 },
     mbRecordingId: { type: String, default: null },
+    /** The album's cover prefix (copied from Album.coverKey by the cover job), for lists without a join. */
+    coverKey: { type: String, default: null },
     /** SHA-256 (hex) of the source file's bytes: an import's identity of a file, whatever its path. */
     contentHash: { type: String, default: null },
     /** Last known path of the imported file on the server host. */

@@ -353,6 +353,7 @@ export function songTagFields(t: TrackTags, artist: ArtistRef, album: AlbumRef) 
     lyrics: t.lyrics,
     mbRecordingId: t.mbRecordingId,
     replayGain: t.replayGain,
+    ...(album.coverKey ? { coverKey: album.coverKey } : {}),
   };
 }
 
@@ -588,21 +589,24 @@ export async function importLibrary(
     const pathSeen = new Set(tracks.map((t) => t.path));
 
     for (const t of tracks) {
-      if (seenHash.has(t.hash)) {
-        summary.duplicates++;
-        summary.skipped.push({ path: t.path, reason: `duplicate of ${seenHash.get(t.hash)}` });
-        continue;
-      }
-      seenHash.set(t.hash, t.path);
       const byHash = await Song.findOne({ contentHash: t.hash })
         .select({ sourcePath: 1, albumId: 1 })
         .lean<SongDoc>();
+      // The file the library knows at this path is unchanged, even if a copy was met first this run.
+      if (byHash && byHash.sourcePath === t.path) {
+        summary.unchanged++;
+        seenHash.set(t.hash, t.path);
+        continue;
+      }
+      const firstSeen = seenHash.get(t.hash);
+      if (firstSeen) {
+        summary.duplicates++;
+        summary.skipped.push({ path: t.path, reason: `duplicate of ${firstSeen}` });
+        continue;
+      }
       if (byHash) {
-        if (byHash.sourcePath === t.path) {
-          summary.unchanged++;
-          continue;
-        }
         const old = byHash.sourcePath;
+        seenHash.set(t.hash, old && pathSeen.has(old) ? old : t.path);
         if (old && !pathSeen.has(old) && !(await exists(old))) {
           if (!dryRun) await Song.updateOne({ _id: byHash._id }, { $set: { sourcePath: t.path } });
           summary.updated++;
@@ -613,6 +617,7 @@ export async function importLibrary(
         summary.skipped.push({ path: t.path, reason: `duplicate of ${old ?? `song ${byHash._id}`}` });
         continue;
       }
+      seenHash.set(t.hash, t.path);
       const byPath = await Song.findOne({ sourcePath: t.path })
         .select({ durationSec: 1, albumId: 1 })
         .lean<SongDoc>();
