@@ -1,14 +1,85 @@
 // Uploads: the browser PUTs the source straight to S3 with a presigned URL, then finalize checks what
 // arrived (size, ffprobe: really audio, duration within limits) before a transcode job is queued.
 // A rejected upload leaves nothing behind: the object and the song row are deleted.
-import { Artist, Song, type SongDoc } from '@tonearm/db';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Song, type SongDoc } from '@tonearm/db';
 import { decodeCheck, probe } from '@tonearm/media';
 import { Jobs } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
 import type { CoreDeps } from '../deps';
+import {
+  linkTrack,
+  queueAlbumCover,
+  refreshAlbumCounts,
+  sha256File,
+  songTagFields,
+  upsertArtist,
+} from '../library/import';
+import { nameKey, type TrackTags } from '../library/tag-map';
+import { readTrackFile, SkipError } from '../library/tags';
 import type { MediaDeps } from './deps';
 
-export const UPLOAD_CONTENT_TYPES = ['audio/mpeg', 'audio/mp3'] as const;
+/** Reads an uploaded source's format and tags (a local copy: music-metadata and the hash read it whole). */
+async function readUploadedTags(media: MediaDeps, key: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'tonearm-upload-'));
+  try {
+    const obj = await media.storage.get(key);
+    if (!obj) throw new Error('the upload vanished');
+    const file = join(dir, 'source');
+    await pipeline(obj.body, createWriteStream(file));
+    const track = await readTrackFile(file, { maxDurationSec: media.limits.maxDurationSec });
+    return { track, hash: await sha256File(file) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Content types a client may declare (what browsers report for MP3, FLAC, Ogg Vorbis, Opus, AAC/M4A,
+ * ALAC, WAV and AIFF). The declaration only names the S3 object: finalize decides the format by the
+ * bytes (library/tags.ts) and refuses anything else.
+ */
+export const UPLOAD_CONTENT_TYPES = [
+  'audio/mpeg',
+  'audio/mp3',
+  'audio/flac',
+  'audio/x-flac',
+  'audio/ogg',
+  'audio/opus',
+  'audio/mp4',
+  'audio/x-m4a',
+  'audio/m4a',
+  'audio/aac',
+  'audio/wav',
+  'audio/x-wav',
+  'audio/wave',
+  'audio/vnd.wave',
+  'audio/aiff',
+  'audio/x-aiff',
+] as const;
+
+const EXT_OF: Record<string, string> = {
+  'audio/flac': 'flac',
+  'audio/x-flac': 'flac',
+  'audio/ogg': 'ogg',
+  'audio/opus': 'opus',
+  'audio/mp4': 'm4a',
+  'audio/x-m4a': 'm4a',
+  'audio/m4a': 'm4a',
+  'audio/aac': 'm4a',
+  'audio/wav': 'wav',
+  'audio/x-wav': 'wav',
+  'audio/wave': 'wav',
+  'audio/vnd.wave': 'wav',
+  'audio/aiff': 'aiff',
+  'audio/x-aiff': 'aiff',
+};
+const sourceKeyOf = (songId: string, contentType: string) =>
+  `uploads/${songId}/source.${EXT_OF[contentType] ?? 'mp3'}`;
 
 export type CreateUploadInput = {
   title: string;
@@ -48,12 +119,8 @@ export async function createUpload(
 ): Promise<CreateUploadResult> {
   const media = mediaOf(deps);
   if (input.sizeBytes > media.limits.maxUploadBytes) throw tooLarge(media.limits.maxUploadBytes);
-  const artist = await Artist.findOneAndUpdate(
-    { name: input.artistName },
-    { $setOnInsert: { name: input.artistName } },
-    { upsert: true, returnDocument: 'after' },
-  ).lean();
-  if (!artist) throw new AppError('INTERNAL_SERVER_ERROR', { message: 'artist upsert returned nothing' });
+  // One artist per folded name, as the import does (finalize re-links with the file's tags).
+  const artist = await upsertArtist(input.artistName, null);
   const song = new Song({
     title: input.title,
     artistId: artist._id,
@@ -64,11 +131,12 @@ export async function createUpload(
     uploaderId: userId,
     media: { status: 'uploaded', sourceBytes: input.sizeBytes, sourceContentType: input.contentType },
   });
-  song.set('media.sourceKey', `uploads/${song._id}/source.mp3`);
+  const sourceKey = sourceKeyOf(String(song._id), input.contentType);
+  song.set('media.sourceKey', sourceKey);
   await song.save();
   const expiresInSec = 900;
   const uploadUrl = await media.storage.presignPut(
-    `uploads/${song._id}/source.mp3`,
+    sourceKey,
     input.contentType,
     input.sizeBytes,
     expiresInSec,
@@ -138,6 +206,49 @@ export async function finalizeUpload(
     );
   const decoded = await decodeCheck(url, durationSec);
   if (!decoded.ok) return reject(deps, song, notAudio(`it does not decode (${decoded.reason})`));
+
+  // The same rules as `pnpm run import`: format by content, tags read, real album and artists. What
+  // the person typed (title, artist, album) wins over the file's tags; the rest comes from the file.
+  let tagged: Awaited<ReturnType<typeof readUploadedTags>>;
+  try {
+    tagged = await readUploadedTags(media, key);
+  } catch (e) {
+    return reject(
+      deps,
+      song,
+      e instanceof SkipError
+        ? notAudio(e.message)
+        : notAudio(`it could not be read (${(e as Error).message})`),
+    );
+  }
+  const tags: TrackTags = {
+    ...tagged.track.tags,
+    title: song.title,
+    artists: [
+      song.artistName,
+      ...tagged.track.tags.artists.filter((a) => nameKey(a) !== nameKey(song.artistName)),
+    ],
+    // No album typed and none tagged: a single, filed under its own title (the temp folder says nothing).
+    album: song.albumTitle ?? (tagged.track.tags.albumFromFolder ? song.title : tagged.track.tags.album),
+    trackNumber: song.trackNumber ?? tagged.track.tags.trackNumber,
+  };
+  if (song.albumTitle && song.albumTitle !== tagged.track.tags.album) tags.mbReleaseId = null;
+  const { artist, album } = await linkTrack(tags);
+  await Song.updateOne(
+    { _id: song._id, 'media.status': 'uploaded' },
+    {
+      $set: {
+        ...songTagFields(tags, artist, album),
+        contentHash: tagged.hash,
+        genre: song.genre ?? tags.genres[0] ?? null,
+      },
+    },
+  );
+  await refreshAlbumCounts(album._id, { discs: tags.discTotal });
+  if (!album.coverKey && tags.picture)
+    await queueAlbumCover(media, String(album._id), tags.picture).catch((err: unknown) =>
+      deps.log.warn({ err, albumId: String(album._id) }, 'could not queue the album cover'),
+    );
 
   const moved = await Song.updateOne(
     { _id: song._id, 'media.status': 'uploaded' },
