@@ -14,6 +14,8 @@ missing=()
 for bin in "${!APT[@]}"; do
   command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/local/go/bin/$bin" ] || missing+=("${APT[$bin]}")
 done
+# Real music no one here wrote, for the import tests and `pnpm bench import` (41 Ogg Vorbis files).
+[ -d /usr/share/games/wesnoth/1.16/data/core/music ] || missing+=(wesnoth-1.16-music)
 if [ ${#missing[@]} -gt 0 ] && [ "${TONEARM_SKIP_APT:-0}" != 1 ]; then
   pkgs=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
   log "apt-get install $pkgs"

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiDeps } from '@tonearm/api';
 import { authenticateHeaders } from '@tonearm/core';
+import { ImportRun } from '@tonearm/db';
 import { Jobs, listFailed, queueDepths, queueNamesOf, retryFailed } from '@tonearm/queue';
 import type { Route } from './app';
 
@@ -53,10 +54,24 @@ export function queueDashboardRoute(deps: ApiDeps, prefix = '/admin/queues'): Ro
       if (req.method !== 'GET' || (url.pathname !== prefix && url.pathname !== `${prefix}/`)) {
         return send(res, 404, 'Not found', 'text/plain');
       }
-      const [depths, failed] = await Promise.all([
+      const [depths, failed, imports] = await Promise.all([
         queueDepths(deps.queues, names),
         listFailed(deps.queues, names, 100),
+        ImportRun.find().sort({ createdAt: -1 }).limit(20).lean(),
       ]);
+      // Library imports (`pnpm run import`), newest first, with their live counts.
+      const importRows = imports
+        .map((r) => {
+          const done = r.ready + r.failed;
+          const pct = r.queued ? Math.round((done / r.queued) * 100) : r.status === 'done' ? 100 : 0;
+          return (
+            `<tr data-import="${esc(r._id)}"><td>${esc(r.createdAt ? new Date(r.createdAt).toISOString() : '')}</td><td>${esc(r.status)}</td>` +
+            `<td>${esc(r.paths.join(', '))}</td><td>${r.scanned}/${r.files}</td><td>${r.imported}</td><td>${r.updated}</td>` +
+            `<td>${r.unchanged}</td><td>${r.duplicates}</td><td>${r.skipped}</td>` +
+            `<td><progress max="100" value="${pct}"></progress> ${r.ready}/${r.queued} ready, ${r.failed} failed</td></tr>`
+          );
+        })
+        .join('');
       const states = [...new Set(depths.map((d) => d.state))];
       const depthRows = names
         .map(
@@ -80,6 +95,8 @@ export function queueDashboardRoute(deps: ApiDeps, prefix = '/admin/queues'): Ro
         `<!doctype html><html><head><meta charset="utf-8"><title>Tonearm queues</title>
 <style>body{font:14px system-ui;margin:2rem}table{border-collapse:collapse;margin-bottom:2rem}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}</style></head>
 <body><h1>Queues</h1><table><tr><th>queue</th>${states.map((s) => `<th>${esc(s)}</th>`).join('')}</tr>${depthRows}</table>
+<h2>Imports</h2>
+<table><tr><th>started</th><th>status</th><th>paths</th><th>scanned</th><th>imported</th><th>updated</th><th>unchanged</th><th>duplicates</th><th>skipped</th><th>transcodes</th></tr>${importRows || '<tr><td colspan="10">none</td></tr>'}</table>
 <h2>Failed jobs (past their retries)</h2>
 <table><tr><th>queue</th><th>job</th><th>name</th><th>attempts</th><th>failed at</th><th>reason</th><th></th></tr>${failedRows || '<tr><td colspan="7">none</td></tr>'}</table>
 </body></html>`,

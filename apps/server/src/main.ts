@@ -15,6 +15,7 @@ import { parseTrustProxy } from '@tonearm/ratelimit';
 import { queueDashboardRoute } from './admin-queues';
 import { createApplication } from './app';
 import { createServerDeps } from './deps';
+import { coverRoute } from './cover-route';
 import { mediaEdgeRoute } from './media-edge';
 import { attachRealtime } from './realtime';
 
@@ -30,7 +31,11 @@ const edge =
   cfg.MEDIA_BASE_URL || !deps.media ? null : mediaEdgeRoute(deps.media.storage, deps.log, corsOrigins);
 const app = createApplication(server, deps, {
   corsOrigins,
-  routes: [queueDashboardRoute(deps), ...(edge ? [edge] : [])],
+  routes: [
+    queueDashboardRoute(deps),
+    ...(deps.media ? [coverRoute(deps.media.storage)] : []),
+    ...(edge ? [edge] : []),
+  ],
   readinessChecks: { s3: deps.checkS3 },
   trustProxy: parseTrustProxy(cfg.TRUST_PROXY),
 });

@@ -197,7 +197,7 @@ export function NowPlayingBar() {
       <div className="player-track">
         {track ? (
           <>
-            <Cover id={track.albumId ?? track.id} size={52} />
+            <Cover id={track.albumId ?? track.id} size={52} art={track.coverKey} />
             <div className="text">
               <Link href={`/song/${track.id}`} className="player-title" data-testid="now-playing-title">
                 {track.title}

@@ -50,7 +50,7 @@ export function TrackList({
         return (
           <li key={`${t.id}-${i}`} className="track" data-current={isCurrent}>
             <span className="track-num" aria-hidden="true">
-              {numbered ? i + 1 : <Cover id={t.albumId ?? t.id} size={32} />}
+              {numbered ? i + 1 : <Cover id={t.albumId ?? t.id} size={32} art={t.coverKey} />}
             </span>
             <button
               type="button"

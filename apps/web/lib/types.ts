@@ -12,7 +12,7 @@ export type Song = RouterOutputs['song']['byId'];
 export type Track = Pick<
   Song,
   'id' | 'title' | 'artistId' | 'artistName' | 'albumId' | 'albumTitle' | 'durationSec' | 'status'
->;
+> & { /** The album's processed cover prefix, when it has real art. */ coverKey?: string | null };
 
 export function toTrack(s: Song): Track {
   return {
@@ -24,6 +24,7 @@ export function toTrack(s: Song): Track {
     albumTitle: s.albumTitle,
     durationSec: s.durationSec,
     status: s.status,
+    coverKey: s.coverKey ?? null,
   };
 }
 
@@ -36,6 +37,7 @@ export type AlbumView = {
   artistName: string;
   year: number | null;
   genre: string | null;
+  coverKey: string | null;
   tracks: Track[];
 };
 
@@ -45,7 +47,7 @@ export type ArtistView = {
   genres: string[];
   bio: string;
   topTracks: Track[];
-  albums: { id: string; title: string; year: number | null }[];
+  albums: { id: string; title: string; year: number | null; coverKey: string | null }[];
 };
 
 export type PlaylistSummary = {

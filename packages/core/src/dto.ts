@@ -14,6 +14,8 @@ export type SongDto = {
   genre: string | null;
   playCount: number;
   status: 'uploaded' | 'transcoding' | 'ready' | 'failed';
+  /** S3 prefix of the album's processed cover (covers/album/<id>/<hash>/), null for none. */
+  coverKey: string | null;
 };
 
 export function toSongDto(s: SongDoc): SongDto {
@@ -29,6 +31,7 @@ export function toSongDto(s: SongDoc): SongDto {
     genre: s.genre ?? null,
     playCount: s.playCount ?? 0,
     status: (s.media?.status ?? 'uploaded') as SongDto['status'],
+    coverKey: s.coverKey ?? null,
   };
 }
 
@@ -52,6 +55,7 @@ export type AlbumDto = {
   year: number | null;
   genre: string | null;
   playCount: number;
+  coverKey: string | null;
 };
 
 export function toAlbumDto(a: AlbumDoc): AlbumDto {
@@ -63,6 +67,7 @@ export function toAlbumDto(a: AlbumDoc): AlbumDto {
     year: a.year ?? null,
     genre: a.genre ?? null,
     playCount: a.playCount ?? 0,
+    coverKey: a.coverKey ?? null,
   };
 }
 

@@ -15,3 +15,6 @@ export * from './auth';
 export * from './email';
 export * from './plays';
 export * from './recommend';
+export * from './library/tag-map';
+export * from './library/tags';
+export * from './library/import';

@@ -5,3 +5,4 @@ export { Types } from 'mongoose';
 export * from './seed';
 export * from './catalog-gen';
 export * from './playlog-gen';
+export * from './models-import';

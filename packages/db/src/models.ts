@@ -47,6 +47,10 @@ const ArtistSchema = new Schema(
     genres: { type: [String], default: [] },
     bio: { type: String, default: '', maxlength: 5000 },
     imageKey: { type: String, default: null },
+    /** MusicBrainz artist id (one artist per id). */
+    mbArtistId: { type: String, default: null },
+    /** Folded name (case, diacritics, leading "The"): one artist per key when there is no MusicBrainz id. */
+    nameKey: { type: String, default: null },
     playCount: { type: Number, default: 0 },
     /** Play events counted into playCount whose counting job has not finished (stats job; see there). */
     pendingPlays: { type: [String], default: undefined, select: false },
@@ -54,6 +58,8 @@ const ArtistSchema = new Schema(
   opts,
 );
 ArtistSchema.index({ name: 1 });
+ArtistSchema.index({ mbArtistId: 1 });
+ArtistSchema.index({ nameKey: 1 });
 ArtistSchema.index({ playCount: -1, _id: 1 });
 ArtistSchema.index({ updatedAt: 1 });
 
@@ -64,7 +70,16 @@ const AlbumSchema = new Schema(
     artistName: { type: String, required: true },
     year: { type: Number, min: 1800, max: 3000, default: null },
     genre: { type: String, default: null },
+    /** S3 prefix written by the cover job (covers/album/<id>/<hash>/), sizes 64/300/640 × avif/webp/jpg. */
     coverKey: { type: String, default: null },
+    /** The album artist as tagged (artistName is the artist entity's name; same unless folded together). */
+    albumArtist: { type: String, default: null },
+    mbReleaseId: { type: String, default: null },
+    compilation: { type: Boolean, default: false },
+    discCount: { type: Number, default: null },
+    trackCount: { type: Number, default: null },
+    /** Grouping identity of imported albums: mb:<release id> or n:<album artist key>|<title key>. */
+    groupKey: { type: String, default: null },
     /** Album loudness (EBU R128 integrated, LUFS) over all its tracks, for album-mode normalisation. */
     loudnessLufs: { type: Number, default: null },
     truePeakDb: { type: Number, default: null },
@@ -79,6 +94,7 @@ const AlbumSchema = new Schema(
   opts,
 );
 AlbumSchema.index({ artistId: 1, year: -1 });
+AlbumSchema.index({ groupKey: 1 });
 AlbumSchema.index({ playCount: -1, _id: 1 });
 AlbumSchema.index({ updatedAt: 1 });
 
@@ -147,7 +163,32 @@ const SongSchema = new Schema(
     trackNumber: { type: Number, min: 1, max: 999, default: null },
     discNumber: { type: Number, min: 1, max: 99, default: 1 },
     durationSec: { type: Number, min: 0, default: 0 },
+    /** The first of genres (kept for the existing readers). */
     genre: { type: String, default: null },
+    genres: { type: [String], default: [] },
+    year: { type: Number, min: 1800, max: 3000, default: null },
+    /** Every credited artist as tagged; artistId/artistName is the first. */
+    artistNames: { type: [String], default: [] },
+    lyrics: { type: String, default: null, maxlength: 20_000 },
+    mbRecordingId: { type: String, default: null },
+    /** The album's cover prefix (copied from Album.coverKey by the cover job), for lists without a join. */
+    coverKey: { type: String, default: null },
+    /** SHA-256 (hex) of the source file's bytes: an import's identity of a file, whatever its path. */
+    contentHash: { type: String, default: null },
+    /** Last known path of the imported file on the server host. */
+    sourcePath: { type: String, default: null },
+    replayGain: {
+      type: new Schema(
+        {
+          trackGainDb: { type: Number, default: null },
+          trackPeak: { type: Number, default: null },
+          albumGainDb: { type: Number, default: null },
+          albumPeak: { type: Number, default: null },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
     uploaderId: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     playCount: { type: Number, default: 0 },
     /** Play events counted into playCount whose counting job has not finished (stats job; see there). */
@@ -163,6 +204,8 @@ SongSchema.index({ artistId: 1, playCount: -1 });
 SongSchema.index({ playCount: -1, _id: 1 });
 SongSchema.index({ 'media.status': 1, _id: 1 });
 SongSchema.index({ updatedAt: 1 });
+SongSchema.index({ contentHash: 1 });
+SongSchema.index({ sourcePath: 1 });
 
 // --- library and social -----------------------------------------------------------------
 const PlaylistEntrySchema = new Schema(

@@ -4,7 +4,7 @@ import { useRef, useState } from 'react';
 import { UploadIcon } from '../../components/icons';
 import { RequireSession } from '../../components/require-session';
 import { describeError } from '../../lib/errors';
-import { useUploader } from '../../lib/hooks/use-upload';
+import { ACCEPT_ATTR, ACCEPTED_FORMATS, useUploader } from '../../lib/hooks/use-upload';
 import type { UploadStatus } from '../../lib/types';
 import { usePageTitle } from '../../lib/use-page-title';
 
@@ -84,7 +84,7 @@ function UploadForm() {
         >
           <UploadIcon size={28} />
           <p style={{ margin: 0 }}>
-            {file ? `Selected: ${file.name}` : 'Drop an MP3 here, or choose a file.'}
+            {file ? `Selected: ${file.name}` : 'Drop a music file here, or choose a file.'}
           </p>
           <label htmlFor="upload-file" className="btn">
             Choose a file
@@ -93,7 +93,7 @@ function UploadForm() {
             ref={fileRef}
             id="upload-file"
             type="file"
-            accept="audio/mpeg,.mp3,audio/*"
+            accept={ACCEPT_ATTR}
             className="visually-hidden"
             onChange={(e) => pick(e.currentTarget.files?.[0])}
           />
@@ -189,7 +189,11 @@ export default function UploadPage() {
       <div className="page-header">
         <div>
           <h1>Upload</h1>
-          <p className="meta">MP3 files are converted for streaming at several qualities.</p>
+          <p className="meta">
+            {ACCEPTED_FORMATS} files are converted for streaming at several qualities; an album left empty,
+            the year, genres and cover come from the file&apos;s tags. To bring a whole library, run{' '}
+            <code>pnpm run import</code> on the server.
+          </p>
         </div>
       </div>
       <RequireSession what="upload music">{() => <UploadForm />}</RequireSession>

@@ -39,6 +39,7 @@ export function useAlbum(id: string): Loadable<AlbumView> {
     artistName: album.data!.artistName,
     year: album.data!.year,
     genre: album.data!.genre,
+    coverKey: album.data!.coverKey ?? null,
     tracks: songs.data!.items.map(toTrack),
   }));
 }
@@ -54,7 +55,12 @@ export function useArtist(id: string): Loadable<ArtistView> {
     genres: artist.data!.genres,
     bio: artist.data!.bio,
     topTracks: songs.data!.items.map(toTrack),
-    albums: albums.data!.items.map((a) => ({ id: a.id, title: a.title, year: a.year })),
+    albums: albums.data!.items.map((a) => ({
+      id: a.id,
+      title: a.title,
+      year: a.year,
+      coverKey: a.coverKey ?? null,
+    })),
   }));
 }
 

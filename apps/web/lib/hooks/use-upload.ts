@@ -15,6 +15,32 @@ export type Uploader = {
   uploads: UploadStatus[];
 };
 
+/** The formats the server accepts; it decides the format again by the file's bytes. */
+export const ACCEPTED_FORMATS = 'MP3, FLAC, Ogg Vorbis, Opus, AAC/M4A, ALAC, WAV and AIFF';
+export const ACCEPT_ATTR = 'audio/*,.mp3,.flac,.ogg,.oga,.opus,.m4a,.mp4,.aac,.alac,.wav,.aif,.aiff,.aifc';
+const BY_EXT = {
+  mp3: 'audio/mpeg',
+  flac: 'audio/flac',
+  ogg: 'audio/ogg',
+  oga: 'audio/ogg',
+  opus: 'audio/opus',
+  m4a: 'audio/mp4',
+  mp4: 'audio/mp4',
+  aac: 'audio/aac',
+  alac: 'audio/mp4',
+  wav: 'audio/wav',
+  aif: 'audio/aiff',
+  aiff: 'audio/aiff',
+  aifc: 'audio/aiff',
+} as const;
+type Declared = (typeof BY_EXT)[keyof typeof BY_EXT];
+
+/** The content type to declare: only names the stored object (the server probes the bytes). */
+function declaredType(file: File): Declared {
+  const ext = file.name.split('.').pop()?.toLowerCase() ?? '';
+  return (BY_EXT as Record<string, Declared>)[ext] ?? 'audio/mpeg';
+}
+
 /** How often a transcoding song's status is re-read while no live event arrives. */
 const POLL_MS = 1_500;
 
@@ -87,7 +113,7 @@ export function useUploader(): Uploader {
         title: input.title,
         artistName: input.artistName,
         ...(input.albumTitle ? { albumTitle: input.albumTitle } : {}),
-        contentType: 'audio/mpeg',
+        contentType: declaredType(input.file),
         sizeBytes: input.file.size,
       });
       const songId = created.songId;

@@ -22,6 +22,8 @@ import {
   type QualityLevel,
 } from './engine';
 import { canUseGaplessEngine, GaplessEngine, type GaplessDebug } from './gapless-engine';
+import { coverImageUrl } from '../../components/cover';
+import { ApiUrlContext } from '../api-url';
 import * as Q from './queue';
 import {
   DEFAULT_PLAYBACK_SETTINGS,
@@ -491,6 +493,8 @@ function createPlayer(resolverRef: { current: SourceResolver }): PlayerInstance 
 }
 
 function useMediaSession(ctx: Ctx): void {
+  // Real covers as raster artwork (lock screens and OS media controls do not all take SVG).
+  const apiUrl = useContext(ApiUrlContext) ?? '';
   useEffect(() => {
     if (typeof navigator === 'undefined' || !('mediaSession' in navigator)) return;
     const ms = navigator.mediaSession;
@@ -523,9 +527,26 @@ function useMediaSession(ctx: Ctx): void {
               title: track.title,
               artist: track.artistName,
               album: track.albumTitle ?? '',
-              artwork: [
-                { src: `/cover/${track.albumId ?? track.id}.svg`, sizes: '512x512', type: 'image/svg+xml' },
-              ],
+              artwork: track.coverKey
+                ? [
+                    {
+                      src: coverImageUrl(apiUrl, track.coverKey, 300, 'jpg'),
+                      sizes: '300x300',
+                      type: 'image/jpeg',
+                    },
+                    {
+                      src: coverImageUrl(apiUrl, track.coverKey, 640, 'jpg'),
+                      sizes: '640x640',
+                      type: 'image/jpeg',
+                    },
+                  ]
+                : [
+                    {
+                      src: `/cover/${track.albumId ?? track.id}.svg`,
+                      sizes: '512x512',
+                      type: 'image/svg+xml',
+                    },
+                  ],
             })
           : null;
       }

@@ -18,6 +18,8 @@ export const ZAlbumOutput = z.object({
   year: z.number().nullable(),
   genre: z.string().nullable(),
   playCount: z.number(),
+  /** Cover prefix: GET <server>/covers/<coverKey><64|300|640>.<avif|webp|jpg>; null = none. */
+  coverKey: z.string().nullable().default(null),
 });
 
 export const ZUserOutput = z.object({

@@ -34,6 +34,8 @@ export const ZSongOutput = z.object({
   genre: z.string().nullable(),
   playCount: z.number(),
   status: z.enum(['uploaded', 'transcoding', 'ready', 'failed']),
+  /** Album cover prefix: GET <server>/covers/<coverKey><64|300|640>.<avif|webp|jpg>; null = none. */
+  coverKey: z.string().nullable().default(null),
 });
 
 export const songRouter = {

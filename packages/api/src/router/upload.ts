@@ -12,7 +12,11 @@ export const ZCreateUploadInput = z.strictObject({
   albumTitle: zText(200).optional(),
   trackNumber: z.number().int().min(1).max(999).optional(),
   genre: zText(60).optional(),
-  contentType: z.enum(UPLOAD_CONTENT_TYPES).describe('MIME type of the file; MP3 only for now'),
+  contentType: z
+    .enum(UPLOAD_CONTENT_TYPES)
+    .describe(
+      'MIME type of the file: MP3, FLAC, Ogg Vorbis, Opus, AAC/M4A, ALAC, WAV or AIFF (decided again by content)',
+    ),
   sizeBytes: z.number().int().min(1).describe('Exact size of the file the client will PUT'),
 });
 

@@ -12,14 +12,52 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Artist, Song, type SongDoc } from '@tonearm/db';
+import { Song, type SongDoc } from '@tonearm/db';
 import { decodeCheck, probe, UnsupportedSourceError } from '@tonearm/media';
 import { Jobs } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
 import type { CoreDeps } from '../deps';
+import {
+  linkTrack,
+  queueAlbumCover,
+  refreshAlbumCounts,
+  sha256File,
+  songTagFields,
+  upsertArtist,
+} from '../library/import';
+import { nameKey, type TrackTags } from '../library/tag-map';
+import { readTrackFile, SkipError } from '../library/tags';
 import type { MediaDeps } from './deps';
 
-export const UPLOAD_CONTENT_TYPES = ['audio/mpeg', 'audio/mp3'] as const;
+/** Reads the checked local copy's format and tags (music-metadata and the hash read it whole). */
+async function readUploadedTags(media: MediaDeps, file: string) {
+  const track = await readTrackFile(file, { maxDurationSec: media.limits.maxDurationSec });
+  return { track, hash: await sha256File(file) };
+}
+
+/**
+ * Content types a client may declare (what browsers report for MP3, FLAC, Ogg Vorbis, Opus, AAC/M4A,
+ * ALAC, WAV and AIFF). The declaration only names the S3 object: finalize decides the format by the
+ * bytes (library/tags.ts) and refuses anything else.
+ */
+export const UPLOAD_CONTENT_TYPES = [
+  'audio/mpeg',
+  'audio/mp3',
+  'audio/flac',
+  'audio/x-flac',
+  'audio/ogg',
+  'audio/opus',
+  'audio/mp4',
+  'audio/x-m4a',
+  'audio/m4a',
+  'audio/aac',
+  'audio/wav',
+  'audio/x-wav',
+  'audio/wave',
+  'audio/vnd.wave',
+  'audio/aiff',
+  'audio/x-aiff',
+] as const;
 
 export type CreateUploadInput = {
   title: string;
@@ -59,12 +97,8 @@ export async function createUpload(
 ): Promise<CreateUploadResult> {
   const media = mediaOf(deps);
   if (input.sizeBytes > media.limits.maxUploadBytes) throw tooLarge(media.limits.maxUploadBytes);
-  const artist = await Artist.findOneAndUpdate(
-    { name: input.artistName },
-    { $setOnInsert: { name: input.artistName } },
-    { upsert: true, returnDocument: 'after' },
-  ).lean();
-  if (!artist) throw new AppError('INTERNAL_SERVER_ERROR', { message: 'artist upsert returned nothing' });
+  // One artist per folded name, as the import does (finalize re-links with the file's tags).
+  const artist = await upsertArtist(input.artistName, null);
   const song = new Song({
     title: input.title,
     artistId: artist._id,
@@ -189,6 +223,50 @@ async function checkPinned(
     );
   const decoded = await decodeCheck(file, durationSec);
   if (!decoded.ok) return reject(deps, song, notAudio(`it does not decode (${decoded.reason})`), pinned);
+
+  // The same rules as `pnpm run import`: format by content, tags read, real album and artists. What
+  // the person typed (title, artist, album) wins over the file's tags; the rest comes from the file.
+  let tagged: Awaited<ReturnType<typeof readUploadedTags>>;
+  try {
+    tagged = await readUploadedTags(media, file);
+  } catch (e) {
+    return reject(
+      deps,
+      song,
+      e instanceof SkipError
+        ? notAudio(e.message)
+        : notAudio(`it could not be read (${(e as Error).message})`),
+      pinned,
+    );
+  }
+  const tags: TrackTags = {
+    ...tagged.track.tags,
+    title: song.title,
+    artists: [
+      song.artistName,
+      ...tagged.track.tags.artists.filter((a) => nameKey(a) !== nameKey(song.artistName)),
+    ],
+    // No album typed and none tagged: a single, filed under its own title (the temp folder says nothing).
+    album: song.albumTitle ?? (tagged.track.tags.albumFromFolder ? song.title : tagged.track.tags.album),
+    trackNumber: song.trackNumber ?? tagged.track.tags.trackNumber,
+  };
+  if (song.albumTitle && song.albumTitle !== tagged.track.tags.album) tags.mbReleaseId = null;
+  const { artist, album } = await linkTrack(tags);
+  await Song.updateOne(
+    { _id: song._id, 'media.status': 'uploaded' },
+    {
+      $set: {
+        ...songTagFields(tags, artist, album),
+        contentHash: tagged.hash,
+        genre: song.genre ?? tags.genres[0] ?? null,
+      },
+    },
+  );
+  await refreshAlbumCounts(album._id, { discs: tags.discTotal });
+  if (!album.coverKey && tags.picture)
+    await queueAlbumCover(media, String(album._id), tags.picture).catch((err: unknown) =>
+      deps.log.warn({ err, albumId: String(album._id) }, 'could not queue the album cover'),
+    );
 
   const moved = await Song.updateOne(
     { _id: song._id, 'media.status': 'uploaded' },

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { env } from '@tonearm/config';
-import { Album, Artist } from '@tonearm/db';
+import { Album, Artist, Song } from '@tonearm/db';
 import { Jobs } from '@tonearm/queue';
 import { UnrecoverableError } from 'bullmq';
 import sharp from 'sharp';
@@ -62,8 +62,11 @@ export const coverProcessor = defineProcessor({
         written.push(key);
       }
     }
-    if (kind === 'album') await Album.updateOne({ _id: id }, { $set: { coverKey: prefix } });
-    else await Artist.updateOne({ _id: id }, { $set: { imageKey: prefix } });
+    if (kind === 'album') {
+      await Album.updateOne({ _id: id }, { $set: { coverKey: prefix } });
+      // Lists show a song's cover without joining its album.
+      await Song.updateMany({ albumId: id }, { $set: { coverKey: prefix } });
+    } else await Artist.updateOne({ _id: id }, { $set: { imageKey: prefix } });
     log.info({ 'cover.prefix': prefix, 'cover.source_width': meta.width }, 'cover processed');
     return { prefix, keys: written };
   },

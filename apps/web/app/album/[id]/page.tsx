@@ -25,7 +25,7 @@ export default function AlbumPage({ params }: { params: Promise<{ id: string }> 
   return (
     <>
       <div className="page-header hero">
-        <Cover id={a.id} size={200} />
+        <Cover id={a.id} size={200} art={a.coverKey} />
         <div>
           <p className="eyebrow">Album</p>
           <h1>{a.title}</h1>

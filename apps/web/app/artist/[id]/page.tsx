@@ -49,7 +49,7 @@ export default function ArtistPage({ params }: { params: Promise<{ id: string }>
             {a.albums.map((al) => (
               <li key={al.id}>
                 <Link href={`/album/${al.id}`} className="card">
-                  <Cover id={al.id} size={160} />
+                  <Cover id={al.id} size={160} art={al.coverKey} />
                   <span className="card-title">{al.title}</span>
                   <span className="card-sub">{al.year ?? 'Album'}</span>
                 </Link>

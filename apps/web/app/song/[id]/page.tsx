@@ -30,7 +30,7 @@ export default function SongPage({ params }: { params: Promise<{ id: string }> }
   return (
     <>
       <div className="page-header hero">
-        <Cover id={s.albumId ?? s.id} size={200} />
+        <Cover id={s.albumId ?? s.id} size={200} art={s.coverKey} />
         <div>
           <p className="eyebrow">Song</p>
           <h1>{s.title}</h1>
