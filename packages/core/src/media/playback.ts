@@ -37,10 +37,15 @@ export async function startPlayback(deps: CoreDeps, songId: string): Promise<Pla
   const song = await Song.findById(songId).lean<SongDoc>();
   if (!song) throw AppError.notFound('Song');
   const m = song.media;
-  if (m?.status !== 'ready' || !m.hlsPrefix)
-    throw AppError.conflict(`The song is not playable yet (${m?.status ?? 'uploaded'})`, {
-      status: m?.status ?? 'uploaded',
-    });
+  if (m?.status !== 'ready' || !m.hlsPrefix) {
+    const status = m?.status ?? 'uploaded';
+    const why: Record<string, string> = {
+      uploaded: 'its audio has not been uploaded',
+      transcoding: 'it is still being prepared for streaming; try again in a minute',
+      failed: 'its audio could not be prepared for streaming',
+    };
+    throw AppError.conflict(`This song cannot be played: ${why[status] ?? 'it has no audio'}`, { status });
+  }
   const album = song.albumId
     ? await Album.findById(song.albumId, { loudnessLufs: 1, truePeakDb: 1 }).lean<AlbumDoc>()
     : null;
