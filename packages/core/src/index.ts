@@ -14,3 +14,6 @@ export * from './auth';
 export * from './email';
 export * from './plays';
 export * from './recommend';
+export * from './people';
+export * from './account-settings';
+export * from './admin';
