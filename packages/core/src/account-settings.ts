@@ -309,16 +309,19 @@ export async function avatarUploaded(deps: CoreDeps, userId: string, key: string
 // --- deletion ---------------------------------------------------------------------------
 
 /** Redis keys (under this client's prefix) naming the user: presence, caches, marks. */
-async function scanUserKeys(deps: CoreDeps, userId: string): Promise<string[]> {
+async function scanUserKeys(deps: CoreDeps, ...needles: string[]): Promise<string[]> {
   const prefix = deps.redis.options.keyPrefix ?? '';
-  const out: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await deps.redis.scan(cursor, 'MATCH', `${prefix}*${userId}*`, 'COUNT', 1000);
-    cursor = next;
-    for (const k of keys) out.push(k.slice(prefix.length));
-  } while (cursor !== '0');
-  return out;
+  const out = new Set<string>();
+  for (const needle of needles) {
+    const glob = needle.replace(/[*?[\]\\]/g, '\\$&');
+    let cursor = '0';
+    do {
+      const [next, keys] = await deps.redis.scan(cursor, 'MATCH', `${prefix}*${glob}*`, 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) out.add(k.slice(prefix.length));
+    } while (cursor !== '0');
+  }
+  return [...out];
 }
 
 export type DeletionReport = {
@@ -388,14 +391,15 @@ export async function purgeUser(deps: CoreDeps, userId: string): Promise<Deletio
   await User.deleteOne({ _id: id });
   // Redis: presence (connections, view, recent plays, private switch, deadlines), caches, marks.
   const store = presenceOf(deps);
-  const keys = await scanUserKeys(deps, userId);
+  if (u) await deps.cache.invalidate(SocialCache.profile, u.handle.toLowerCase());
+  await deps.cache.invalidateTags(SocialCache.ofUser(userId));
+  // Cache entries and generation counters are keyed by id or handle: none may stay.
+  const keys = await scanUserKeys(deps, userId, ...(u ? [`:${u.handle.toLowerCase()}`] : []));
   if (keys.length) await deps.redis.del(...keys);
   const dl = `${store.prefix}:dl`;
   const members = await deps.redis.zrange(dl, '0', '-1');
   const mine = members.filter((m) => m.startsWith(`${userId}|`));
   if (mine.length) await deps.redis.zrem(dl, ...mine);
-  if (u) await deps.cache.invalidate(SocialCache.profile, u.handle.toLowerCase());
-  await deps.cache.invalidateTags(SocialCache.ofUser(userId));
   await peopleChanged(deps);
   return {
     songs: songIds.length,
