@@ -330,7 +330,14 @@ const indexes = new WeakMap<object, PeopleIndex>();
 export const MAX_INDEXED_PEOPLE = 50_000;
 
 async function peopleIndex(deps: CoreDeps): Promise<PeopleIndex['index']> {
-  const version = (await deps.redis.get(PEOPLE_VERSION_KEY).catch(() => null)) ?? '0';
+  // The counter covers edits through the product; the newest id and the count also catch accounts
+  // written by other paths (the admin command, seeds).
+  const [counter, newest, count] = await Promise.all([
+    deps.redis.get(PEOPLE_VERSION_KEY).catch(() => null),
+    User.findOne({}, { _id: 1 }).sort({ _id: -1 }).lean(),
+    User.estimatedDocumentCount(),
+  ]);
+  const version = `${counter ?? '0'}:${String(newest?._id ?? '')}:${count}`;
   const cached = indexes.get(deps.redis);
   if (cached && cached.version === version) return cached.index;
   const index = new MiniSearch<{ id: string; handle: string; displayName: string }>({

@@ -8,6 +8,7 @@ import { SearchIcon } from '../../components/icons';
 import { LoadStatus } from '../../components/status';
 import { TrackList } from '../../components/track-list';
 import { useSearch } from '../../lib/hooks/use-search';
+import { PeopleResults } from '../../components/people';
 import { usePageTitle } from '../../lib/use-page-title';
 
 /** Waits this long after the last keystroke before querying (search-as-you-type). */
@@ -48,13 +49,13 @@ function SearchView() {
       <search className="search-box">
         <SearchIcon />
         <label htmlFor="search-input" className="visually-hidden">
-          Search songs, artists and albums
+          Search songs, artists, albums and people
         </label>
         <input
           id="search-input"
           type="search"
           className="input"
-          placeholder="Songs, artists, albums"
+          placeholder="Songs, artists, albums, people"
           autoComplete="off"
           spellCheck={false}
           value={text}
@@ -74,7 +75,10 @@ function SearchView() {
           <LoadStatus state={results} what="results" />
         </div>
       )}
-      {query && r && total === 0 && <p className="notice section">Nothing matches “{query}”.</p>}
+      {query && r && total === 0 && (
+        <p className="notice section">No songs, artists or albums match “{query}”.</p>
+      )}
+      {query && <PeopleResults q={query} />}
       {query && r && r.songs.length > 0 && (
         <section className="section" aria-labelledby="songs-heading">
           <div className="section-head">
