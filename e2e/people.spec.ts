@@ -64,7 +64,7 @@ test('find by a misspelled handle, follow with approval, live playback, "nobody"
 
     // B turns approval on in Settings.
     await b.goto('/settings');
-    await b.getByRole('radio', { name: /People I approve/ }).check();
+    await b.getByRole('radio', { name: /People I approve/ }).click();
     await expect(b.getByRole('radio', { name: /People I approve/ })).toBeChecked();
     await expect(b.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
 
@@ -85,7 +85,7 @@ test('find by a misspelled handle, follow with approval, live playback, "nobody"
 
     // B sees the request (pushed live) and accepts it.
     const requests = b.getByTestId('follow-requests');
-    await expect(requests.getByText(userA.displayName)).toBeVisible({ timeout: 20_000 });
+    await expect(requests.getByText(userA.displayName, { exact: true })).toBeVisible({ timeout: 20_000 });
     await shot(b, 'settings');
     await requests.getByRole('button', { name: `Accept ${userA.displayName}` }).click();
     await expect(requests).toHaveCount(0);
@@ -112,7 +112,7 @@ test('find by a misspelled handle, follow with approval, live playback, "nobody"
     const b2 = await ctxB.newPage();
     b2.on('dialog', (d) => void d.accept());
     await b2.goto('/settings');
-    await b2.getByRole('radio', { name: /Nobody/ }).check();
+    await b2.getByRole('radio', { name: /Nobody/ }).click();
     await expect(row(a, userB.displayName)).toHaveCount(0, { timeout: LIVE_MS });
     await expect(sidebar(a)).not.toContainText(first);
     // A fresh load agrees, and the profile hides B's listening.
