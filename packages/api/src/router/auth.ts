@@ -49,6 +49,7 @@ export const authRouter = {
     .output(ZUserOutput)
     .mutation(({ ctx, input }) => verifyEmail(ctx.deps, input.token)),
   resendVerification: sessionProcedure
+    .input(z.strictObject({}).optional())
     .output(z.object({ sent: z.boolean() }))
     .mutation(({ ctx }) => resendVerification(ctx.deps, ctx.userId)),
   /** Always { ok: true }; mails a single-use link (PASSWORD_RESET_TTL_SECONDS) if the account exists. */
