@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { Artist, connectDb, disconnectDb, Song, User } from '@tonearm/db';
+import { Artist, connectDb, disconnectDb, Song } from '@tonearm/db';
 import { createRealtimeClient, type RealtimeClient } from '@tonearm/realtime/client';
 import { newUser, signUp, type TestUser } from './fixtures';
 
@@ -128,20 +128,19 @@ test('A sees what B plays, pauses and skips to, live; private and blocking liste
     await signUp(b, userB);
     const idB = await userIdOf({ page: b });
 
-    // C keeps their listening private (the account setting); D will block A.
+    // C shows their listening to nobody (people.setPrivacy); D will block A.
     const userC = newUser('Cyd');
     const userD = newUser('Dov');
     const c = await apiSignUp(userC);
     const d = await apiSignUp(userD);
-    await connectDb();
-    await User.updateOne({ _id: c.id }, { $set: { isActivityPrivate: true } });
-    await disconnectDb();
+    await trpc(c, 'people.setPrivacy', { listeningVisibility: 'nobody' });
 
     for (const id of [idB, c.id, d.id]) await trpc({ page: a }, 'user.follow', { userId: id });
     await a.reload();
     // B has the player open (online); C and D have not connected yet.
     await expect(row(a, userB.displayName)).toContainText('Online');
-    await expect(row(a, userC.displayName)).toContainText('Offline');
+    // "Nobody" keeps C out of A's sidebar altogether.
+    await expect(row(a, userC.displayName)).toHaveCount(0);
     await expect(row(a, userD.displayName)).toContainText('Offline');
 
     // B plays the artist's first listed song: A's sidebar shows it without a reload.
@@ -178,7 +177,7 @@ test('A sees what B plays, pauses and skips to, live; private and blocking liste
     await expect.poll(() => botC.socket.connected).toBe(true);
     stream(botD, songD.id);
     await expect(row(a, userD.displayName)).toContainText(`Playing ${songD.title}`, { timeout: LIVE_MS });
-    await expect(row(a, userC.displayName)).toContainText('Offline');
+    await expect(row(a, userC.displayName)).toHaveCount(0);
     await expect(sidebar(a)).not.toContainText(songC.title);
 
     // D blocks A; D's next song never reaches A, though B's later pause does.
@@ -193,7 +192,7 @@ test('A sees what B plays, pauses and skips to, live; private and blocking liste
     // A fresh load agrees: B paused, C offline, D gone (the block removed the follow).
     await a.reload();
     await expect(row(a, userB.displayName)).toContainText(`Paused ${second}`);
-    await expect(row(a, userC.displayName)).toContainText('Offline');
+    await expect(row(a, userC.displayName)).toHaveCount(0);
     await expect(row(a, userD.displayName)).toHaveCount(0);
     await expect(sidebar(a)).not.toContainText(songC.title);
 

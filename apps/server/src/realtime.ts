@@ -19,6 +19,7 @@ import { metrics } from '@tonearm/observability';
 import {
   type AckErr,
   type ClientToServerEvents,
+  type InterServerEvents,
   type PresenceStore,
   type PresenceUpdate,
   PresenceLimitError,
@@ -34,8 +35,8 @@ import { AppError, isAppError } from '@tonearm/validators';
 import { Server, type Socket } from 'socket.io';
 
 type SocketData = { userId: string; connId: string; isStickyPrivate: boolean };
-type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type TonearmSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type TonearmSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export type RealtimeOptions = {
   redisUrl: string;
@@ -106,6 +107,20 @@ export function attachRealtime(server: HttpServer, deps: CoreDeps, opts: Realtim
       target.emit('play:started', { userId, songId: p.songId, startedAt: p.startedAt });
     }
   }
+
+  // A user's listening visibility changed (people.ts setPrivacy, from any process): this server's
+  // sockets of that user take the new sticky flag, and a heartbeat re-merges their presence with it.
+  io.on('tonearm:privacy', (userId, isPrivate) => {
+    void io.local
+      .in(userRoom(userId))
+      .fetchSockets()
+      .then(async (sockets) => {
+        for (const s of sockets) {
+          s.data.isStickyPrivate = isPrivate;
+        }
+      })
+      .catch((err: unknown) => deps.log.warn({ err }, 'privacy update failed'));
+  });
 
   io.use((socket, next) => {
     void (async () => {

@@ -25,9 +25,12 @@ export function AccountMenu({ user }: { user: UserSummary | null }) {
   }
   return (
     <div className="account">
-      <span className="account-name" data-testid="account-name">
+      <Link href={`/user/${user.handle}`} className="account-name" data-testid="account-name">
         {user.displayName}
-      </span>
+      </Link>
+      <Link href="/settings" className="btn hide-phone">
+        Settings
+      </Link>
       <PrivateSessionButton />
       <button
         type="button"

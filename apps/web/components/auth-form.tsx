@@ -71,6 +71,10 @@ export function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
                 handle: v('handle'),
                 displayName: v('displayName'),
                 password: v('password'),
+                // An admin-issued invite link: /signup?invite=<code> (SIGNUP_MODE=invite).
+                ...(typeof window !== 'undefined' && new URLSearchParams(window.location.search).get('invite')
+                  ? { invite: new URLSearchParams(window.location.search).get('invite')! }
+                  : {}),
               });
         done.then(
           () => router.push('/'),

@@ -2,11 +2,13 @@
 // What the people you follow are playing, live: social.feed for the initial state, presence pushed
 // over socket.io for every change (lib/realtime). A song heard live that the feed did not name yet
 // is looked up (song.byId, cached).
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useFriendsActivity } from '../lib/hooks/use-feed';
 import { useTRPC } from '../lib/trpc';
 import type { FriendActivity } from '../lib/types';
+import { describeError } from '../lib/errors';
+import { Suggestions, useRefreshPeople } from './people';
 
 function useTrackOf(f: FriendActivity): FriendActivity['track'] {
   const trpc = useTRPC();
@@ -30,7 +32,9 @@ function FriendRow({ f }: { f: FriendActivity }) {
         {f.user.displayName.slice(0, 1).toUpperCase()}
       </span>
       <span style={{ minWidth: 0 }}>
-        <strong>{f.user.displayName}</strong>
+        <Link href={`/user/${f.user.handle}`} className="friend-name">
+          <strong>{f.user.displayName}</strong>
+        </Link>
         <br />
         {track ? (
           <Link href={`/song/${track.id}`} className="muted">
@@ -41,8 +45,41 @@ function FriendRow({ f }: { f: FriendActivity }) {
             {f.state === 'streaming' ? 'Listening' : f.state === 'online' ? 'Online' : 'Offline'}
           </span>
         )}
+        <FriendActions f={f} />
       </span>
     </li>
+  );
+}
+
+/** Unfollow and block right from the sidebar (the profile has the same buttons). */
+function FriendActions({ f }: { f: FriendActivity }) {
+  const trpc = useTRPC();
+  const refresh = useRefreshPeople();
+  const opts = { onSuccess: refresh, onError: (e: unknown) => alert(describeError(e)) };
+  const unfollow = useMutation(trpc.user.unfollow.mutationOptions(opts));
+  const block = useMutation(trpc.user.block.mutationOptions(opts));
+  const who = f.user.displayName;
+  return (
+    <span className="friend-actions">
+      <button
+        type="button"
+        className="btn"
+        aria-label={`Unfollow ${who}`}
+        onClick={() => unfollow.mutate({ userId: f.user.id })}
+      >
+        Unfollow
+      </button>
+      <button
+        type="button"
+        className="btn"
+        aria-label={`Block ${who}`}
+        onClick={() => {
+          if (confirm(`Block ${who}?`)) block.mutate({ userId: f.user.id });
+        }}
+      >
+        Block
+      </button>
+    </span>
   );
 }
 
@@ -61,6 +98,7 @@ export function FriendsSidebar() {
           ))}
         </ul>
       )}
+      <Suggestions />
     </aside>
   );
 }

@@ -13,6 +13,9 @@ import { songRouter } from './router/song';
 import { userRouter } from './router/user';
 import { playbackRouter } from './router/playback';
 import { uploadRouter } from './router/upload';
+import { peopleRouter } from './router/people';
+import { accountRouter } from './router/account';
+import { adminRouter } from './router/admin';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -31,6 +34,9 @@ export const appRouter = createTRPCRouter({
   play: playRouter,
   queue: queueRouter,
   discovery: discoveryRouter,
+  people: peopleRouter,
+  account: accountRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -103,9 +103,9 @@ describe('social.feed', () => {
     expect(byId.get(playing)!.recent.map((r) => r.song.title)).toEqual(['Two', 'One']);
     expect(byId.get(paused)!.presence).toMatchObject({ isPaused: true });
     expect(byId.get(idle)!.presence).toEqual({ state: 'online', device: 'tv' });
-    for (const id of [hidden, session]) {
-      expect(byId.get(id)).toMatchObject({ presence: { state: 'offline' }, nowPlaying: null, recent: [] });
-    }
+    // A private session shows offline; the sticky "nobody" setting (isActivityPrivate) leaves the feed.
+    expect(byId.get(session)).toMatchObject({ presence: { state: 'offline' }, nowPlaying: null, recent: [] });
+    expect(ids).not.toContain(hidden);
   });
 
   it('is empty for someone who follows nobody, and refuses anonymous callers', async () => {

@@ -133,7 +133,19 @@ const ZEnv = z.object({
   /** After SIGTERM, how long the server keeps accepting (readiness failing) so the load balancer
    * can take it out before the listener closes (ms); about one health-check interval. */
   SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).default(3_000),
+  /** Addresses that become admin once verified by email (comma-separated). */
   ADMIN_EMAILS: z.string().default(''),
+  /** Who may create an account: anyone, holders of an admin-issued invite link, nobody. */
+  SIGNUP_MODE: z.enum(['open', 'invite', 'closed']).default('open'),
+  /** The web player as people reach it: links in emails point here. */
+  PUBLIC_WEB_URL: z.url().optional(),
+  /** Lifetimes of the links in verification and password-reset emails (seconds). */
+  EMAIL_VERIFY_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 3600),
+  PASSWORD_RESET_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
 });
 
 export type Env = z.infer<typeof ZEnv>;
@@ -155,6 +167,12 @@ export function env(): Env {
 }
 
 /** Test hook: forget the parsed environment so the next env() re-reads process.env. */
+/** The web player's public URL (PUBLIC_WEB_URL, else the dev player on WEB_PORT). */
+export function publicWebUrl(): string {
+  const e = env();
+  return (e.PUBLIC_WEB_URL ?? `http://127.0.0.1:${e.WEB_PORT}`).replace(/\/$/, '');
+}
+
 export function resetEnvForTests(): void {
   cached = undefined;
 }

@@ -4,7 +4,8 @@
 import { hash, verify } from '@node-rs/argon2';
 import { assertStrongPassword } from './password-policy';
 import { env } from '@tonearm/config';
-import { ApiKey, User, type UserDoc } from '@tonearm/db';
+import { createHash } from 'node:crypto';
+import { ApiKey, Invite, User, type UserDoc } from '@tonearm/db';
 import {
   AppError,
   type CreateApiKeyInput,
@@ -23,6 +24,9 @@ import {
 import type { CoreDeps } from './deps';
 import { toUserDto, type UserDto } from './dto';
 import { findPage, type PageRequest } from './pagination';
+import { peopleChanged } from './people';
+import { sendVerification } from './account-settings';
+import { mongoose } from '@tonearm/db';
 
 /** Verified against when the email is unknown, so a miss costs as much as a wrong password. */
 let dummyHash: Promise<string> | undefined;
@@ -36,30 +40,57 @@ const secureCookies = () => {
   return cfg.NODE_ENV === 'production' && (cfg.PUBLIC_SERVER_URL ?? '').startsWith('https:');
 };
 
-function adminEmails(): Set<string> {
-  return new Set(
-    env()
-      .ADMIN_EMAILS.split(',')
-      .map((e) => e.trim().toLowerCase())
-      .filter(Boolean),
-  );
-}
-
 async function startSession(deps: CoreDeps, user: UserDoc, resHeaders: Headers): Promise<void> {
   const ttl = env().SESSION_TTL_SECONDS;
   const sid = await createSession(deps.redis, { userId: String(user._id), role: user.role as Role }, ttl);
   resHeaders.append('set-cookie', sessionCookie(sid, ttl, secureCookies()));
 }
 
-/** Creates the account (duplicate email or handle → CONFLICT from the unique index) and signs in. */
+/** How accounts are created on this server (SIGNUP_MODE), for the sign-in page. */
+export function signUpMode(): { mode: 'open' | 'invite' | 'closed' } {
+  return { mode: env().SIGNUP_MODE };
+}
+
+const inviteHash = (code: string) => createHash('sha256').update(code).digest('hex');
+
+/**
+ * Creates the account (duplicate email or handle → CONFLICT from the unique index) and signs in.
+ * SIGNUP_MODE=invite needs an unused, unexpired invite code; closed refuses. Every account starts as
+ * a plain user with an unverified address: a verification mail is enqueued, and an address listed in
+ * ADMIN_EMAILS becomes admin only when that link is opened (account-settings.ts).
+ */
 export async function signUp(deps: CoreDeps, input: SignUpInput, resHeaders: Headers): Promise<UserDto> {
-  const { password, ...profile } = input;
+  const { password, invite, ...profile } = input;
   assertStrongPassword(password, [input.email, input.email.split('@')[0]!, input.handle, input.displayName]);
+  const mode = env().SIGNUP_MODE;
+  if (mode === 'closed')
+    throw AppError.forbidden('Sign-up is closed on this server; ask its admin for an account');
+  let inviteId: unknown = null;
+  if (mode === 'invite') {
+    if (!invite) throw AppError.forbidden('Sign-up on this server needs an invite link from an admin');
+    const claimed = await Invite.findOneAndUpdate(
+      { hash: inviteHash(invite), usedAt: null, expiresAt: mongoose.trusted({ $gt: new Date() }) },
+      { $set: { usedAt: new Date() } },
+      { returnDocument: 'after' },
+    ).lean();
+    if (!claimed) throw AppError.forbidden('This invite link is used up or has expired');
+    inviteId = claimed._id;
+  }
   const passwordHash = await hash(password);
-  const role: Role = adminEmails().has(input.email) ? 'admin' : 'user';
-  const doc = await User.create({ ...profile, passwordHash, role });
-  const user = doc.toObject() as UserDoc;
+  let user: UserDoc;
+  try {
+    user = (await User.create({ ...profile, passwordHash, role: 'user' })).toObject() as UserDoc;
+  } catch (e) {
+    if (inviteId) await Invite.updateOne({ _id: inviteId }, { $set: { usedAt: null } });
+    throw e;
+  }
+  if (inviteId) await Invite.updateOne({ _id: inviteId }, { $set: { usedBy: user._id } });
   await startSession(deps, user, resHeaders);
+  await peopleChanged(deps);
+  // Best effort: the account exists either way, and Settings offers "send the link again".
+  await sendVerification(deps, { id: String(user._id), displayName: user.displayName }, user.email).catch(
+    (err: unknown) => deps.log.warn({ err }, 'verification mail not enqueued'),
+  );
   return toUserDto(user);
 }
 
@@ -68,6 +99,7 @@ export async function logIn(deps: CoreDeps, input: LogInInput, resHeaders: Heade
   dummyHash ??= hash('not-a-real-password-just-timing');
   const ok = await verify(user?.passwordHash ?? (await dummyHash), input.password).catch(() => false);
   if (!user || !ok) throw AppError.unauthorized('Wrong email or password');
+  if (user.disabledAt) throw AppError.forbidden('This account is disabled; ask the server admin');
   await startSession(deps, user, resHeaders);
   return toUserDto(user);
 }

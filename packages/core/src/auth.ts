@@ -49,11 +49,25 @@ export async function destroySession(redis: Redis, sid: string): Promise<void> {
   await m.exec();
 }
 
-/** Ends every session of a user (password change, account deletion). */
-export async function destroyUserSessions(redis: Redis, userId: string): Promise<void> {
-  const hashes = await redis.smembers(userSessionsKey(userId));
+/** Ends every session of a user (password change, account deletion), or all but `exceptSid`. */
+export async function destroyUserSessions(redis: Redis, userId: string, exceptSid?: string): Promise<number> {
+  const keep = exceptSid ? sha256(exceptSid) : null;
+  const hashes = (await redis.smembers(userSessionsKey(userId))).filter((h) => h !== keep);
   if (hashes.length) await redis.del(...hashes.map((h) => `sess:${h}`));
-  await redis.del(userSessionsKey(userId));
+  if (keep) {
+    if (hashes.length) await redis.srem(userSessionsKey(userId), ...hashes);
+  } else await redis.del(userSessionsKey(userId));
+  return hashes.length;
+}
+
+/** Rewrites the role in every live session of a user (promotion once an admin address is verified). */
+export async function setSessionsRole(redis: Redis, userId: string, role: Role): Promise<void> {
+  for (const h of await redis.smembers(userSessionsKey(userId))) {
+    const raw = await redis.get(`sess:${h}`);
+    if (!raw) continue;
+    const rec = JSON.parse(raw) as SessionRecord;
+    await redis.set(`sess:${h}`, JSON.stringify({ ...rec, role }), 'KEEPTTL');
+  }
 }
 
 export function parseCookies(header: string | null | undefined): Record<string, string> {

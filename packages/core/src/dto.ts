@@ -117,6 +117,9 @@ export type UserDto = {
   handle: string;
   displayName: string;
   role: 'user' | 'admin';
+  emailVerified: boolean;
+  listeningVisibility: 'everyone' | 'approved' | 'nobody';
+  avatarUrl: string | null;
 };
 export type ProfileDto = {
   id: string;
@@ -133,5 +136,10 @@ export function toUserDto(u: UserDoc): UserDto {
     handle: u.handle,
     displayName: u.displayName,
     role: (u.role ?? 'user') as UserDto['role'],
+    emailVerified: Boolean(u.emailVerifiedAt),
+    listeningVisibility: (u.listeningVisibility ?? 'everyone') as UserDto['listeningVisibility'],
+    avatarUrl: u.avatarKey
+      ? `/avatar/${u.avatarKey.replace(/^covers\/user\//, '').replace(/\/$/, '')}/300`
+      : null,
   };
 }

@@ -18,3 +18,6 @@ export * from './recommend';
 export * from './library/tag-map';
 export * from './library/tags';
 export * from './library/import';
+export * from './people';
+export * from './account-settings';
+export * from './admin';

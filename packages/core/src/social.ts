@@ -1,7 +1,7 @@
 // The follow graph: public profiles, follow, unfollow, block. Blocking removes the follow edges both
 // ways and stops the blocked person from following again. The live feed over it is the realtime
 // package's (issue 5); this module owns only the edges.
-import { Block, Follow, mongoose, User, type UserDoc } from '@tonearm/db';
+import { Block, Follow, FollowRequest, mongoose, User, type UserDoc } from '@tonearm/db';
 import { AppError, type Page } from '@tonearm/validators';
 import type { CoreDeps } from './deps';
 import type { ProfileDto } from './dto';
@@ -54,18 +54,44 @@ async function dropProfiles(deps: CoreDeps, ...userIds: string[]): Promise<void>
   await deps.cache.invalidateTags(...userIds.map(SocialCache.ofUser));
 }
 
-export async function follow(deps: CoreDeps, userId: string, targetId: string): Promise<{ following: true }> {
+/**
+ * Follows targetId, or asks to when the target approves followers ("approved"): then a follow request
+ * waits for the target's accept. Someone who blocked you cannot be followed (NOT_FOUND, as if absent);
+ * someone you blocked must be unblocked first.
+ */
+export async function follow(
+  deps: CoreDeps,
+  userId: string,
+  targetId: string,
+): Promise<{ following: boolean; requested: boolean }> {
   if (userId === targetId) throw AppError.badRequest('You cannot follow yourself', { field: 'userId' });
-  if (!(await User.exists({ _id: targetId }))) throw AppError.notFound('User');
+  const target = await User.findOne(
+    { _id: targetId, disabledAt: null },
+    { listeningVisibility: 1, isActivityPrivate: 1 },
+  ).lean();
+  if (!target) throw AppError.notFound('User');
   if (await Block.exists({ blockerId: targetId, blockedId: userId })) throw AppError.notFound('User');
+  if (await Block.exists({ blockerId: userId, blockedId: targetId }))
+    throw AppError.badRequest('You blocked this person; unblock them before following', { field: 'userId' });
+  if (await Follow.exists({ followerId: userId, followeeId: targetId }))
+    return { following: true, requested: false };
+  if (target.listeningVisibility === 'approved') {
+    await FollowRequest.updateOne(
+      { requesterId: userId, targetId },
+      { $setOnInsert: { requesterId: userId, targetId } },
+      { upsert: true, timestamps: true },
+    );
+    liveAudience(deps).toUser(targetId, 'follow:requested', { userId });
+    return { following: false, requested: true };
+  }
   await Follow.updateOne(
     { followerId: userId, followeeId: targetId },
     { $setOnInsert: { followerId: userId, followeeId: targetId } },
     { upsert: true, timestamps: true },
   );
   await dropProfiles(deps, userId, targetId);
-  liveAudience(deps).grantAudience(userId, targetId);
-  return { following: true };
+  if (!target.isActivityPrivate) liveAudience(deps).grantAudience(userId, targetId);
+  return { following: true, requested: false };
 }
 
 export async function unfollow(
@@ -89,9 +115,19 @@ export async function block(deps: CoreDeps, userId: string, targetId: string): P
   );
   await Follow.deleteOne({ followerId: userId, followeeId: targetId });
   await Follow.deleteOne({ followerId: targetId, followeeId: userId });
+  await FollowRequest.deleteMany(
+    mongoose.trusted({
+      $or: [
+        { requesterId: userId, targetId },
+        { requesterId: targetId, targetId: userId },
+      ],
+    }),
+  );
   await dropProfiles(deps, userId, targetId);
   liveAudience(deps).revokeAudience(userId, targetId);
   liveAudience(deps).revokeAudience(targetId, userId);
+  liveAudience(deps).toUser(targetId, 'friend:hidden', { userId });
+  liveAudience(deps).toUser(userId, 'friend:hidden', { userId: targetId });
   return { blocked: true };
 }
 

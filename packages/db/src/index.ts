@@ -6,3 +6,4 @@ export * from './seed';
 export * from './catalog-gen';
 export * from './playlog-gen';
 export * from './models-import';
+export * from './models-people';

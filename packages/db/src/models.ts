@@ -16,6 +16,12 @@ const UserSchema = new Schema(
     emailVerifiedAt: { type: Date, default: null },
     /** Hides listening activity from everyone ("private session" that sticks). */
     isActivityPrivate: { type: Boolean, default: false },
+    /** everyone | approved | nobody (models-people.ts); "nobody" also sets isActivityPrivate. */
+    listeningVisibility: { type: String, enum: ['everyone', 'approved', 'nobody'], default: 'everyone' },
+    /** S3 prefix of the resized avatar (cover job, kind 'user'); null = initials. */
+    avatarKey: { type: String, default: null },
+    /** Set by an admin: the account cannot sign in and its sessions and keys are gone. */
+    disabledAt: { type: Date, default: null },
   },
   opts,
 );

@@ -83,6 +83,20 @@ export const ZSongTranscode = z.object({
 });
 export type SongTranscode = z.infer<typeof ZSongTranscode>;
 
+/** A followee hid their listening ("nobody") or removed you as a follower: drop them from the sidebar. */
+export const ZFriendHidden = z.object({ userId: z.string() });
+export type FriendHidden = z.infer<typeof ZFriendHidden>;
+
+/** Sent to the owner's own sockets when their listening visibility changes (from any tab). */
+export const ZPrivacyChanged = z.object({
+  listeningVisibility: z.enum(['everyone', 'approved', 'nobody']),
+  isPrivate: z.boolean(),
+});
+export type PrivacyChanged = z.infer<typeof ZPrivacyChanged>;
+
+/** Sent to a requester when the person they asked to follow accepts. */
+export const ZFollowAccepted = z.object({ userId: z.string() });
+
 // --- client → server ---------------------------------------------------------------------
 export const ZHeartbeat = ZActivity;
 export const ZSetPrivate = z.strictObject({ isPrivate: z.boolean() });
@@ -97,6 +111,15 @@ export type ServerToClientEvents = {
   'presence:changed': (payload: PresenceChanged) => void;
   'play:started': (payload: PlayStarted) => void;
   'song:transcode': (payload: SongTranscode) => void;
+  'friend:hidden': (payload: FriendHidden) => void;
+  'privacy:changed': (payload: PrivacyChanged) => void;
+  'follow:accepted': (payload: z.infer<typeof ZFollowAccepted>) => void;
+  'follow:requested': (payload: z.infer<typeof ZFollowAccepted>) => void;
+};
+
+/** Between servers (emitter.serverSideEmit): a user's listening visibility changed. */
+export type InterServerEvents = {
+  'tonearm:privacy': (userId: string, isPrivate: boolean) => void;
 };
 
 export type ClientToServerEvents = {
@@ -116,4 +139,8 @@ export const serverEventSchemas = {
   'presence:changed': ZPresenceChanged,
   'play:started': ZPlayStarted,
   'song:transcode': ZSongTranscode,
+  'friend:hidden': ZFriendHidden,
+  'privacy:changed': ZPrivacyChanged,
+  'follow:accepted': ZFollowAccepted,
+  'follow:requested': ZFollowAccepted,
 } as const satisfies { [K in keyof ServerToClientEvents]: z.ZodType };

@@ -15,6 +15,12 @@ export const ZSignUpInput = z.strictObject({
   handle: ZHandle,
   displayName: zText(80),
   password: ZPassword,
+  /** The code of an admin-issued invite link (required when SIGNUP_MODE=invite). */
+  invite: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'This invite link is malformed')
+    .optional(),
 });
 export type SignUpInput = z.infer<typeof ZSignUpInput>;
 

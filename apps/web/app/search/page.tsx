@@ -11,6 +11,7 @@ import { useSearch } from '../../lib/hooks/use-search';
 import { usePlayer } from '../../lib/player/player-provider';
 import { takeSearchFocus } from '../../lib/search-focus';
 import type { SearchGroup, SearchResults } from '../../lib/types';
+import { PeopleResults } from '../../components/people';
 import { usePageTitle } from '../../lib/use-page-title';
 
 /** Waits this long after the last keystroke before querying (search-as-you-type). */
@@ -55,14 +56,14 @@ function SearchView() {
       <search className="search-box">
         <SearchIcon />
         <label htmlFor="search-input" className="visually-hidden">
-          Search songs, artists and albums
+          Search songs, artists, albums and people
         </label>
         <input
           ref={inputRef}
           id="search-input"
           type="search"
           className="input"
-          placeholder="Songs, artists, albums"
+          placeholder="Songs, artists, albums, people"
           autoComplete="off"
           spellCheck={false}
           value={text}
@@ -89,6 +90,7 @@ function SearchView() {
       )}
       {query && r?.top && <TopResult top={r.top} />}
       {query && r?.order.map((g) => <Group key={g} group={g} r={r} />)}
+      {query && <PeopleResults q={query} />}
     </>
   );
 }

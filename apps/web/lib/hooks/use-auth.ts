@@ -5,7 +5,13 @@ import { useTRPC } from '../trpc';
 import type { UserSummary } from '../types';
 import { type Action, fromMutation, fromQuery, type Loadable } from './feature';
 
-export type SignUpInput = { email: string; handle: string; displayName: string; password: string };
+export type SignUpInput = {
+  email: string;
+  handle: string;
+  displayName: string;
+  password: string;
+  invite?: string;
+};
 export type LogInInput = { email: string; password: string };
 
 /** The signed-in person, null when signed out. */

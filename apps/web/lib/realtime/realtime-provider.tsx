@@ -60,11 +60,40 @@ export function RealtimeProvider({ userId, children }: { userId: string | null; 
     });
     const onDisconnect = () => stores.connected.set(() => false);
     c.socket.on('disconnect', onDisconnect);
+    // A followee turned their listening to "nobody", removed or blocked you: gone from the sidebar now.
+    const onHidden = ({ userId: gone }: { userId: string }) => {
+      stores.friends.set((prev) => {
+        const next = new Map(prev);
+        next.delete(gone);
+        return next;
+      });
+      queryClient.setQueriesData<FeedData>(feedFilter, (data) =>
+        data ? { ...data, friends: data.friends.filter((f) => f.user.id !== gone) } : data,
+      );
+      refetchFeed();
+    };
+    const onAccepted = () => {
+      refetchFeed();
+      void queryClient.invalidateQueries(trpc.people.pathFilter());
+    };
+    const onRequested = () => void queryClient.invalidateQueries(trpc.people.requests.pathFilter());
+    const onPrivacy = (p: { isPrivate: boolean }) => {
+      stores.isPrivate.set(() => p.isPrivate);
+      void queryClient.invalidateQueries(trpc.auth.me.pathFilter());
+    };
+    c.socket.on('friend:hidden', onHidden);
+    c.socket.on('follow:accepted', onAccepted);
+    c.socket.on('follow:requested', onRequested);
+    c.socket.on('privacy:changed', onPrivacy);
     setClient(c);
     return () => {
       offFriend();
       offReady();
       c.socket.off('disconnect', onDisconnect);
+      c.socket.off('friend:hidden', onHidden);
+      c.socket.off('follow:accepted', onAccepted);
+      c.socket.off('follow:requested', onRequested);
+      c.socket.off('privacy:changed', onPrivacy);
       c.close();
       setClient(null);
       stores.friends.set(() => new Map());

@@ -28,6 +28,9 @@ export const ZUserOutput = z.object({
   handle: z.string(),
   displayName: z.string(),
   role: z.enum(['user', 'admin']),
+  emailVerified: z.boolean(),
+  listeningVisibility: z.enum(['everyone', 'approved', 'nobody']),
+  avatarUrl: z.string().nullable(),
 });
 
 export const ZDeletedOutput = z.object({ id: z.string() });

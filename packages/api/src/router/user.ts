@@ -29,7 +29,7 @@ export const userRouter = {
     .query(({ ctx, input }) => followingOf(ctx.deps, input.userId, input)),
   follow: sessionProcedure
     .input(ZUserIdInput)
-    .output(z.object({ following: z.literal(true) }))
+    .output(z.object({ following: z.boolean(), requested: z.boolean() }))
     .mutation(({ ctx, input }) => follow(ctx.deps, ctx.userId, input.userId)),
   unfollow: sessionProcedure
     .input(ZUserIdInput)

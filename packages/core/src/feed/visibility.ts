@@ -1,5 +1,6 @@
 // Who may see whose listening activity: a viewer sees a user's activity only if the viewer follows
-// them and neither has blocked the other. Privacy (private session, sticky isActivityPrivate) is
+// them (with "approved" visibility every follow was accepted), neither has blocked the other, and the
+// user's visibility is not "nobody" (isActivityPrivate, kept in step by people.ts setPrivacy). Privacy (private session, sticky isActivityPrivate) is
 // applied by the presence store and the feed. Edit here when the visibility rules change.
 import { Block, Follow, mongoose, User } from '@tonearm/db';
 import { AppError } from '@tonearm/validators';
@@ -45,7 +46,10 @@ export async function socialGraphOf(
     blockedPeers(viewerId),
   ]);
   const hidden = new Set(blocked);
-  return { followees: follows.map((f) => String(f.followeeId)).filter((id) => !hidden.has(id)), blocked };
+  const ids = follows.map((f) => String(f.followeeId)).filter((id) => !hidden.has(id));
+  // Followees who show their listening to nobody are not in the feed at all (privacy, issue 17).
+  const nobody = new Set(await privateAmong(ids));
+  return { followees: ids.filter((id) => !nobody.has(id)), blocked };
 }
 
 /** Throws unless viewerId may watch targetId's activity live. */
@@ -53,7 +57,7 @@ export async function assertCanWatch(viewerId: string, targetId: string): Promis
   if (!isId(targetId) || viewerId === targetId) throw AppError.forbidden('Not a followee');
   const viewer = new Types.ObjectId(viewerId);
   const target = new Types.ObjectId(targetId);
-  const [follows, blocked] = await Promise.all([
+  const [follows, blocked, hidden] = await Promise.all([
     Follow.exists({ followerId: viewer, followeeId: target }),
     Block.exists(
       trusted({
@@ -63,9 +67,11 @@ export async function assertCanWatch(viewerId: string, targetId: string): Promis
         ],
       }),
     ),
+    isActivityPrivate(targetId),
   ]);
-  // One message for both cases: a blocked viewer must not learn that they are blocked.
-  if (!follows || blocked) throw AppError.forbidden('You can only follow the activity of people you follow');
+  // One message for every case: a blocked viewer must not learn that they are blocked.
+  if (!follows || blocked || hidden)
+    throw AppError.forbidden('You can only follow the activity of people you follow');
 }
 
 /** The sticky "hide my activity" account setting. */

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { env } from '@tonearm/config';
-import { Album, Artist, Song } from '@tonearm/db';
+import { Album, Artist, Song, User } from '@tonearm/db';
 import { Jobs } from '@tonearm/queue';
 import { UnrecoverableError } from 'bullmq';
 import sharp from 'sharp';
@@ -66,6 +66,18 @@ export const coverProcessor = defineProcessor({
       await Album.updateOne({ _id: id }, { $set: { coverKey: prefix } });
       // Lists show a song's cover without joining its album.
       await Song.updateMany({ albumId: id }, { $set: { coverKey: prefix } });
+    } else if (kind === 'user') {
+      // An avatar: the user may have been deleted meanwhile; then nothing may stay behind in S3.
+      const res = await User.updateOne({ _id: id }, { $set: { avatarKey: prefix } });
+      if (res.matchedCount === 0) {
+        const { DeleteObjectsCommand } = await import('@aws-sdk/client-s3');
+        await s3.send(
+          new DeleteObjectsCommand({
+            Bucket: bucket,
+            Delete: { Objects: [...written, sourceKey].map((Key) => ({ Key })) },
+          }),
+        );
+      }
     } else await Artist.updateOne({ _id: id }, { $set: { imageKey: prefix } });
     log.info({ 'cover.prefix': prefix, 'cover.source_width': meta.width }, 'cover processed');
     return { prefix, keys: written };

@@ -27,5 +27,11 @@ export function renderEmail(p: Payload): { subject: string; text: string; html: 
         text: `Hi ${p.name},\n\nReset your password with this link:\n${link}\n\nIt expires in 1 hour. If you did not ask, ignore this mail.\n`,
         html: `<p>Hi ${esc(p.name)},</p><p><a href="${esc(link)}">Reset your password</a>. It expires in 1 hour. If you did not ask, ignore this mail.</p>`,
       };
+    case 'passwordChanged':
+      return {
+        subject: 'Your Tonearm password was changed',
+        text: `Hi ${p.name},\n\nThe password of your Tonearm account was just changed and every other session was signed out.\nIf this was not you, reset your password now${link ? `: ${link}` : ''} and tell your server's admin.\n`,
+        html: `<p>Hi ${esc(p.name)},</p><p>The password of your Tonearm account was just changed and every other session was signed out.</p><p>If this was not you, ${link ? `<a href="${esc(link)}">reset your password now</a>` : 'reset your password now'} and tell your server's admin.</p>`,
+      };
   }
 }

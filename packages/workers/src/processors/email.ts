@@ -21,7 +21,7 @@ export const emailProcessor = defineProcessor({
       log.info({ 'email.template': payload.template }, 'mail already sent for this job: skipped');
       return { skipped: true };
     }
-    if (payload.template !== 'welcome' && !payload.link) {
+    if ((payload.template === 'verifyEmail' || payload.template === 'passwordReset') && !payload.link) {
       throw new UnrecoverableError(`${payload.template} mail needs a link`);
     }
     const mail = renderEmail(payload);

@@ -1,0 +1,396 @@
+// Accounts and mail, end to end on real services (issue 17): the API enqueues, the BullMQ email worker
+// sends through nodemailer to a real SMTP sink (smtp-server), and the test reads each mail back.
+// Verification on sign-up and email change, single-use expiring reset links, the password-changed
+// notice, SMTP down → retried then dead-lettered with the reason, ADMIN_EMAILS granting admin only
+// once verified, the host admin command on a fresh database, and account deletion leaving nothing.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createCaller, createTRPCContext } from '@tonearm/api';
+import { env, repoRoot, resetEnvForTests } from '@tonearm/config';
+import { createSession, type MediaDeps, SESSION_COOKIE } from '@tonearm/core';
+import { Artist, mongoose, PlayEvent, Playlist, Song } from '@tonearm/db';
+import { S3Storage } from '@tonearm/media';
+import { DEAD_LETTER_QUEUE, Jobs, Queues, workerConnection } from '@tonearm/queue';
+import { PresenceStore } from '@tonearm/realtime';
+import { startTestServices, type TestServices, uid, withDbName } from '@tonearm/testing';
+import { processors, setServicesForTests, startWorkers, type WorkerPool } from '@tonearm/workers';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+let svc: TestServices;
+let queues: Queues;
+let pool: WorkerPool;
+let smtp: SMTPServer;
+let smtpPort = 0;
+let storage: S3Storage;
+const inbox: ParsedMail[] = [];
+const prefix = `bull-acct${uid(3)}`;
+const strong = () => `Pw-${randomBytes(12).toString('base64url')}`;
+const adminAddress = `boss_${uid(3)}@example.test`;
+
+async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The newest mail to `to` whose subject matches, read back from the sink. */
+const mailTo = (to: string, subject: RegExp) =>
+  waitFor(async () =>
+    [...inbox]
+      .reverse()
+      .find((m) => m.subject && subject.test(m.subject) && m.to && JSON.stringify(m.to).includes(to)),
+  );
+const linkIn = (m: ParsedMail) => /https?:\/\/\S+token=([A-Za-z0-9_-]{43})/.exec(m.text ?? '');
+
+function deps() {
+  return {
+    cache: svc.cache,
+    redis: svc.redis,
+    log: svc.log,
+    queues,
+    presence: new PresenceStore(svc.redis),
+    media: { storage } as unknown as MediaDeps,
+  };
+}
+
+async function caller(cookie?: string, resHeaders = new Headers()) {
+  const headers = new Headers();
+  if (cookie) headers.set('cookie', cookie);
+  return createCaller(await createTRPCContext({ deps: deps(), headers, resHeaders }));
+}
+
+/** Signs up through the API; returns the caller holding the new session cookie. */
+async function signUp(email: string, password = strong()) {
+  const res = new Headers();
+  const handle = `u_${uid(4)}`;
+  const me = await (await caller(undefined, res)).auth.signUp({
+    email,
+    handle,
+    displayName: 'Tester',
+    password,
+  });
+  const cookie = res.get('set-cookie')!.split(';')[0]!;
+  return { me, cookie, password, handle, api: await caller(cookie) };
+}
+
+async function errorOf(
+  p: Promise<unknown>,
+): Promise<{ code: string; message: string; reason?: string; detail: string }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as {
+      code?: string;
+      message: string;
+      cause?: { details?: { reason?: string }; cause?: { issues?: unknown } };
+    };
+    const detail = `${err.message} ${JSON.stringify(err.cause?.cause?.issues ?? null)}`;
+    return { code: err.code ?? 'UNKNOWN', message: err.message, reason: err.cause?.details?.reason, detail };
+  }
+  throw new Error('expected the call to fail');
+}
+
+beforeAll(async () => {
+  process.env.ADMIN_EMAILS = adminAddress;
+  resetEnvForTests();
+  svc = await startTestServices();
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _s, cb) {
+      simpleParser(stream).then((m) => {
+        inbox.push(m);
+        cb();
+      }, cb);
+    },
+  });
+  smtp.listen(0, '127.0.0.1');
+  await once(smtp.server, 'listening');
+  smtpPort = (smtp.server.address() as AddressInfo).port;
+  setServicesForTests({
+    mailer: nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true }),
+    redis: svc.redis,
+  });
+  storage = new S3Storage();
+  await storage.ensureBucket();
+  queues = new Queues(workerConnection(), { prefix });
+  pool = startWorkers({ processors, connection: () => workerConnection(), queues, log: svc.log, prefix });
+});
+
+afterAll(async () => {
+  await pool?.close();
+  await queues?.close();
+  smtp?.close();
+  await svc?.close();
+});
+
+describe('email verification', () => {
+  it('sign-up mails a link read back from the SMTP sink; opening it verifies; a second use is refused', async () => {
+    const email = `v_${uid()}@example.test`;
+    const { me, cookie } = await signUp(email);
+    expect(me.emailVerified).toBe(false);
+    const mail = await mailTo(email, /Confirm your email address/);
+    const m = linkIn(mail);
+    expect(m?.[0]).toContain('/verify-email?token=');
+    const verified = await (await caller()).auth.verifyEmail({ token: m![1]! });
+    expect(verified.emailVerified).toBe(true);
+    expect((await (await caller(cookie)).auth.me())?.emailVerified).toBe(true);
+    const again = await errorOf((await caller()).auth.verifyEmail({ token: m![1]! }));
+    expect(again).toMatchObject({ code: 'BAD_REQUEST', reason: 'TOKEN_USED' });
+    expect(again.message).toMatch(/already used/);
+    // The database holds only the token's hash.
+    const stored = await mongoose.connection
+      .db!.collection('account_tokens')
+      .findOne({ userId: new mongoose.Types.ObjectId(me.id) });
+    expect(JSON.stringify(stored)).not.toContain(m![1]!);
+  });
+
+  it('an email change takes effect only when the link mailed to the new address is opened', async () => {
+    const { api, password, cookie } = await signUp(`old_${uid()}@example.test`);
+    const next = `new_${uid()}@example.test`;
+    expect(await api.account.changeEmail({ email: next, password })).toEqual({ pendingEmail: next });
+    expect((await api.auth.me())?.email).not.toBe(next);
+    const token = linkIn(await mailTo(next, /Confirm your email address/))![1]!;
+    await (await caller()).auth.verifyEmail({ token });
+    expect(await (await caller(cookie)).auth.me()).toMatchObject({ email: next, emailVerified: true });
+  });
+
+  it('a malformed token is refused by validation with a clear message', async () => {
+    const e = await errorOf((await caller()).auth.verifyEmail({ token: 'not-a-token' }));
+    expect(e.code).toBe('BAD_REQUEST');
+    expect(e.detail).toMatch(/malformed/);
+  });
+});
+
+describe('password reset', () => {
+  it('a reset link works once, ends every session, mails a notice; reuse is refused', async () => {
+    const email = `r_${uid()}@example.test`;
+    const { cookie } = await signUp(email);
+    expect(await (await caller()).auth.requestPasswordReset({ email })).toEqual({ ok: true });
+    // Unknown addresses get the same answer (no enumeration) and no mail.
+    expect(
+      await (await caller()).auth.requestPasswordReset({ email: `nobody_${uid()}@example.test` }),
+    ).toEqual({ ok: true });
+    const token = linkIn(await mailTo(email, /Reset your Tonearm password/))![1]!;
+    const password = strong();
+    expect(await (await caller()).auth.resetPassword({ token, password })).toEqual({ ok: true });
+    expect(await (await caller(cookie)).auth.me()).toBeNull();
+    await mailTo(email, /password was changed/);
+    const reused = await errorOf((await caller()).auth.resetPassword({ token, password: strong() }));
+    expect(reused).toMatchObject({ code: 'BAD_REQUEST', reason: 'TOKEN_USED' });
+    // The new password signs in; the old one does not.
+    const me = await (await caller()).auth.logIn({ email, password });
+    expect(me.email).toBe(email);
+  });
+
+  it('an expired reset link is refused with its own message', async () => {
+    const email = `e_${uid()}@example.test`;
+    await signUp(email);
+    await (await caller()).auth.requestPasswordReset({ email });
+    const token = linkIn(await mailTo(email, /Reset your Tonearm password/))![1]!;
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + (env().PASSWORD_RESET_TTL_SECONDS + 5) * 1000 });
+    try {
+      const e = await errorOf((await caller()).auth.resetPassword({ token, password: strong() }));
+      expect(e).toMatchObject({ code: 'BAD_REQUEST', reason: 'TOKEN_EXPIRED' });
+      expect(e.message).toMatch(/expired/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('changing the password signs out the other sessions and mails a notice', async () => {
+    const email = `c_${uid()}@example.test`;
+    const { api, password, me, cookie } = await signUp(email);
+    const sid = await createSession(svc.redis, { userId: me.id, role: 'user' }, 600);
+    const other = await caller(`${SESSION_COOKIE}=${sid}`);
+    expect(await other.auth.me()).not.toBeNull();
+    const wrong = await errorOf(
+      api.account.changePassword({ currentPassword: 'wrong-password-123', newPassword: strong() }),
+    );
+    expect(wrong.code).toBe('BAD_REQUEST');
+    expect(await api.account.changePassword({ currentPassword: password, newPassword: strong() })).toEqual({
+      ok: true,
+      signedOut: 1,
+    });
+    expect(await (await caller(`${SESSION_COOKIE}=${sid}`)).auth.me()).toBeNull();
+    expect(await (await caller(cookie)).auth.me()).not.toBeNull();
+    await mailTo(email, /password was changed/);
+  });
+});
+
+describe('SMTP down', () => {
+  it('a mail is retried, then dead-lettered with the reason, never lost silently', async () => {
+    // A port nothing listens on: every attempt gets ECONNREFUSED.
+    const dead = new SMTPServer({ authOptional: true });
+    dead.listen(0, '127.0.0.1');
+    await once(dead.server, 'listening');
+    const downPort = (dead.server.address() as AddressInfo).port;
+    await new Promise<void>((r) => dead.close(() => r()));
+    setServicesForTests({
+      mailer: nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: downPort,
+        secure: false,
+        ignoreTLS: true,
+        connectionTimeout: 1_000,
+      }),
+    });
+    try {
+      const job = await queues.enqueue(
+        Jobs.sendEmail,
+        {
+          template: 'passwordReset',
+          to: `down_${uid()}@example.test`,
+          name: 'X',
+          link: 'http://127.0.0.1/reset-password?token=x',
+        },
+        { jobId: `down-${uid()}`, attempts: 3, backoff: { type: 'fixed', delay: 50 } },
+      );
+      const failed = await waitFor(async () => {
+        const j = await queues.get('email').getJob(String(job.id));
+        return j && (await j.isFailed()) ? j : null;
+      });
+      expect(failed.attemptsMade).toBe(3);
+      const letter = await waitFor(() => queues.get(DEAD_LETTER_QUEUE).getJob(`email-${job.id}`));
+      expect(letter.data).toMatchObject({ queue: 'email', jobId: job.id, attemptsMade: 3 });
+      expect(letter.data.failedReason).toMatch(/ECONNREFUSED|connect/i);
+    } finally {
+      setServicesForTests({
+        mailer: nodemailer.createTransport({
+          host: '127.0.0.1',
+          port: smtpPort,
+          secure: false,
+          ignoreTLS: true,
+        }),
+      });
+    }
+  });
+});
+
+describe('the first admin', () => {
+  it('an ADMIN_EMAILS sign-up is a plain user until its address is verified', async () => {
+    const { me, api, cookie } = await signUp(adminAddress);
+    expect(me.role).toBe('user');
+    expect((await errorOf(api.admin.users({ limit: 5 }))).code).toBe('FORBIDDEN');
+    const token = linkIn(await mailTo(adminAddress, /Confirm your email address/))![1]!;
+    expect((await (await caller()).auth.verifyEmail({ token })).role).toBe('admin');
+    // The open session gains the role at once.
+    expect((await (await caller(cookie)).admin.users({ limit: 5 })).length).toBeGreaterThan(0);
+  });
+
+  it('the host command (pnpm admin) creates and promotes admins on a fresh database', async () => {
+    const freshDb = `t_fresh_${uid()}`;
+    const uri = withDbName(svc.mongoUri, freshDb);
+    const run = (...args: string[]) =>
+      execFileSync('pnpm', ['-s', 'admin', ...args], {
+        cwd: repoRoot(),
+        env: { ...process.env, MONGODB_URI: uri, LOG_LEVEL: 'warn' },
+        encoding: 'utf8',
+      });
+    const fresh = mongoose.createConnection(uri);
+    try {
+      const users = fresh.collection('users');
+      expect(await users.countDocuments()).toBe(0);
+      const first = `first_${uid()}@example.test`;
+      const out = run('create', first);
+      expect(out).toMatch(/created admin/);
+      expect(out).toMatch(/\/reset-password\?token=[A-Za-z0-9_-]{43}/);
+      expect(await users.findOne({ email: first })).toMatchObject({ role: 'admin' });
+      expect((await users.findOne({ email: first }))?.emailVerifiedAt).toBeInstanceOf(Date);
+      await users.insertOne({
+        email: `p@example.test`,
+        handle: `p_${uid(3)}`,
+        displayName: 'P',
+        passwordHash: 'x',
+        role: 'user',
+      });
+      expect(run('promote', 'p@example.test')).toMatch(/promoted/);
+      expect(await users.findOne({ email: 'p@example.test' })).toMatchObject({ role: 'admin' });
+      expect(() => run('promote', 'nobody@example.test')).toThrow();
+    } finally {
+      await fresh.dropDatabase().catch(() => {});
+      await fresh.close();
+    }
+  }, 180_000);
+});
+
+describe('account deletion', () => {
+  it('leaves nothing of the user in MongoDB, Redis or S3', async () => {
+    const { api, me, password, handle, cookie } = await signUp(`del_${uid()}@example.test`);
+    const friend = await signUp(`f_${uid()}@example.test`);
+    const uidObj = new mongoose.Types.ObjectId(me.id);
+    // Everything a person accumulates: an upload with media in S3, plays, a playlist, a like, follows,
+    // a request, an API key, presence and caches in Redis.
+    const artist = await Artist.create({ name: `Del ${uid()}` });
+    const song = await Song.create({
+      title: 'Mine',
+      artistId: artist._id,
+      artistName: artist.name,
+      uploaderId: uidObj,
+    });
+    const songKey = `songs/${String(song._id)}/hls/v1/master.m3u8`;
+    await storage.putBytes(songKey, '#EXTM3U', 'application/vnd.apple.mpegurl');
+    await storage.putBytes(`avatars/${me.id}/src-abcdefgh`, 'img', 'image/png');
+    await PlayEvent.create({
+      eventId: `e-${uid()}`,
+      userId: uidObj,
+      songId: song._id,
+      artistId: artist._id,
+      startedAt: new Date(),
+    });
+    await api.playlist.create({ name: 'Mix', isPublic: true });
+    await api.user.follow({ userId: friend.me.id });
+    await friend.api.user.follow({ userId: me.id });
+    await api.apiKey.create({ name: 'k', scopes: ['library:read'] });
+    await new PresenceStore(svc.redis).heartbeat(
+      me.id,
+      { connId: 'conn-delete-1', sid: 's' },
+      { state: 'online', device: 'web' },
+    );
+    await friend.api.people.profile({ handle });
+    await friend.api.user.followers({ userId: me.id, limit: 5 });
+
+    const bad = await errorOf(api.account.delete({ password, confirmHandle: 'someone_else' }));
+    expect(bad.code).toBe('BAD_REQUEST');
+    const report = await api.account.delete({ password, confirmHandle: handle });
+    expect(report.songs).toBe(1);
+    expect(report.s3Objects).toBeGreaterThanOrEqual(2);
+
+    // MongoDB: every collection, every document, any field holding the id or the handle.
+    const db = mongoose.connection.db!;
+    const leftovers: string[] = [];
+    for (const c of await db.listCollections().toArray()) {
+      for (const doc of await db.collection(c.name).find({}).toArray()) {
+        const s = JSON.stringify(doc);
+        if (s.includes(me.id) || s.includes(`"${handle}"`)) leftovers.push(`${c.name}: ${s.slice(0, 120)}`);
+      }
+    }
+    // Redis: every key under this test's prefix naming the user, and set/zset members naming them.
+    const keys = await svc.redis.keys('*');
+    const pfx = svc.redis.options.keyPrefix ?? '';
+    for (const k of keys) {
+      const name = k.slice(pfx.length);
+      if (k.includes(me.id) || k.includes(handle)) leftovers.push(`redis key ${name}`);
+      const type = await svc.redis.type(name);
+      if (type === 'zset' && (await svc.redis.zrange(name, '0', '-1')).some((m) => m.includes(me.id)))
+        leftovers.push(`redis zset member in ${name}`);
+    }
+    // S3: the upload's media and the avatar.
+    for (const p of [`songs/${String(song._id)}/`, `avatars/${me.id}/`, `covers/user/${me.id}/`])
+      for (const o of await storage.list(p)) leftovers.push(`s3 ${o.key}`);
+    expect(leftovers).toEqual([]);
+    expect(await Playlist.countDocuments({ ownerId: uidObj })).toBe(0);
+    // Signed out: the session no longer works; the friend's profile of them is gone.
+    expect(await (await caller(cookie)).auth.me()).toBeNull();
+    expect((await errorOf(friend.api.people.profile({ handle }))).code).toBe('NOT_FOUND');
+  });
+});

@@ -1,0 +1,415 @@
+// Account lifecycle beyond sign-in (issue 17): email verification (on sign-up and on an email change),
+// password reset with single-use expiring tokens (only their SHA-256 is stored), password change with a
+// notice, signing out other sessions, profile edits, avatar uploads, and deleting an account with
+// everything it owns (MongoDB, Redis, S3). Mail is only enqueued here; the email job sends it.
+import { createHash, randomBytes } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import { env, publicWebUrl } from '@tonearm/config';
+import {
+  AccountToken,
+  type AccountTokenKind,
+  ApiKey,
+  Block,
+  Follow,
+  FollowRequest,
+  Invite,
+  Like,
+  mongoose,
+  PlayDaily,
+  PlayEvent,
+  Playlist,
+  Song,
+  User,
+  type UserDoc,
+} from '@tonearm/db';
+import { Jobs } from '@tonearm/queue';
+import { AppError } from '@tonearm/validators';
+import { Types } from 'mongoose';
+import { destroyUserSessions, type Role, setSessionsRole } from './auth';
+import type { CoreDeps } from './deps';
+import { toUserDto, type UserDto } from './dto';
+import { enqueuePasswordResetEmail, enqueueVerifyEmail } from './email';
+import { presenceOf } from './feed/presence';
+import { peopleChanged } from './people';
+import { requireQueues } from './plays';
+import { SocialCache } from './social';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const { trusted } = mongoose;
+
+export function adminEmailSet(): Set<string> {
+  return new Set(
+    env()
+      .ADMIN_EMAILS.split(',')
+      .map((e) => e.trim().toLowerCase())
+      .filter(Boolean),
+  );
+}
+
+/** A new one-time token of `kind` for the user; earlier unused ones of that kind stop working. */
+export async function issueToken(
+  userId: string,
+  kind: AccountTokenKind,
+  ttlSeconds: number,
+  email: string | null = null,
+): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await AccountToken.deleteMany({ userId: new Types.ObjectId(userId), kind, usedAt: null });
+  await AccountToken.create({
+    userId,
+    kind,
+    hash: sha256(token),
+    email,
+    expiresAt: new Date(Date.now() + ttlSeconds * 1000),
+  });
+  return token;
+}
+
+const what: Record<AccountTokenKind, string> = {
+  verifyEmail: 'verification link',
+  passwordReset: 'password reset link',
+};
+
+/**
+ * Spends a token exactly once. Unknown, used and expired tokens are refused with distinct, clear
+ * messages (details.reason: TOKEN_INVALID, TOKEN_USED, TOKEN_EXPIRED); two concurrent uses → one wins.
+ */
+export async function consumeToken(kind: AccountTokenKind, token: string) {
+  const h = sha256(token);
+  const doc = await AccountToken.findOne({ hash: h, kind }).lean();
+  if (!doc) throw AppError.badRequest(`This ${what[kind]} is not valid`, { reason: 'TOKEN_INVALID' });
+  if (doc.usedAt)
+    throw AppError.badRequest(`This ${what[kind]} was already used; ask for a new one`, {
+      reason: 'TOKEN_USED',
+    });
+  if (doc.expiresAt.getTime() <= Date.now())
+    throw AppError.badRequest(`This ${what[kind]} has expired; ask for a new one`, {
+      reason: 'TOKEN_EXPIRED',
+    });
+  const spent = await AccountToken.findOneAndUpdate(
+    { _id: doc._id, usedAt: null },
+    { $set: { usedAt: new Date() } },
+    { returnDocument: 'after' },
+  ).lean();
+  if (!spent)
+    throw AppError.badRequest(`This ${what[kind]} was already used; ask for a new one`, {
+      reason: 'TOKEN_USED',
+    });
+  return spent;
+}
+
+/** Mails a verification link for `email` (the account's, or the new one on an email change). */
+export async function sendVerification(
+  deps: CoreDeps,
+  user: { id: string; displayName: string },
+  email: string,
+): Promise<void> {
+  const token = await issueToken(user.id, 'verifyEmail', env().EMAIL_VERIFY_TTL_SECONDS, email);
+  await enqueueVerifyEmail(
+    deps,
+    { email, name: user.displayName },
+    `${publicWebUrl()}/verify-email?token=${token}`,
+  );
+}
+
+/** Marks the address verified; an address listed in ADMIN_EMAILS gains the admin role only now. */
+async function markVerified(deps: CoreDeps, userId: string, email: string): Promise<UserDoc> {
+  const grantAdmin = adminEmailSet().has(email.toLowerCase());
+  const set: Record<string, unknown> = { email, emailVerifiedAt: new Date() };
+  if (grantAdmin) set.role = 'admin';
+  let u: UserDoc | null;
+  try {
+    u = await User.findOneAndUpdate(
+      { _id: userId },
+      { $set: set },
+      { returnDocument: 'after' },
+    ).lean<UserDoc>();
+  } catch (e) {
+    if ((e as { code?: number }).code === 11000)
+      throw AppError.conflict('That email address now belongs to another account', { field: 'email' });
+    throw e;
+  }
+  if (!u) throw AppError.notFound('User');
+  if (grantAdmin) await setSessionsRole(deps.redis, userId, 'admin');
+  return u;
+}
+
+export async function verifyEmail(deps: CoreDeps, token: string): Promise<UserDto> {
+  const t = await consumeToken('verifyEmail', token);
+  const u = await markVerified(deps, String(t.userId), t.email ?? '');
+  return toUserDto(u);
+}
+
+export async function resendVerification(deps: CoreDeps, userId: string): Promise<{ sent: boolean }> {
+  const u = await User.findById(userId).lean<UserDoc>();
+  if (!u) throw AppError.notFound('User');
+  if (u.emailVerifiedAt) return { sent: false };
+  await sendVerification(deps, { id: userId, displayName: u.displayName }, u.email);
+  return { sent: true };
+}
+
+/** Always answers the same (no account enumeration); mails a reset link when the account exists. */
+export async function requestPasswordReset(deps: CoreDeps, email: string): Promise<{ ok: true }> {
+  const u = await User.findOne({ email, disabledAt: null }).lean<UserDoc>();
+  if (u) await mailPasswordReset(deps, u);
+  return { ok: true };
+}
+
+export async function mailPasswordReset(deps: CoreDeps, u: UserDoc, ttlSeconds?: number): Promise<string> {
+  const token = await issueToken(
+    String(u._id),
+    'passwordReset',
+    ttlSeconds ?? env().PASSWORD_RESET_TTL_SECONDS,
+  );
+  const link = `${publicWebUrl()}/reset-password?token=${token}`;
+  await enqueuePasswordResetEmail(deps, { email: u.email, name: u.displayName }, link);
+  return link;
+}
+
+async function notifyPasswordChanged(
+  deps: CoreDeps,
+  u: { _id: unknown; email: string; displayName: string },
+) {
+  await requireQueues(deps).enqueue(
+    Jobs.sendEmail,
+    {
+      template: 'passwordChanged',
+      to: u.email,
+      name: u.displayName,
+      link: `${publicWebUrl()}/forgot-password`,
+    },
+    { jobId: `pwchanged-${String(u._id)}-${Date.now()}` },
+  );
+}
+
+/** Sets a new password from a reset link: every session ends, the address counts as verified. */
+export async function resetPassword(deps: CoreDeps, token: string, password: string): Promise<{ ok: true }> {
+  const t = await consumeToken('passwordReset', token);
+  const userId = String(t.userId);
+  const u = await User.findOneAndUpdate(
+    { _id: userId },
+    { $set: { passwordHash: await hash(password) } },
+    { returnDocument: 'after' },
+  ).lean<UserDoc>();
+  if (!u) throw AppError.notFound('User');
+  if (!u.emailVerifiedAt) await markVerified(deps, userId, u.email);
+  await destroyUserSessions(deps.redis, userId);
+  await notifyPasswordChanged(deps, u);
+  return { ok: true };
+}
+
+async function checkPassword(userId: string, password: string): Promise<UserDoc> {
+  const u = await User.findById(userId).select('+passwordHash').lean<UserDoc>();
+  if (!u) throw AppError.notFound('User');
+  const ok = await verify(u.passwordHash, password).catch(() => false);
+  if (!ok) throw AppError.badRequest('Your current password is not right', { field: 'password' });
+  return u;
+}
+
+export async function changePassword(
+  deps: CoreDeps,
+  userId: string,
+  sessionId: string,
+  current: string,
+  next: string,
+): Promise<{ ok: true; signedOut: number }> {
+  const u = await checkPassword(userId, current);
+  await User.updateOne({ _id: userId }, { $set: { passwordHash: await hash(next) } });
+  const signedOut = await destroyUserSessions(deps.redis, userId, sessionId);
+  await notifyPasswordChanged(deps, u);
+  return { ok: true, signedOut };
+}
+
+export async function signOutOtherSessions(
+  deps: CoreDeps,
+  userId: string,
+  sessionId: string,
+): Promise<{ signedOut: number }> {
+  return { signedOut: await destroyUserSessions(deps.redis, userId, sessionId) };
+}
+
+/** A new address is used only once its link is opened; until then the old one stays. */
+export async function changeEmail(
+  deps: CoreDeps,
+  userId: string,
+  email: string,
+  password: string,
+): Promise<{ pendingEmail: string }> {
+  const u = await checkPassword(userId, password);
+  if (u.email === email) throw AppError.badRequest('That is already your address', { field: 'email' });
+  if (await User.exists({ email }))
+    throw AppError.conflict('That email address is taken', { field: 'email' });
+  await sendVerification(deps, { id: userId, displayName: u.displayName }, email);
+  return { pendingEmail: email };
+}
+
+export async function updateProfile(
+  deps: CoreDeps,
+  userId: string,
+  input: { displayName?: string; handle?: string },
+): Promise<UserDto> {
+  const before = await User.findById(userId, { handle: 1 }).lean();
+  if (!before) throw AppError.notFound('User');
+  let u: UserDoc | null;
+  try {
+    u = await User.findOneAndUpdate(
+      { _id: userId },
+      { $set: input },
+      { returnDocument: 'after' },
+    ).lean<UserDoc>();
+  } catch (e) {
+    if ((e as { code?: number }).code === 11000)
+      throw AppError.conflict('That handle is taken', { field: 'handle' });
+    throw e;
+  }
+  await deps.cache.invalidate(
+    SocialCache.profile,
+    before.handle.toLowerCase(),
+    (input.handle ?? '').toLowerCase(),
+  );
+  await peopleChanged(deps);
+  return toUserDto(u!);
+}
+
+// --- avatar -----------------------------------------------------------------------------
+
+function requireMedia(deps: CoreDeps) {
+  if (!deps.media) throw new AppError('SERVICE_UNAVAILABLE', { message: 'Uploads are unavailable' });
+  return deps.media;
+}
+
+/** A presigned PUT for the avatar original; finish with avatarUploaded(key). */
+export async function createAvatarUpload(
+  deps: CoreDeps,
+  userId: string,
+  contentType: string,
+  bytes: number,
+): Promise<{ key: string; url: string }> {
+  const media = requireMedia(deps);
+  const key = `avatars/${userId}/src-${randomBytes(9).toString('base64url')}`;
+  return { key, url: await media.storage.presignPut(key, contentType, bytes) };
+}
+
+/** The original is in S3: the cover/image job resizes it (kind 'user') and sets avatarKey. */
+export async function avatarUploaded(deps: CoreDeps, userId: string, key: string): Promise<{ queued: true }> {
+  if (!key.startsWith(`avatars/${userId}/`)) throw AppError.forbidden('Not your upload');
+  const media = requireMedia(deps);
+  const head = await media.storage.head(key);
+  if (!head) throw AppError.badRequest('Upload the image first', { field: 'key' });
+  if (head.size > 5 * 1024 * 1024) throw AppError.badRequest('Images up to 5 MB', { field: 'key' });
+  await requireQueues(deps).enqueue(
+    Jobs.processCover,
+    { kind: 'user', id: userId, sourceKey: key },
+    { jobId: `cover-user-${userId}-${sha256(key).slice(0, 16)}` },
+  );
+  await peopleChanged(deps);
+  return { queued: true };
+}
+
+// --- deletion ---------------------------------------------------------------------------
+
+/** Redis keys (under this client's prefix) naming the user: presence, caches, marks. */
+async function scanUserKeys(deps: CoreDeps, ...needles: string[]): Promise<string[]> {
+  const prefix = deps.redis.options.keyPrefix ?? '';
+  const out = new Set<string>();
+  for (const needle of needles) {
+    const glob = needle.replace(/[*?[\]\\]/g, '\\$&');
+    let cursor = '0';
+    do {
+      const [next, keys] = await deps.redis.scan(cursor, 'MATCH', `${prefix}*${glob}*`, 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) out.add(k.slice(prefix.length));
+    } while (cursor !== '0');
+  }
+  return [...out];
+}
+
+export type DeletionReport = {
+  songs: number;
+  s3Objects: number;
+  playEvents: number;
+  playlists: number;
+  likes: number;
+  follows: number;
+  redisKeys: number;
+};
+
+/**
+ * Deletes the account and everything it owns, after the password and the typed handle confirm it:
+ * uploaded songs and their media in S3, the avatar, play history (removed, with its daily aggregates),
+ * playlists, likes, follows, follow requests, blocks, API keys, tokens, invites it used, sessions and
+ * presence in Redis. Catalog counters (play counts) are anonymous and stay.
+ */
+export async function deleteAccount(
+  deps: CoreDeps,
+  userId: string,
+  input: { password: string; confirmHandle: string },
+): Promise<DeletionReport> {
+  const u = await checkPassword(userId, input.password);
+  if (u.handle !== input.confirmHandle)
+    throw AppError.badRequest('Type your handle exactly to confirm', { field: 'confirmHandle' });
+  return purgeUser(deps, userId);
+}
+
+export async function purgeUser(deps: CoreDeps, userId: string): Promise<DeletionReport> {
+  const id = new Types.ObjectId(userId);
+  const u = await User.findById(id, { handle: 1 }).lean();
+  // Sign out first, so nothing keeps writing while the rest goes.
+  await destroyUserSessions(deps.redis, userId);
+  let s3Objects = 0;
+  const songs = await Song.find({ uploaderId: id }, { media: 1 }).lean();
+  const storage = deps.media?.storage;
+  if (storage) {
+    for (const s of songs) {
+      s3Objects += await storage.deletePrefix(`songs/${String(s._id)}/`);
+      if (s.media?.sourceKey && !s.media.sourceKey.startsWith(`songs/${String(s._id)}/`)) {
+        await storage.delete(s.media.sourceKey);
+        s3Objects += 1;
+      }
+    }
+    s3Objects += await storage.deletePrefix(`avatars/${userId}/`);
+    s3Objects += await storage.deletePrefix(`covers/user/${userId}/`);
+  } else if (songs.length) {
+    throw new AppError('SERVICE_UNAVAILABLE', { message: 'Storage is unavailable: try again later' });
+  }
+  const songIds = songs.map((s) => s._id);
+  if (songIds.length) await Song.deleteMany({ _id: trusted({ $in: songIds }) });
+  const either = (a: string, b: string) => trusted({ $or: [{ [a]: id }, { [b]: id }] });
+  const [plays, playlists, likes, follows] = await Promise.all([
+    PlayEvent.deleteMany({ userId: id }),
+    Playlist.deleteMany({ ownerId: id }),
+    Like.deleteMany({ userId: id }),
+    Follow.deleteMany(either('followerId', 'followeeId')),
+    FollowRequest.deleteMany(either('requesterId', 'targetId')),
+    Block.deleteMany(either('blockerId', 'blockedId')),
+    PlayDaily.deleteMany({ kind: 'user', refId: id }),
+    ApiKey.deleteMany({ userId: id }),
+    AccountToken.deleteMany({ userId: id }),
+    Invite.updateMany({ usedBy: id }, { $set: { usedBy: null } }),
+    Invite.deleteMany({ createdBy: id }),
+  ]);
+  await User.deleteOne({ _id: id });
+  // Redis: presence (connections, view, recent plays, private switch, deadlines), caches, marks.
+  const store = presenceOf(deps);
+  if (u) await deps.cache.invalidate(SocialCache.profile, u.handle.toLowerCase());
+  await deps.cache.invalidateTags(SocialCache.ofUser(userId));
+  // Cache entries and generation counters are keyed by id or handle: none may stay.
+  const keys = await scanUserKeys(deps, userId, ...(u ? [`:${u.handle.toLowerCase()}`] : []));
+  if (keys.length) await deps.redis.del(...keys);
+  const dl = `${store.prefix}:dl`;
+  const members = await deps.redis.zrange(dl, '0', '-1');
+  const mine = members.filter((m) => m.startsWith(`${userId}|`));
+  if (mine.length) await deps.redis.zrem(dl, ...mine);
+  await peopleChanged(deps);
+  return {
+    songs: songIds.length,
+    s3Objects,
+    playEvents: plays.deletedCount,
+    playlists: playlists.deletedCount,
+    likes: likes.deletedCount,
+    follows: follows.deletedCount,
+    redisKeys: keys.length + mine.length,
+  };
+}
+
+export type { Role };
