@@ -16,6 +16,7 @@ import { createApplication } from './app';
 import { createServerDeps } from './deps';
 import { mediaEdgeRoute } from './media-edge';
 import { attachRealtime } from './realtime';
+import { subsonicRoute } from './subsonic/handler';
 
 const cfg = env();
 enableDefaultMetrics('server');
@@ -29,7 +30,11 @@ const edge =
   cfg.MEDIA_BASE_URL || !deps.media ? null : mediaEdgeRoute(deps.media.storage, deps.log, corsOrigins);
 const app = createApplication(server, deps, {
   corsOrigins,
-  routes: [queueDashboardRoute(deps), ...(edge ? [edge] : [])],
+  routes: [
+    queueDashboardRoute(deps),
+    subsonicRoute(deps, { trustProxy: cfg.TRUST_PROXY }),
+    ...(edge ? [edge] : []),
+  ],
   readinessChecks: { s3: deps.checkS3 },
   trustProxy: cfg.TRUST_PROXY,
 });

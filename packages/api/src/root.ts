@@ -13,6 +13,7 @@ import { songRouter } from './router/song';
 import { userRouter } from './router/user';
 import { playbackRouter } from './router/playback';
 import { uploadRouter } from './router/upload';
+import { subsonicRouter } from './router/subsonic';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   play: playRouter,
   queue: queueRouter,
   discovery: discoveryRouter,
+  subsonic: subsonicRouter,
 });
 
 export type AppRouter = typeof appRouter;

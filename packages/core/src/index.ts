@@ -14,3 +14,4 @@ export * from './auth';
 export * from './email';
 export * from './plays';
 export * from './recommend';
+export * as subsonic from './subsonic';

@@ -4,3 +4,4 @@ export { Types } from 'mongoose';
 export * from './seed';
 export * from './catalog-gen';
 export * from './playlog-gen';
+export * from './models-subsonic';
