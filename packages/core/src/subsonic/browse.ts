@@ -14,10 +14,15 @@ import {
   Star,
   Types,
 } from '@tonearm/db';
+import { trusted } from 'mongoose';
 import { albumFields, artistFields, songFields } from './fields';
 
 export const READY = { 'media.status': 'ready' } as const;
 export const MUSIC_FOLDER = { id: 1, name: 'Music' } as const;
+/** Songs of a genre: `genre`, and `genres` once the library-import fields exist on the schema. */
+export function genreFilter(genre: string): Json {
+  return Song.schema.path('genres') ? { $or: [{ genre }, { genres: genre }] } : { genre };
+}
 export const isObjectId = (s: string) => /^[0-9a-f]{24}$/i.test(s);
 
 type Json = Record<string, unknown>;
@@ -36,9 +41,9 @@ export async function marksFor(userId: string, ids: string[]): Promise<UserMarks
   const ratings = new Map<string, number>();
   if (!oids.length) return { starred, ratings };
   const [likes, stars, rs] = await Promise.all([
-    Like.find({ userId, songId: { $in: oids } }, { songId: 1, createdAt: 1 }).lean(),
-    Star.find({ userId, refId: { $in: oids } }, { refId: 1, createdAt: 1 }).lean(),
-    Rating.find({ userId, refId: { $in: oids } }, { refId: 1, rating: 1 }).lean(),
+    Like.find({ userId, songId: trusted({ $in: oids }) }, { songId: 1, createdAt: 1 }).lean(),
+    Star.find({ userId, refId: trusted({ $in: oids }) }, { refId: 1, createdAt: 1 }).lean(),
+    Rating.find({ userId, refId: trusted({ $in: oids }) }, { refId: 1, rating: 1 }).lean(),
   ]);
   for (const l of likes) starred.set(String(l.songId), l.createdAt ?? new Date());
   for (const s of stars) starred.set(String(s.refId), s.createdAt ?? new Date());
@@ -155,7 +160,7 @@ type SongSlim = {
 /** Per-album figures over ready songs (songCount, duration, created = first song added). */
 export async function albumStats(filter: Json = {}): Promise<Map<string, AlbumStats>> {
   const rows = await Song.find(
-    { ...READY, albumId: { $ne: null }, ...filter },
+    { ...READY, albumId: trusted({ $ne: null }), ...filter },
     { albumId: 1, durationSec: 1, createdAt: 1, playCount: 1 },
   ).lean<SongSlim[]>();
   const out = new Map<string, AlbumStats>();
@@ -197,7 +202,7 @@ export function indexLetter(name: string): string {
 export async function getArtists(userId: string) {
   const counts = await artistAlbumCounts();
   const ids = [...counts.keys()].map((i) => new Types.ObjectId(i));
-  const artists = await Artist.find({ _id: { $in: ids } }).lean<ArtistDoc[]>();
+  const artists = await Artist.find({ _id: trusted({ $in: ids }) }).lean<ArtistDoc[]>();
   const marks = await marksFor(userId, [...counts.keys()]);
   artists.sort((a, b) => a.name.localeCompare(b.name));
   const byLetter = new Map<string, Json[]>();
@@ -214,9 +219,11 @@ export async function getArtists(userId: string) {
 export async function readyAlbumsOf(userId: string, albumIds: string[], stats?: Map<string, AlbumStats>) {
   const st =
     stats ??
-    (await albumStats({ albumId: { $in: albumIds.filter(isObjectId).map((i) => new Types.ObjectId(i)) } }));
+    (await albumStats({
+      albumId: trusted({ $in: albumIds.filter(isObjectId).map((i) => new Types.ObjectId(i)) }),
+    }));
   const docs = await Album.find({
-    _id: { $in: albumIds.filter((i) => st.has(i)).map((i) => new Types.ObjectId(i)) },
+    _id: trusted({ $in: albumIds.filter((i) => st.has(i)).map((i) => new Types.ObjectId(i)) }),
   }).lean<AlbumDoc[]>();
   const byId = new Map(docs.map((d) => [String(d._id), d]));
   const marks = await marksFor(userId, albumIds);
@@ -232,7 +239,9 @@ export async function getArtist(userId: string, id: string): Promise<Json | null
   const artist = await Artist.findById(id).lean<ArtistDoc>();
   if (!artist) return null;
   const stats = await albumStats({ artistId: artist._id });
-  const albumDocs = await Album.find({ _id: { $in: [...stats.keys()].map((i) => new Types.ObjectId(i)) } })
+  const albumDocs = await Album.find({
+    _id: trusted({ $in: [...stats.keys()].map((i) => new Types.ObjectId(i)) }),
+  })
     .sort({ year: -1, title: 1 })
     .lean<AlbumDoc[]>();
   const marks = await marksFor(userId, [id, ...stats.keys()]);
@@ -244,7 +253,10 @@ export async function getArtist(userId: string, id: string): Promise<Json | null
 
 async function coversOf(albumIds: (string | null)[]): Promise<Set<string>> {
   const ids = [...new Set(albumIds.filter((i): i is string => !!i))].map((i) => new Types.ObjectId(i));
-  const rows = await Album.find({ _id: { $in: ids }, coverKey: { $ne: null } }, { _id: 1 }).lean();
+  const rows = await Album.find(
+    { _id: trusted({ $in: ids }), coverKey: trusted({ $ne: null }) },
+    { _id: 1 },
+  ).lean();
   return new Set(rows.map((r) => String(r._id)));
 }
 
@@ -313,11 +325,11 @@ export type AlbumListArgs = {
 export async function getAlbumList2(userId: string, a: AlbumListArgs): Promise<Json[]> {
   const stats = await albumStats();
   const ids = [...stats.keys()].map((i) => new Types.ObjectId(i));
-  const filter: Json = { _id: { $in: ids } };
+  const filter: Json = { _id: trusted({ $in: ids }) };
   if (a.type === 'byYear') {
     const lo = Math.min(a.fromYear ?? 0, a.toYear ?? 9999);
     const hi = Math.max(a.fromYear ?? 0, a.toYear ?? 9999);
-    filter.year = { $gte: lo, $lte: hi };
+    filter.year = trusted({ $gte: lo, $lte: hi });
   }
   if (a.type === 'byGenre') filter.genre = a.genre ?? '';
   let docs = await Album.find(filter).lean<AlbumDoc[]>();
@@ -373,9 +385,10 @@ export async function getAlbumList2(userId: string, a: AlbumListArgs): Promise<J
         .sort({ startedAt: -1 })
         .limit(2000)
         .lean();
-      const songs = await Song.find({ _id: { $in: plays.map((p) => p.songId) } }, { albumId: 1 }).lean<
-        SongSlim[]
-      >();
+      const songs = await Song.find(
+        { _id: trusted({ $in: plays.map((p) => p.songId) }) },
+        { albumId: 1 },
+      ).lean<SongSlim[]>();
       const albumOf = new Map(songs.map((s) => [String(s._id), s.albumId ? String(s.albumId) : null]));
       const order = new Map<string, number>();
       for (const p of plays) {
@@ -412,7 +425,7 @@ export async function getGenres(): Promise<Json[]> {
 }
 
 export async function getSongsByGenre(userId: string, genre: string, count: number, offset: number) {
-  const songs = await Song.find({ ...READY, $or: [{ genre }, { genres: genre }] })
+  const songs = await Song.find({ ...READY, ...genreFilter(genre) })
     .sort({ _id: 1 })
     .skip(offset)
     .limit(count)
@@ -425,7 +438,7 @@ export async function getRandomSongs(
   a: { size: number; genre?: string; fromYear?: number; toYear?: number },
 ) {
   const filter: Json = { ...READY };
-  if (a.genre) filter.$or = [{ genre: a.genre }, { genres: a.genre }];
+  if (a.genre) Object.assign(filter, genreFilter(a.genre));
   let ids = await Song.find(filter, { _id: 1, year: 1, albumId: 1 }).lean<(SongSlim & { year?: number })[]>();
   if (a.fromYear !== undefined || a.toYear !== undefined) {
     const years = new Map(
@@ -441,7 +454,7 @@ export async function getRandomSongs(
     [ids[i], ids[j]] = [ids[j] as SongSlim, ids[i] as SongSlim];
   }
   const pick = ids.slice(0, a.size).map((s) => s._id);
-  const songs = await Song.find({ _id: { $in: pick } }).lean<SongDoc[]>();
+  const songs = await Song.find({ _id: trusted({ $in: pick }) }).lean<SongDoc[]>();
   const order = new Map(pick.map((id, i) => [String(id), i]));
   songs.sort((x, y) => (order.get(String(x._id)) ?? 0) - (order.get(String(y._id)) ?? 0));
   return childrenOf(userId, songs);
@@ -450,7 +463,7 @@ export async function getRandomSongs(
 /** Songs by id in the given order, ready ones only. */
 export async function readySongsByIds(ids: string[]): Promise<SongDoc[]> {
   const valid = ids.filter(isObjectId);
-  const docs = await Song.find({ _id: { $in: valid }, ...READY }).lean<SongDoc[]>();
+  const docs = await Song.find({ _id: trusted({ $in: valid }), ...READY }).lean<SongDoc[]>();
   const byId = new Map(docs.map((d) => [String(d._id), d]));
   return valid.flatMap((i) => {
     const d = byId.get(i);

@@ -18,6 +18,7 @@ import {
   User,
 } from '@tonearm/db';
 import { AppError } from '@tonearm/validators';
+import { trusted } from 'mongoose';
 import { topSongs } from '../catalog';
 import type { CoreDeps } from '../deps';
 import { likeSong, unlikeSong } from '../library';
@@ -54,6 +55,8 @@ export async function search3(
   p: { artist: Paging; album: Paging; song: Paging },
 ) {
   const q = rawQuery
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are never part of a search
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
     .trim()
     .replace(/^"(.*)"$/, '$1')
     .replace(/\*/g, '')
@@ -67,7 +70,7 @@ export async function search3(
     const albumIds = [...stats.keys()].sort().slice(p.album.offset, p.album.offset + p.album.count);
     const counts = p.artist.count ? await artistAlbumCounts() : new Map<string, number>();
     const artistIds = [...counts.keys()].sort().slice(p.artist.offset, p.artist.offset + p.artist.count);
-    const artists = await Artist.find({ _id: { $in: artistIds.map((i) => new Types.ObjectId(i)) } })
+    const artists = await Artist.find({ _id: trusted({ $in: artistIds.map((i) => new Types.ObjectId(i)) }) })
       .sort({ _id: 1 })
       .lean<ArtistDoc[]>();
     const marks = await marksFor(userId, artistIds);
@@ -108,7 +111,9 @@ export async function search3(
     .slice(p.artist.offset, p.artist.offset + p.artist.count);
   const artistDocs = new Map(
     (
-      await Artist.find({ _id: { $in: liveArtists.map((i) => new Types.ObjectId(i)) } }).lean<ArtistDoc[]>()
+      await Artist.find({ _id: trusted({ $in: liveArtists.map((i) => new Types.ObjectId(i)) }) }).lean<
+        ArtistDoc[]
+      >()
     ).map((a) => [String(a._id), a]),
   );
   const marks = await marksFor(userId, liveArtists);
@@ -158,9 +163,9 @@ export async function getStarred2(userId: string) {
   const albumIds = stars.filter((s) => s.kind === 'album').map((s) => String(s.refId));
   const artistIds = stars.filter((s) => s.kind === 'artist').map((s) => String(s.refId));
   const counts = await artistAlbumCounts();
-  const artists = await Artist.find({ _id: { $in: artistIds.map((i) => new Types.ObjectId(i)) } }).lean<
-    ArtistDoc[]
-  >();
+  const artists = await Artist.find({
+    _id: trusted({ $in: artistIds.map((i) => new Types.ObjectId(i)) }),
+  }).lean<ArtistDoc[]>();
   const marks = await marksFor(userId, artistIds);
   return {
     artist: artists.map((a) => toArtistID3(a, counts.get(String(a._id)) ?? 0, marks)),
