@@ -406,22 +406,7 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   getAlbumList2: E('library:read', async (c) => ({ albumList2: { album: await albumList(c) } })),
   getAlbumList: E('library:read', async (c) => ({
     albumList: {
-      album: (await albumList(c)).map((al) => ({
-        id: al.id,
-        parent: al.artistId,
-        isDir: true,
-        title: al.name,
-        album: al.name,
-        artist: al.artist,
-        year: al.year,
-        genre: al.genre,
-        coverArt: al.coverArt,
-        duration: al.duration,
-        created: al.created,
-        starred: al.starred,
-        artistId: al.artistId,
-        songCount: al.songCount,
-      })),
+      album: (await albumList(c)).map(albumAsChild),
     },
   })),
   getGenres: E('library:read', async () => ({ genres: { genre: await subsonic.getGenres() } })),
@@ -448,9 +433,17 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   search3: E('library:read', async (c) => ({
     searchResult3: await subsonic.search3(c.deps, c.caller.userId, c.p.get('query') ?? '', songPaging(c.p)),
   })),
-  search2: E('library:read', async (c) => ({
-    searchResult2: await subsonic.search3(c.deps, c.caller.userId, c.p.get('query') ?? '', songPaging(c.p)),
-  })),
+  search2: E('library:read', async (c) => {
+    const r = await subsonic.search3(c.deps, c.caller.userId, c.p.get('query') ?? '', songPaging(c.p));
+    // The folder-mode shapes: artists as Artist, albums as directory Children.
+    return {
+      searchResult2: {
+        artist: r.artist.map((a) => ({ id: a.id, name: a.name, starred: a.starred })),
+        album: r.album.map(albumAsChild),
+        song: r.song,
+      },
+    };
+  }),
   stream: E('playback', stream),
   download: E('playback', async (c) => serveSource(c, await readySong(c.p.req('id')))),
   getCoverArt: E('library:read', coverArt),
@@ -547,7 +540,8 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   }),
   getPlayQueue: E('library:read', async (c) => {
     const q = await subsonic.getPlayQueue(c.caller.userId, c.caller.handle);
-    return q ? { playQueue: q } : {};
+    // No saved queue: an empty one (the schema requires playQueue).
+    return { playQueue: q ?? { username: c.caller.handle, changed: new Date(0).toISOString(), changedBy: '', entry: [] } };
   }),
   savePlayQueue: E('library:write', async (c) => {
     await subsonic.savePlayQueue(c.caller.userId, {
@@ -581,11 +575,30 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   getLyricsBySongId: E('library:read', async (c) => ({
     lyricsList: { structuredLyrics: await subsonic.lyricsBySongId(c.p.req('id')) },
   })),
-  getNowPlaying: E('library:read', async () => ({ nowPlaying: {} })),
+  getNowPlaying: E('library:read', async () => ({ nowPlaying: { entry: [] } })),
   getScanStatus: E('library:read', async () => ({
     scanStatus: { scanning: false, count: await Song.countDocuments(subsonic.READY) },
   })),
 };
+
+/** An AlbumID3 as a folder-mode directory Child (getAlbumList, search2). */
+function albumAsChild(al: Payload): Payload {
+  return {
+    id: al.id,
+    parent: al.artistId,
+    isDir: true,
+    title: al.name,
+    album: al.name,
+    artist: al.artist,
+    year: al.year,
+    genre: al.genre,
+    coverArt: al.coverArt,
+    duration: al.duration,
+    created: al.created,
+    starred: al.starred,
+    artistId: al.artistId,
+  };
+}
 
 async function albumList(c: Ctx) {
   const type = c.p.req('type') as subsonic.AlbumListType;
