@@ -19,12 +19,47 @@ const SPEC_FALLBACK = '/work/shared/opensubsonic/openapi/openapi.json';
 
 /** Endpoints Tonearm implements and the spec describes (binary ones: stream, download, getCoverArt, hls). */
 export const CONFORMANCE_ENDPOINTS = [
-  'ping', 'getLicense', 'getOpenSubsonicExtensions', 'getUser', 'getMusicFolders', 'getArtists', 'getArtist',
-  'getAlbum', 'getAlbumList', 'getAlbumList2', 'getSong', 'getGenres', 'getSongsByGenre', 'getRandomSongs', 'search2',
-  'search3', 'getIndexes', 'getMusicDirectory', 'getStarred', 'getStarred2', 'star', 'unstar', 'setRating',
-  'scrobble', 'getPlaylists', 'getPlaylist', 'createPlaylist', 'updatePlaylist', 'deletePlaylist', 'getPlayQueue',
-  'savePlayQueue', 'getSimilarSongs', 'getSimilarSongs2', 'getTopSongs', 'getLyricsBySongId', 'getNowPlaying',
-  'getScanStatus', 'tokenInfo', 'stream', 'download', 'getCoverArt',
+  'ping',
+  'getLicense',
+  'getOpenSubsonicExtensions',
+  'getUser',
+  'getMusicFolders',
+  'getArtists',
+  'getArtist',
+  'getAlbum',
+  'getAlbumList',
+  'getAlbumList2',
+  'getSong',
+  'getGenres',
+  'getSongsByGenre',
+  'getRandomSongs',
+  'search2',
+  'search3',
+  'getIndexes',
+  'getMusicDirectory',
+  'getStarred',
+  'getStarred2',
+  'star',
+  'unstar',
+  'setRating',
+  'scrobble',
+  'getPlaylists',
+  'getPlaylist',
+  'createPlaylist',
+  'updatePlaylist',
+  'deletePlaylist',
+  'getPlayQueue',
+  'savePlayQueue',
+  'getSimilarSongs',
+  'getSimilarSongs2',
+  'getTopSongs',
+  'getLyricsBySongId',
+  'getNowPlaying',
+  'getScanStatus',
+  'tokenInfo',
+  'stream',
+  'download',
+  'getCoverArt',
 ];
 
 let h: MediaHarness;
@@ -35,9 +70,21 @@ beforeAll(async () => {
   h.startWorker();
   const up = await h.upload(source, { title: 'Conformance' });
   await up.finalize;
-  const song = await h.waitForSong(up.songId, (s) => s.media?.status === 'ready' || s.media?.status === 'failed');
-  const album = await Album.create({ title: 'Spec', artistId: song.artistId, artistName: song.artistName, year: 2020, genre: 'Test' });
-  await Song.updateOne({ _id: song._id }, { $set: { albumId: album._id, albumTitle: 'Spec', genre: 'Test', trackNumber: 1 } });
+  const song = await h.waitForSong(
+    up.songId,
+    (s) => s.media?.status === 'ready' || s.media?.status === 'failed',
+  );
+  const album = await Album.create({
+    title: 'Spec',
+    artistId: song.artistId,
+    artistName: song.artistName,
+    year: 2020,
+    genre: 'Test',
+  });
+  await Song.updateOne(
+    { _id: song._id },
+    { $set: { albumId: album._id, albumTitle: 'Spec', genre: 'Test', trackNumber: 1 } },
+  );
 }, 300_000);
 afterAll(async () => {
   await h?.close();
@@ -66,25 +113,40 @@ it('conforms to the OpenSubsonic OpenAPI description: no 5xx, responses match th
   writeFileSync(
     config,
     [
-      '[auth.openapi.apiKeyAuth]', 'api_key = "${TONEARM_SUBSONIC_KEY}"',
-      '[auth.openapi.format]', 'api_key = "json"',
-      '[auth.openapi.protocolVersion]', 'api_key = "1.16.1"',
-      '[auth.openapi.clientName]', 'api_key = "schemathesis"',
+      '[auth.openapi.apiKeyAuth]',
+      'api_key = "${TONEARM_SUBSONIC_KEY}"',
+      '[auth.openapi.format]',
+      'api_key = "json"',
+      '[auth.openapi.protocolVersion]',
+      'api_key = "1.16.1"',
+      '[auth.openapi.clientName]',
+      'api_key = "schemathesis"',
     ].join('\n'),
   );
   const regex = `^/rest/(${CONFORMANCE_ENDPOINTS.map((e) => e.replace('.', '\\.')).join('|')})$`;
   const r = await run(
     SCHEMATHESIS,
     [
-      '--config-file', config, 'run', spec, '--url', h.url,
-      '--include-path-regex', regex,
-      '--checks', 'not_a_server_error,response_schema_conformance',
-      '--phases', 'examples,fuzzing',
-      '--max-examples', process.env.TONEARM_ST_EXAMPLES ?? '8',
+      '--config-file',
+      config,
+      'run',
+      spec,
+      '--url',
+      h.url,
+      '--include-path-regex',
+      regex,
+      '--checks',
+      'not_a_server_error,response_schema_conformance',
+      '--phases',
+      'examples,fuzzing',
+      '--max-examples',
+      process.env.TONEARM_ST_EXAMPLES ?? '8',
       '--generation-deterministic',
-      '--workers', '2',
+      '--workers',
+      '2',
       '--no-color',
-      '--request-timeout', '20',
+      '--request-timeout',
+      '20',
     ],
     { ...process.env, TONEARM_SUBSONIC_KEY: key.key },
   );

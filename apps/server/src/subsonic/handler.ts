@@ -541,7 +541,14 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   getPlayQueue: E('library:read', async (c) => {
     const q = await subsonic.getPlayQueue(c.caller.userId, c.caller.handle);
     // No saved queue: an empty one (the schema requires playQueue).
-    return { playQueue: q ?? { username: c.caller.handle, changed: new Date(0).toISOString(), changedBy: '', entry: [] } };
+    return {
+      playQueue: q ?? {
+        username: c.caller.handle,
+        changed: new Date(0).toISOString(),
+        changedBy: '',
+        entry: [],
+      },
+    };
   }),
   savePlayQueue: E('library:write', async (c) => {
     await subsonic.savePlayQueue(c.caller.userId, {
