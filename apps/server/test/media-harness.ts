@@ -40,7 +40,7 @@ export type MediaHarness = {
 
 export async function startMediaHarness(
   limits: { maxDurationSec?: number; maxUploadBytes?: number } = {},
-  opts: { routes?: (deps: ApiDeps) => Route[] } = {},
+  opts: { routes?: (deps: ApiDeps) => Route[]; search?: ApiDeps['search'] } = {},
 ) {
   const svc = await startTestServices();
   const cfg = env();
@@ -76,7 +76,7 @@ export async function startMediaHarness(
   useMediaDeps(media);
   const edge = mediaEdgeRoute(media.storage, svc.log, []);
   if (!edge) throw new Error('CLOUDFRONT_PUBLIC_KEY_FILE is not set (run scripts/services.sh up)');
-  const deps: ApiDeps = { cache: svc.cache, redis: svc.redis, log: svc.log, media };
+  const deps: ApiDeps = { cache: svc.cache, redis: svc.redis, log: svc.log, media, search: opts.search };
   createApplication(server, deps, { routes: [...(opts.routes?.(deps) ?? []), edge] });
 
   const user = await User.create({

@@ -177,8 +177,11 @@ export async function albumStats(filter: Json = {}): Promise<Map<string, AlbumSt
 }
 
 /** Artists with at least one ready song, and how many of their albums have one. */
-export async function artistAlbumCounts(): Promise<Map<string, number>> {
-  const rows = await Song.find(READY, { artistId: 1, albumId: 1 }).lean<SongSlim[]>();
+export async function artistAlbumCounts(artistIds?: string[]): Promise<Map<string, number>> {
+  const filter = artistIds
+    ? { ...READY, artistId: trusted({ $in: artistIds.filter(isObjectId).map((i) => new Types.ObjectId(i)) }) }
+    : READY;
+  const rows = await Song.find(filter, { artistId: 1, albumId: 1 }).lean<SongSlim[]>();
   const albums = new Map<string, Set<string>>();
   for (const r of rows) {
     const k = String(r.artistId);

@@ -105,7 +105,7 @@ export async function search3(
     p.album.offset,
     p.album.offset + p.album.count,
   );
-  const counts = await artistAlbumCounts();
+  const counts = await artistAlbumCounts(artistIds);
   const liveArtists = artistIds
     .filter((i) => counts.has(i))
     .slice(p.artist.offset, p.artist.offset + p.artist.count);
