@@ -23,9 +23,9 @@ export function AccountMenu({ user }: { user: UserSummary | null }) {
   }
   return (
     <div className="account">
-      <span className="account-name" data-testid="account-name">
+      <Link href="/account" className="account-name" data-testid="account-name">
         {user.displayName}
-      </span>
+      </Link>
       <PrivateSessionButton />
       <button
         type="button"
