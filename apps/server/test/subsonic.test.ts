@@ -25,8 +25,6 @@ let password: string;
 let handle: string;
 const ids: string[] = [];
 let rangeHeader: string | null = null;
-let lastStatus = 0;
-let lastHeaders: Headers | null = null;
 let api: SubsonicAPI;
 const queues = new Queues(producerConnection(env().REDIS_URL), { prefix: `bull-subsonic-${process.pid}` });
 
@@ -114,8 +112,6 @@ beforeAll(async () => {
       const headers = new Headers(init?.headers);
       if (rangeHeader) headers.set('range', rangeHeader);
       const r = await fetch(input, { ...init, headers });
-      lastStatus = r.status;
-      lastHeaders = r.headers;
       return r;
     },
   });

@@ -59,7 +59,7 @@ function paramsOf(q: URLSearchParams): Params {
   return p;
 }
 
-async function readForm(req: IncomingMessage): Promise<string> {
+async function readForm(req: IncomingMessage, res: ServerResponse): Promise<string> {
   const type = String(req.headers['content-type'] ?? '');
   if (req.method !== 'POST' || !type.startsWith('application/x-www-form-urlencoded')) {
     req.resume();
@@ -69,7 +69,11 @@ async function readForm(req: IncomingMessage): Promise<string> {
   let n = 0;
   for await (const c of req) {
     n += (c as Buffer).length;
-    if (n > MAX_FORM_BYTES) throw new SubsonicError(ErrorCode.GENERIC, 'Request body too large');
+    if (n > MAX_FORM_BYTES) {
+      // The rest of the body is never read: this connection cannot carry another request.
+      res.setHeader('connection', 'close');
+      throw new SubsonicError(ErrorCode.GENERIC, 'Request body too large');
+    }
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -707,7 +711,7 @@ export function subsonicRoute(deps: ApiDeps, opts: { trustProxy?: boolean } = {}
       let f: Format = 'xml';
       let cb: string | undefined;
       try {
-        const form = await readForm(req);
+        const form = await readForm(req, res);
         const q = new URLSearchParams(url.search);
         for (const [k, v] of new URLSearchParams(form)) q.append(k, v);
         const p = paramsOf(q);
