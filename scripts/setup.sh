@@ -57,3 +57,12 @@ if [ ! -x "$TOOLS_DIR/bin/versitygw" ] || [ "$(cat "$TOOLS_DIR/bin/versitygw.ver
   PATH="/usr/local/go/bin:$PATH" GOBIN="$TOOLS_DIR/bin" go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION" >&2
   echo "$VERSITYGW_VERSION" > "$TOOLS_DIR/bin/versitygw.version"
 fi
+
+# --- schemathesis (PyPI) for the OpenSubsonic conformance check -----------------------------
+SCHEMATHESIS_VERSION=4.32.5
+ST_VENV="$TOOLS_DIR/schemathesis-$SCHEMATHESIS_VERSION"
+if [ ! -x "$ST_VENV/bin/st" ]; then
+  log "installing schemathesis $SCHEMATHESIS_VERSION (pip, into $ST_VENV)"
+  python3 -m venv "$ST_VENV"
+  "$ST_VENV/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION" >&2
+fi

@@ -35,7 +35,9 @@ check() { # name, command...: a static check counted as one test
 check typecheck pnpm -s typecheck
 check lint pnpm -s exec biome check .
 echo "== vitest"
-pnpm -s exec vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest.json"
+pnpm -s exec vitest run --exclude apps/server/test/subsonic-conformance.test.ts --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest.json"
+# OpenSubsonic conformance: schemathesis over the spec against a running server (~1 min).
+check subsonic-conformance pnpm -s exec vitest run apps/server/test/subsonic-conformance.test.ts
 echo "== seed + web build"
 check seed pnpm -s exec tsx scripts/seed.ts
 check web-build env NODE_ENV=production pnpm -s --filter @tonearm/web build

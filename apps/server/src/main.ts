@@ -18,6 +18,7 @@ import { createServerDeps } from './deps';
 import { coverRoute } from './cover-route';
 import { mediaEdgeRoute } from './media-edge';
 import { attachRealtime } from './realtime';
+import { subsonicRoute } from './subsonic/handler';
 
 const cfg = env();
 enableDefaultMetrics('server');
@@ -34,6 +35,7 @@ const app = createApplication(server, deps, {
   routes: [
     queueDashboardRoute(deps),
     ...(deps.media ? [coverRoute(deps.media.storage)] : []),
+    subsonicRoute(deps, { trustProxy: cfg.TRUST_PROXY }),
     ...(edge ? [edge] : []),
   ],
   readinessChecks: { s3: deps.checkS3 },

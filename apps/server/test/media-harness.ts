@@ -12,7 +12,8 @@ import { startWorker, transcodeProcessor, useMediaDeps } from '@tonearm/workers'
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { Redis } from 'ioredis';
 import { decode } from 'notepack.io';
-import { createApplication } from '../src/app';
+import type { ApiDeps } from '@tonearm/api';
+import { createApplication, type Route } from '../src/app';
 import { mediaEdgeRoute } from '../src/media-edge';
 
 type Worker = ReturnType<typeof startWorker>;
@@ -37,7 +38,10 @@ export type MediaHarness = {
   close(): Promise<void>;
 };
 
-export async function startMediaHarness(limits: { maxDurationSec?: number; maxUploadBytes?: number } = {}) {
+export async function startMediaHarness(
+  limits: { maxDurationSec?: number; maxUploadBytes?: number } = {},
+  opts: { routes?: (deps: ApiDeps) => Route[]; search?: ApiDeps['search'] } = {},
+) {
   const svc = await startTestServices();
   const cfg = env();
   const bullPrefix = `bull-${svc.prefix}`;
@@ -72,7 +76,8 @@ export async function startMediaHarness(limits: { maxDurationSec?: number; maxUp
   useMediaDeps(media);
   const edge = mediaEdgeRoute(media.storage, svc.log, []);
   if (!edge) throw new Error('CLOUDFRONT_PUBLIC_KEY_FILE is not set (run scripts/services.sh up)');
-  createApplication(server, { cache: svc.cache, redis: svc.redis, log: svc.log, media }, { routes: [edge] });
+  const deps: ApiDeps = { cache: svc.cache, redis: svc.redis, log: svc.log, media, search: opts.search };
+  createApplication(server, deps, { routes: [...(opts.routes?.(deps) ?? []), edge] });
 
   const user = await User.create({
     email: `u${uid()}@example.test`,

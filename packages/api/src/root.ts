@@ -16,6 +16,7 @@ import { uploadRouter } from './router/upload';
 import { peopleRouter } from './router/people';
 import { accountRouter } from './router/account';
 import { adminRouter } from './router/admin';
+import { subsonicRouter } from './router/subsonic';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -37,6 +38,7 @@ export const appRouter = createTRPCRouter({
   people: peopleRouter,
   account: accountRouter,
   admin: adminRouter,
+  subsonic: subsonicRouter,
 });
 
 export type AppRouter = typeof appRouter;

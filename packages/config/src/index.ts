@@ -98,6 +98,8 @@ const ZEnv = z.object({
   /** Encoder processes per transcode (0 = one per core). */
   MEDIA_ENCODER_PROCESSES: z.coerce.number().int().min(0).default(0),
   SESSION_SECRET: z.string().min(16).default('dev-only-session-secret-change-me'),
+  /** Encrypts Subsonic app passwords at rest (AES-256-GCM, key = SHA-256 of this); set it in production. */
+  SUBSONIC_SECRET_KEY: z.string().min(16).default('dev-only-subsonic-key-change-me'),
   SESSION_TTL_SECONDS: z.coerce
     .number()
     .int()

@@ -21,3 +21,4 @@ export * from './library/import';
 export * from './people';
 export * from './account-settings';
 export * from './admin';
+export * as subsonic from './subsonic';

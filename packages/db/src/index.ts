@@ -7,3 +7,4 @@ export * from './catalog-gen';
 export * from './playlog-gen';
 export * from './models-import';
 export * from './models-people';
+export * from './models-subsonic';

@@ -384,6 +384,9 @@ export default function SettingsPage() {
         <>
           <div className="page-header">
             <h1>Settings</h1>
+            <Link href="/account" className="btn">
+              Subsonic apps
+            </Link>
             {me.data?.role === 'admin' && (
               <Link href="/admin/users" className="btn">
                 Admin: users

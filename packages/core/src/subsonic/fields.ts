@@ -1,0 +1,40 @@
+// Reads catalog fields that the library-import work adds (year/genres/lyrics on songs, albumArtist and
+// counts on albums, MusicBrainz ids...) defensively, so this module works with and without them.
+type Loose = Record<string, unknown>;
+const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+export type ReplayGain = { trackGain?: number; trackPeak?: number; albumGain?: number; albumPeak?: number };
+
+export const songFields = (s: object) => {
+  const x = s as Loose;
+  const genres = Array.isArray(x.genres) ? (x.genres as unknown[]).filter((g): g is string => !!str(g)) : [];
+  const rg = (x.replayGain ?? null) as Loose | null;
+  return {
+    year: num(x.year),
+    genres: genres.length ? genres : str(x.genre) ? [x.genre as string] : [],
+    lyrics: str(x.lyrics),
+    mbRecordingId: str(x.mbRecordingId),
+    replayGain: rg
+      ? ({
+          trackGain: num(rg.trackGainDb) ?? undefined,
+          trackPeak: num(rg.trackPeak) ?? undefined,
+          albumGain: num(rg.albumGainDb) ?? undefined,
+          albumPeak: num(rg.albumPeak) ?? undefined,
+        } satisfies ReplayGain)
+      : null,
+  };
+};
+
+export const albumFields = (a: object) => {
+  const x = a as Loose;
+  return {
+    year: num(x.year),
+    genre: str(x.genre),
+    mbReleaseId: str(x.mbReleaseId),
+    compilation: x.compilation === true,
+    albumArtist: str(x.albumArtist),
+  };
+};
+
+export const artistFields = (a: object) => ({ mbArtistId: str((a as Loose).mbArtistId) });
