@@ -35,7 +35,7 @@ const app = createApplication(server, deps, {
   routes: [
     queueDashboardRoute(deps),
     ...(deps.media ? [coverRoute(deps.media.storage)] : []),
-    subsonicRoute(deps, { trustProxy: cfg.TRUST_PROXY }),
+    subsonicRoute(deps, { trustProxy: parseTrustProxy(cfg.TRUST_PROXY) }),
     ...(edge ? [edge] : []),
   ],
   readinessChecks: { s3: deps.checkS3 },

@@ -9,7 +9,7 @@ import { toAppError } from '@tonearm/api';
 import { findApiKey, startPlayback, subsonic } from '@tonearm/core';
 import { Album, type AlbumDoc, Artist, type ArtistDoc, Song, type SongDoc, User } from '@tonearm/db';
 import { contentTypeOf, parsePlaylist } from '@tonearm/media';
-import { rateLimitHeaders, subjectOf } from '@tonearm/ratelimit';
+import { clientAddress, rateLimitHeaders, subjectOf, type TrustProxy } from '@tonearm/ratelimit';
 import type { ApiKeyScope } from '@tonearm/validators';
 import type { Route } from '../app';
 import { API_VERSION, ErrorCode, fail, type Format, ok, type Payload, SubsonicError } from './envelope';
@@ -680,13 +680,13 @@ async function authenticate(p: Params): Promise<Auth> {
   return { caller: { ...who, apiKeyScopes: null, keyId: null } };
 }
 
-function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const xff = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? 'unknown';
+/** The client address behind trusted proxies only (packages/ratelimit client-ip; docs/SECURITY.md). */
+function clientIp(req: IncomingMessage, trust: TrustProxy): string {
+  // No trustworthy address: a key of its own, never one shared bucket for everyone.
+  return (
+    clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trust) ??
+    `unknown:${req.socket.remotePort ?? Math.random()}`
+  );
 }
 
 function toSubsonic(err: unknown): { error: SubsonicError; unexpected: boolean } {
@@ -702,7 +702,7 @@ function toSubsonic(err: unknown): { error: SubsonicError; unexpected: boolean }
   return { error: new SubsonicError(code, unexpected ? 'Internal error' : app.message), unexpected };
 }
 
-export function subsonicRoute(deps: ApiDeps, opts: { trustProxy?: boolean } = {}): Route {
+export function subsonicRoute(deps: ApiDeps, opts: { trustProxy?: TrustProxy } = {}): Route {
   return {
     prefix: SUBSONIC_PREFIX,
     async handle(req, res) {
@@ -722,7 +722,7 @@ export function subsonicRoute(deps: ApiDeps, opts: { trustProxy?: boolean } = {}
           fail(res, f, ErrorCode.GENERIC, `Method ${req.method} is not allowed`, cb);
           return;
         }
-        const ip = clientIp(req, !!opts.trustProxy);
+        const ip = clientIp(req, opts.trustProxy ?? { hops: 0 });
         const auth = await authenticate(p);
         const limiter = deps.rateLimiter;
         const subject =
