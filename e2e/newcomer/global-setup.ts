@@ -8,7 +8,9 @@ export default async function globalSetup() {
   } catch {
     // Nothing was running.
   }
-  wipe();
+  // TONEARM_NEWCOMER_KEEP=1 keeps the last run's installation (for iterating on the suite: the
+  // import then finds everything unchanged); CI always starts from nothing.
+  if (process.env.TONEARM_NEWCOMER_KEEP !== '1') wipe();
   const t0 = Date.now();
   await start(/\[run\] demo library imported and listened to/, 25 * 60_000);
   console.log(
