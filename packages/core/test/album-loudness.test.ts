@@ -10,7 +10,7 @@ import { env } from '@tonearm/config';
 import { Album, Artist, type MediaStatus, Song, type SongDoc, Types } from '@tonearm/db';
 import { createLogger } from '@tonearm/observability';
 import { Jobs, producerConnection, Queues } from '@tonearm/queue';
-import { startTestServices, type TestServices, uid } from '@tonearm/testing';
+import { readyMedia, startTestServices, TEST_RENDITIONS, type TestServices, uid } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMediaDepsFromEnv, type MediaDeps, runTranscode, updateAlbumLoudness } from '../src';
 
@@ -93,7 +93,12 @@ async function makeAlbum(tracks: { file: string | null; status?: MediaStatus }[]
           // Stored out of order: the job joins them by track number.
           trackNumber: tracks.length - i,
           media: t.file
-            ? { status: t.status ?? 'ready', sourceKey, hlsPrefix: `songs/${_id}/hls/v1/` }
+            ? {
+                status: t.status ?? 'ready',
+                sourceKey,
+                hlsPrefix: `songs/${_id}/hls/v1/`,
+                renditions: TEST_RENDITIONS,
+              }
             : { status: 'uploaded' },
         })
       ).toObject() as SongDoc,
@@ -146,7 +151,16 @@ describe('album loudness', () => {
     const { albumId, songs } = await makeAlbum([{ file: a }, { file: b, status: 'transcoding' }]);
     expect((await updateAlbumLoudness(media, albumId)).status).toBe('pending');
     expect((await Album.findById(albumId).lean())!.loudnessLufs).toBeNull();
-    await Song.updateOne({ _id: songs[1]!._id }, { $set: { 'media.status': 'ready' } });
+    await Song.updateOne(
+      { _id: songs[1]!._id },
+      {
+        $set: {
+          'media.status': 'ready',
+          'media.hlsPrefix': `songs/${songs[1]!._id}/hls/v1/`,
+          'media.renditions': TEST_RENDITIONS,
+        },
+      },
+    );
     const first = await updateAlbumLoudness(media, albumId);
     expect(first.status).toBe('updated');
     // A failed track is dropped from the album: measured again over what plays.

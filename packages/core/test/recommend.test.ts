@@ -13,7 +13,7 @@ import {
   type Catalog,
   type PlayLog,
 } from '@tonearm/db';
-import { startTestServices, type TestServices } from '@tonearm/testing';
+import { readyMedia, startTestServices, TEST_RENDITIONS, type TestServices } from '@tonearm/testing';
 import { trusted } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CoreDeps, moreLikeThis, refreshSongNeighbors } from '../src';
@@ -163,7 +163,16 @@ describe('moreLikeThis', () => {
     const fresh = await moreLikeThis(deps, id, 10);
     expect(fresh.map((r) => r.id)).not.toContain(victim);
     expect(fresh).toHaveLength(10);
-    await Song.updateOne({ _id: victim }, { $set: { 'media.status': 'ready' } });
+    await Song.updateOne(
+      { _id: victim },
+      {
+        $set: {
+          'media.status': 'ready',
+          'media.hlsPrefix': `songs/${victim}/hls/v1/`,
+          'media.renditions': TEST_RENDITIONS,
+        },
+      },
+    );
   });
 
   it('falls back to content and popularity for a cold song nobody played', async () => {
@@ -173,7 +182,7 @@ describe('moreLikeThis', () => {
       artistId: bjork._id,
       artistName: bjork.name,
       genre: 'electronic',
-      media: { status: 'ready' },
+      media: readyMedia('songs/recommend-test/hls/v1/'),
     });
     expect(await PlayEvent.countDocuments({ songId: cold._id })).toBe(0);
     const recs = await moreLikeThis(deps, String(cold._id), 10);
@@ -190,7 +199,7 @@ describe('moreLikeThis', () => {
       title: 'Lonely',
       artistId: new Types.ObjectId(),
       artistName: 'Nobody Yet',
-      media: { status: 'ready' },
+      media: readyMedia('songs/recommend-test/hls/v1/'),
     });
     const recs = await moreLikeThis(deps, String(lone._id), 5);
     expect(recs).toHaveLength(5);

@@ -2,7 +2,7 @@
 // server processes would hold), each with its own Redis subscription, agree within 2 s after a
 // create, a rename and a delete; lost notifications are covered by the catch-up poll and reconcile.
 import { Artist, generateCatalog, insertCatalog, Song, Types } from '@tonearm/db';
-import { startTestServices, type TestServices } from '@tonearm/testing';
+import { readyMedia, startTestServices, TEST_RENDITIONS, type TestServices } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedSearchIndex, publishSearchChanges, SearchSync } from '../src/search';
 
@@ -47,7 +47,7 @@ async function createSong(title: string, status: 'ready' | 'transcoding' = 'read
     artistId: artist!._id,
     artistName: artist!.name,
     genre: 'electronic',
-    media: { status },
+    media: status === 'ready' ? readyMedia(`songs/${title}/hls/v1/`) : { status },
   });
   return String(song._id);
 }
@@ -92,7 +92,16 @@ describe('index sync across processes', () => {
     await publishSearchChanges(svc.redis, [{ kind: 'song', id, op: 'upsert' }], channel);
     await new Promise((r) => setTimeout(r, 300));
     expect(finds(a, 'cobalt juniper', id)).toBe(false);
-    await Song.updateOne({ _id: id }, { $set: { 'media.status': 'ready' } });
+    await Song.updateOne(
+      { _id: id },
+      {
+        $set: {
+          'media.status': 'ready',
+          'media.hlsPrefix': `songs/${id}/hls/v1/`,
+          'media.renditions': TEST_RENDITIONS,
+        },
+      },
+    );
     await publishSearchChanges(svc.redis, [{ kind: 'song', id, op: 'upsert' }], channel);
     await eventually(() => finds(a, 'cobalt juniper', id) && finds(b, 'cobalt juniper', id));
   });

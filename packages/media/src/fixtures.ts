@@ -41,7 +41,8 @@ export async function generateTrack(out: string, t: ToneTrack): Promise<string> 
   const hz = ((90 + 15 * (v % 5)) / 60).toFixed(3);
   const n = PARTIALS.length;
   const tones = PARTIALS.map((_, i) => `[${i}]`).join('');
-  const tmp = `${out}.tmp.mp3`;
+  // A temporary name of this writer's own: test files running in parallel may make the same fixture.
+  const tmp = `${out}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp.mp3`;
   cmd
     .complexFilter(
       `${tones}amix=inputs=${n}:normalize=0,volume=0.08,aformat=channel_layouts=stereo[t];` +

@@ -69,3 +69,16 @@ export async function awayFromWindowEdge(windowSeconds = 60, marginMs = 5_000): 
 
 /** The fixed demo catalog, for tests of hosts (apps/web) that may not import @tonearm/db. */
 export { seedSkeleton } from '@tonearm/db';
+import { SEED_MEDIA } from '@tonearm/db';
+
+/**
+ * A rendition list for songs tests mark ready (the Song model refuses ready without media): the
+ * shape the pipeline records, for suites that query songs rather than play them.
+ */
+export const TEST_RENDITIONS = SEED_MEDIA.record.renditions;
+/** The media of a song a test marks ready. */
+export const readyMedia = (prefix: string) => ({
+  status: 'ready' as const,
+  hlsPrefix: prefix,
+  renditions: TEST_RENDITIONS,
+});

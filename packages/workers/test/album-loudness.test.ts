@@ -9,7 +9,7 @@ import { env } from '@tonearm/config';
 import { createMediaDepsFromEnv, enqueueAlbumLoudness, type MediaDeps } from '@tonearm/core';
 import { Album, Artist, Song, Types } from '@tonearm/db';
 import { Jobs, Queues, workerConnection } from '@tonearm/queue';
-import { startTestServices, type TestServices } from '@tonearm/testing';
+import { readyMedia, startTestServices, TEST_RENDITIONS, type TestServices } from '@tonearm/testing';
 import { QueueEvents, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePayload, processors, useMediaDeps } from '../src';
@@ -89,7 +89,7 @@ describe('album loudness job', () => {
         artistName: artist.name,
         albumId: album._id,
         trackNumber: i + 1,
-        media: { status: 'ready', sourceKey, hlsPrefix: `songs/${_id}/hls/v1/` },
+        media: { status: 'ready', sourceKey, hlsPrefix: `songs/${_id}/hls/v1/`, renditions: TEST_RENDITIONS },
       });
       ids.push(String(_id));
     }
