@@ -15,14 +15,16 @@ export const songFields = (s: object) => {
     genres: genres.length ? genres : str(x.genre) ? [x.genre as string] : [],
     lyrics: str(x.lyrics),
     mbRecordingId: str(x.mbRecordingId),
-    replayGain: rg
-      ? ({
-          trackGain: num(rg.trackGainDb) ?? undefined,
-          trackPeak: num(rg.trackPeak) ?? undefined,
-          albumGain: num(rg.albumGainDb) ?? undefined,
-          albumPeak: num(rg.albumPeak) ?? undefined,
-        } satisfies ReplayGain)
-      : null,
+    // Only when the file carried ReplayGain: an empty object would differ between JSON and XML.
+    replayGain:
+      rg && [rg.trackGainDb, rg.trackPeak, rg.albumGainDb, rg.albumPeak].some((v) => num(v) !== null)
+        ? ({
+            trackGain: num(rg.trackGainDb) ?? undefined,
+            trackPeak: num(rg.trackPeak) ?? undefined,
+            albumGain: num(rg.albumGainDb) ?? undefined,
+            albumPeak: num(rg.albumPeak) ?? undefined,
+          } satisfies ReplayGain)
+        : null,
   };
 };
 
