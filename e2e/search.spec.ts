@@ -7,7 +7,7 @@ test('a misspelled query puts the artist first as the top result, then the group
   page,
 }) => {
   await page.goto('/search');
-  const box = page.getByRole('searchbox', { name: 'Search songs, artists and albums' });
+  const box = page.getByRole('searchbox', { name: 'Search songs, artists, albums and people' });
   await box.pressSequentially('bad bony', { delay: 40 });
   await expect(page).toHaveURL(/\?q=bad%20bony$/);
   // The catalog holds near-collisions ("Bad Bonny", songs titled "Bonny …"): the artist is on top.
@@ -33,7 +33,7 @@ test('a misspelled query puts the artist first as the top result, then the group
 
 test('a song typed in full is the top result and plays from there', async ({ page }) => {
   await page.goto('/search');
-  const box = page.getByRole('searchbox', { name: 'Search songs, artists and albums' });
+  const box = page.getByRole('searchbox', { name: 'Search songs, artists, albums and people' });
 
   await box.pressSequentially('tití me pregunto', { delay: 30 });
   const top = page.getByTestId('search-top');

@@ -28,7 +28,8 @@ export function apiOrigins(env: Record<string, string | undefined> = process.env
 
 export function contentSecurityPolicy(nonce: string, env: Record<string, string | undefined> = process.env) {
   const remote = apiOrigins(env).join(' ');
-  const dev = env.NODE_ENV !== 'production';
+  // Only `next dev` evaluates code (React's dev tooling); a built app under test or production does not.
+  const dev = env.NODE_ENV === 'development';
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
