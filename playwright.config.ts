@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 // The web app's CSP names the S3 endpoint uploads go to (apps/web/lib/security-headers.ts).
-const servicesEnv = join(import.meta.dirname, '.data', 'services.env');
+// The services the suite runs on (scripts/test.sh: .data/test/services.env).
+const servicesEnv = process.env.TONEARM_SERVICES_ENV ?? join(import.meta.dirname, '.data', 'services.env');
 const s3Endpoint =
   process.env.S3_ENDPOINT ??
   (existsSync(servicesEnv) ? /^S3_ENDPOINT=(.*)$/m.exec(readFileSync(servicesEnv, 'utf8'))?.[1] : undefined);
