@@ -1,10 +1,11 @@
-// Reading one audio file on the server: its format decided by content (magic bytes, then ffprobe's
-// codec, never the file name), its tags through music-metadata, its duration from ffprobe. A file that
-// is not one of the supported formats, or does not parse, throws a SkipError with a reason a person
-// can act on; `pnpm import` lists it under `skipped`.
+// Reading one audio file on the server: its format decided by content (the container by media's
+// sniffAudioContainer, the check every ffmpeg call makes, then ffprobe's codec; never the file name),
+// its tags through music-metadata, its duration from ffprobe. A file that is not one of the supported
+// formats, or does not parse, throws a SkipError with a reason a person can act on; `pnpm run import`
+// lists it under `skipped`.
 import { open } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { probe } from '@tonearm/media';
+import { type AudioContainer, probe, sniffAudioContainer } from '@tonearm/media';
 import { parseFile } from 'music-metadata';
 import { mapTags, type TrackTags } from './tag-map';
 
@@ -39,28 +40,6 @@ export const FORMAT_STORAGE: Record<AudioFormat, { contentType: string; ext: str
 
 export class SkipError extends Error {}
 
-export type Container = 'mpeg' | 'flac' | 'ogg' | 'mp4' | 'wav' | 'aiff' | 'adts';
-
-const ascii = (b: Uint8Array, from: number, len: number) =>
-  String.fromCharCode(...b.subarray(from, from + len));
-
-/** The container from the first bytes, or null: ID3/MPEG sync, fLaC, OggS, ftyp, RIFF…WAVE, FORM…AIFF. */
-export function sniffContainer(head: Uint8Array): Container | null {
-  if (head.length < 12) return null;
-  if (ascii(head, 0, 4) === 'fLaC') return 'flac';
-  if (ascii(head, 0, 4) === 'OggS') return 'ogg';
-  if (ascii(head, 4, 4) === 'ftyp') return 'mp4';
-  if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 4) === 'WAVE') return 'wav';
-  if (ascii(head, 0, 4) === 'FORM' && /^AIF[FC]$/.test(ascii(head, 8, 4))) return 'aiff';
-  if (ascii(head, 0, 3) === 'ID3') {
-    // ID3v2 may sit in front of FLAC too; the probe below settles the codec.
-    return 'mpeg';
-  }
-  if (head[0] === 0xff && ((head[1] ?? 0) & 0xf6) === 0xf0) return 'adts';
-  if (head[0] === 0xff && ((head[1] ?? 0) & 0xe0) === 0xe0) return 'mpeg';
-  return null;
-}
-
 const CODEC_FORMAT: Record<string, AudioFormat> = {
   mp3: 'mp3',
   mp2: 'mp3',
@@ -72,7 +51,7 @@ const CODEC_FORMAT: Record<string, AudioFormat> = {
 };
 
 /** The format from ffprobe's codec and container; null when the pair is not one Tonearm accepts. */
-export function formatOf(codec: string, container: Container): AudioFormat | null {
+export function formatOf(codec: string, container: AudioContainer): AudioFormat | null {
   if (codec.startsWith('pcm_')) return container === 'wav' ? 'wav' : container === 'aiff' ? 'aiff' : null;
   const f = CODEC_FORMAT[codec];
   if (!f) return null;
@@ -90,7 +69,7 @@ export type TrackFile = {
   tags: TrackTags;
 };
 
-export async function readHead(path: string, n = 64): Promise<Uint8Array> {
+async function readHead(path: string, n = 64): Promise<Uint8Array> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(n);
@@ -108,7 +87,9 @@ export async function readTrackFile(
 ): Promise<TrackFile> {
   const head = await readHead(path);
   if (head.length === 0) throw new SkipError('empty file (0 bytes)');
-  const container = sniffContainer(head);
+  // The same container check every ffmpeg call makes (media's sniffAudioContainer), so the import
+  // accepts exactly what the pipeline will read.
+  const container = await sniffAudioContainer(path);
   if (!container) {
     const printable = head.every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 128);
     throw new SkipError(
