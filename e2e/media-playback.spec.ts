@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { AUDIO_HLS_CONFIG, signedXhrSetup } from '../packages/media/src/hls-config';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './lib/chromium';
 
 const serverPort = Number(process.env.SERVER_PORT ?? 18001);
 const webPort = Number(process.env.WEB_PORT ?? 18002);
@@ -45,16 +46,9 @@ test.describe.configure({ mode: 'serial' });
 // public and blocks its requests to loopback; the real player, served from loopback, is not affected.
 test.use({
   launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required',
+      ...CHROMIUM_ARGS,
       '--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults',
     ],
   },

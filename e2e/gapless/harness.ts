@@ -16,15 +16,7 @@ const here = import.meta.dirname;
 export const repoRoot = join(here, '..', '..');
 export const fixtureBase = join(repoRoot, '.data', 'fixtures', 'gapless');
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--autoplay-policy=no-user-gesture-required',
-];
+export { CHROMIUM_ARGS } from '../lib/chromium';
 
 const TYPES: Record<string, string> = {
   '.m3u8': 'application/vnd.apple.mpegurl',
