@@ -10,12 +10,12 @@ import { env } from '@tonearm/config';
 import { connectDb, disconnectDb, mongoose } from '@tonearm/db';
 import {
   EmbeddedSearchIndex,
-  type IndexEntry,
   miniSearchEngine,
   type TextEngine,
 } from '../packages/core/src/search';
 import type { Harness } from './harness';
 import { oramaEngine } from './orama-engine';
+import { entriesOf } from '../packages/core/test/search-entries';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -28,35 +28,7 @@ const heapMb = () => {
 export default async function (h: Harness) {
   const n = Number(process.env.SEARCH_BENCH_SONGS ?? 100_000);
   const cat = generateCatalog({ seed: 42, songs: n });
-  const entries: IndexEntry[] = [
-    ...cat.artists.map(
-      (a): IndexEntry => ({ kind: 'artist', id: String(a._id), name: a.name, playCount: a.playCount }),
-    ),
-    ...cat.albums.map(
-      (a): IndexEntry => ({
-        kind: 'album',
-        id: String(a._id),
-        title: a.title,
-        artistId: String(a.artistId),
-        artistName: a.artistName,
-        playCount: a.playCount,
-      }),
-    ),
-    ...cat.songs
-      .filter((s) => s.media.status === 'ready')
-      .map(
-        (s): IndexEntry => ({
-          kind: 'song',
-          id: String(s._id),
-          title: s.title,
-          artistId: String(s.artistId),
-          artistName: s.artistName,
-          albumId: String(s.albumId),
-          albumTitle: s.albumTitle,
-          playCount: s.playCount,
-        }),
-      ),
-  ];
+  const entries = entriesOf(cat);
   const queries = typoQueries({ ...cat, songs: cat.songs.filter((s) => s.media.status === 'ready') }, 400);
 
   const build = (engine: TextEngine) => {
