@@ -8,11 +8,7 @@ import { generateCatalog, insertCatalog, Song } from '@tonearm/db';
 import { recall, type TypoQuery, typoQueries, withDbName } from '@tonearm/testing';
 import { env } from '@tonearm/config';
 import { connectDb, disconnectDb, mongoose } from '@tonearm/db';
-import {
-  EmbeddedSearchIndex,
-  miniSearchEngine,
-  type TextEngine,
-} from '../packages/core/src/search';
+import { EmbeddedSearchIndex, miniSearchEngine, type TextEngine } from '../packages/core/src/search';
 import type { Harness } from './harness';
 import { oramaEngine } from './orama-engine';
 import { entriesOf } from '../packages/core/test/search-entries';

@@ -10,7 +10,7 @@ import { env } from '@tonearm/config';
 import { Album, Artist, type MediaStatus, Song, type SongDoc, Types } from '@tonearm/db';
 import { createLogger } from '@tonearm/observability';
 import { Jobs, producerConnection, Queues } from '@tonearm/queue';
-import { readyMedia, startTestServices, TEST_RENDITIONS, type TestServices, uid } from '@tonearm/testing';
+import { startTestServices, TEST_RENDITIONS, type TestServices, uid } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMediaDepsFromEnv, type MediaDeps, runTranscode, updateAlbumLoudness } from '../src';
 

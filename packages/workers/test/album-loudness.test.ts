@@ -9,7 +9,7 @@ import { env } from '@tonearm/config';
 import { createMediaDepsFromEnv, enqueueAlbumLoudness, type MediaDeps } from '@tonearm/core';
 import { Album, Artist, Song, Types } from '@tonearm/db';
 import { Jobs, Queues, workerConnection } from '@tonearm/queue';
-import { readyMedia, startTestServices, TEST_RENDITIONS, type TestServices } from '@tonearm/testing';
+import { startTestServices, TEST_RENDITIONS, type TestServices } from '@tonearm/testing';
 import { QueueEvents, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePayload, processors, useMediaDeps } from '../src';
