@@ -312,6 +312,18 @@ function notImplemented(name: string): Endpoint {
 
 const E = (scope: ApiKeyScope | null, run: Handler): Endpoint => ({ scope, run });
 
+/** star / unstar: songs, albums and artists by their own parameters. */
+const starring = (on: boolean) =>
+  E('library:write', async (c) => {
+    await subsonic.star(
+      c.deps,
+      c.caller.userId,
+      { song: c.p.all('id'), album: c.p.all('albumId'), artist: c.p.all('artistId') },
+      on,
+    );
+    return {};
+  });
+
 export const ENDPOINTS: Record<string, Endpoint> = {
   ping: E(null, async () => ({})),
   getLicense: E(null, async () => ({
@@ -468,24 +480,8 @@ export const ENDPOINTS: Record<string, Endpoint> = {
       );
     return {};
   }),
-  star: E('library:write', async (c) => {
-    await subsonic.star(
-      c.deps,
-      c.caller.userId,
-      { song: c.p.all('id'), album: c.p.all('albumId'), artist: c.p.all('artistId') },
-      true,
-    );
-    return {};
-  }),
-  unstar: E('library:write', async (c) => {
-    await subsonic.star(
-      c.deps,
-      c.caller.userId,
-      { song: c.p.all('id'), album: c.p.all('albumId'), artist: c.p.all('artistId') },
-      false,
-    );
-    return {};
-  }),
+  star: starring(true),
+  unstar: starring(false),
   getStarred2: E('library:read', async (c) => ({ starred2: await subsonic.getStarred2(c.caller.userId) })),
   getStarred: E('library:read', async (c) => {
     const s = await subsonic.getStarred2(c.caller.userId);
