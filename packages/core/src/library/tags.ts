@@ -83,7 +83,11 @@ async function readHead(path: string, n = 64): Promise<Uint8Array> {
 /** Reads one file; throws SkipError with the reason when it is not importable audio. */
 export async function readTrackFile(
   path: string,
-  opts: { maxDurationSec?: number } = {},
+  opts: {
+    maxDurationSec?: number;
+    /** ffprobe's answer for this file when the caller already has it (upload.finalize). */
+    probed?: Awaited<ReturnType<typeof probe>>;
+  } = {},
 ): Promise<TrackFile> {
   const head = await readHead(path);
   if (head.length === 0) throw new SkipError('empty file (0 bytes)');
@@ -98,7 +102,7 @@ export async function readTrackFile(
   }
   let info: Awaited<ReturnType<typeof probe>>;
   try {
-    info = await probe(path);
+    info = opts.probed ?? (await probe(path));
   } catch (e) {
     const last =
       String((e as Error).message)

@@ -30,8 +30,8 @@ import { readTrackFile, SkipError } from '../library/tags';
 import type { MediaDeps } from './deps';
 
 /** Reads the checked local copy's format and tags (music-metadata and the hash read it whole). */
-async function readUploadedTags(media: MediaDeps, file: string) {
-  const track = await readTrackFile(file, { maxDurationSec: media.limits.maxDurationSec });
+async function readUploadedTags(media: MediaDeps, file: string, probed: Awaited<ReturnType<typeof probe>>) {
+  const track = await readTrackFile(file, { maxDurationSec: media.limits.maxDurationSec, probed });
   return { track, hash: await sha256File(file) };
 }
 
@@ -228,7 +228,7 @@ async function checkPinned(
   // the person typed (title, artist, album) wins over the file's tags; the rest comes from the file.
   let tagged: Awaited<ReturnType<typeof readUploadedTags>>;
   try {
-    tagged = await readUploadedTags(media, file);
+    tagged = await readUploadedTags(media, file, info);
   } catch (e) {
     return reject(
       deps,
