@@ -3,9 +3,9 @@
 // .data/newcomer on free ports. start() waits for the player and, on a fresh installation, for the
 // demo import to finish; stop() ends run.sh the way Ctrl-C does; servicesDown() is
 // `bash scripts/services.sh down` for that installation.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const DATA = join(ROOT, '.data', 'newcomer');
@@ -49,38 +49,72 @@ const env = () => ({
   TONEARM_REDIS_PERSIST: '',
 });
 
-let proc: ChildProcess | null = null;
-let output = '';
+/** run.sh's output: a file, so a run started by scripts/test.sh's prestart can be joined later. */
+export const RUN_LOG = join(ROOT, '.data', 'newcomer-run.log');
 
-/** Starts run.sh; resolves once its output matches `until` (default: the player serving). */
-export async function start(until: RegExp, timeoutMs: number): Promise<string> {
-  output = '';
-  proc = spawn('bash', ['scripts/run.sh'], {
-    cwd: ROOT,
-    env: env(),
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+const alive = (pid: number) => {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const runPid = () => (existsSync(PID_FILE) ? Number(readFileSync(PID_FILE, 'utf8')) : 0);
+
+/** Starts run.sh in the background, its output going to RUN_LOG; returns at once. */
+export function launch(opts: { nice?: number } = {}): void {
+  mkdirSync(dirname(RUN_LOG), { recursive: true });
+  const out = openSync(RUN_LOG, 'w');
+  const [cmd, args] = opts.nice
+    ? ['nice', ['-n', String(opts.nice), 'bash', 'scripts/run.sh']]
+    : ['bash', ['scripts/run.sh']];
+  const proc = spawn(cmd, args, { cwd: ROOT, env: env(), detached: true, stdio: ['ignore', out, out] });
+  proc.unref();
+  closeSync(out);
   writeFileSync(PID_FILE, String(proc.pid));
-  const onData = (d: Buffer) => {
-    output += d.toString();
-    process.stdout.write(`[run.sh] ${d.toString()}`);
-  };
-  proc.stdout!.on('data', onData);
-  proc.stderr!.on('data', onData);
+}
+
+/** Waits until run.sh's output matches `until`, echoing it; fails if run.sh ends first. */
+export async function waitFor(until: RegExp, timeoutMs: number): Promise<string> {
+  const pid = runPid();
   const t0 = Date.now();
-  while (!until.test(output)) {
-    if (proc.exitCode !== null) throw new Error(`run.sh exited ${proc.exitCode}:\n${output.slice(-3000)}`);
+  let shown = 0;
+  for (;;) {
+    const output = existsSync(RUN_LOG) ? readFileSync(RUN_LOG, 'utf8') : '';
+    if (output.length > shown) {
+      process.stdout.write(
+        output
+          .slice(shown)
+          .split('\n')
+          .map((l) => (l ? `[run.sh] ${l}` : l))
+          .join('\n'),
+      );
+      shown = output.length;
+    }
+    if (until.test(output)) return output;
+    if (!pid || !alive(pid)) throw new Error(`run.sh is not running (ended?):\n${output.slice(-3000)}`);
     if (Date.now() - t0 > timeoutMs)
       throw new Error(`run.sh: no ${until} after ${timeoutMs} ms:\n${output.slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
-  return output;
+}
+
+/** Whether a run.sh launched earlier (by scripts/test.sh's prestart) is still running. */
+export const running = (): boolean => {
+  const pid = runPid();
+  return pid > 0 && alive(pid);
+};
+
+/** Starts run.sh; resolves once its output matches `until` (default: the player serving). */
+export async function start(until: RegExp, timeoutMs: number): Promise<string> {
+  launch();
+  return waitFor(until, timeoutMs);
 }
 
 /** Ends run.sh and its apps (SIGTERM to the process group, as Ctrl-C ends it). */
 export async function stop(): Promise<void> {
-  const pid = proc?.pid ?? (existsSync(PID_FILE) ? Number(readFileSync(PID_FILE, 'utf8')) : 0);
+  const pid = runPid();
   if (!pid) return;
   try {
     process.kill(-pid, 'SIGTERM');
@@ -100,7 +134,7 @@ export async function stop(): Promise<void> {
   } catch {
     // Gone.
   }
-  proc = null;
+  rmSync(PID_FILE, { force: true });
 }
 
 export function servicesDown(): void {
