@@ -58,9 +58,12 @@ DEMO_DIR="${TONEARM_DEMO_LIBRARY:-/usr/share/games/wesnoth/1.16/data/core/music}
 if [ -d "$DEMO_DIR" ] && [ "${TONEARM_SKIP_DEMO:-0}" != 1 ]; then
   (
     t0=$(date +%s)
-    pnpm -s run import --json "$DEMO_DIR" > "$LOGS/demo-import.json" 2>>"$LOGS/demo-import.log" &&
-      pnpm -s exec tsx scripts/demo-listeners.ts --wait >>"$LOGS/demo-import.log" 2>&1
-    echo "[run] demo library imported and listened to in $(( $(date +%s) - t0 )) s ($LOGS/demo-import.*)"
+    if pnpm -s run import --json "$DEMO_DIR" > "$LOGS/demo-import.json" 2>>"$LOGS/demo-import.log" &&
+      pnpm -s exec tsx scripts/demo-listeners.ts --wait >>"$LOGS/demo-import.log" 2>&1; then
+      echo "[run] demo library imported and listened to in $(( $(date +%s) - t0 )) s ($LOGS/demo-import.*)"
+    else
+      echo "[run] demo library import FAILED after $(( $(date +%s) - t0 )) s: see $LOGS/demo-import.log"
+    fi
   ) &
   demo_pid=$!
 else

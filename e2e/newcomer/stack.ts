@@ -93,6 +93,8 @@ export async function waitFor(until: RegExp, timeoutMs: number): Promise<string>
       shown = output.length;
     }
     if (until.test(output)) return output;
+    if (/\[run\] demo library import FAILED/.test(output))
+      throw new Error(`run.sh: the demo import failed:\n${output.slice(-3000)}`);
     if (!pid || !alive(pid)) throw new Error(`run.sh is not running (ended?):\n${output.slice(-3000)}`);
     if (Date.now() - t0 > timeoutMs)
       throw new Error(`run.sh: no ${until} after ${timeoutMs} ms:\n${output.slice(-3000)}`);
