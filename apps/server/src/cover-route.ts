@@ -1,5 +1,6 @@
-// Public cover art: GET /covers/<kind>/<id>/<hash>/<size>.<avif|webp|jpg>, the images the cover job
-// writes to S3, streamed with immutable caching. Covers are not protected content (no signing), but
+// Public cover art and avatars: GET /covers/<album|artist|user>/<id>/<hash>/<size>.<avif|webp|jpg>,
+// the images the cover job writes to S3 (kind `user` = a person's avatar, core's avatarUrl), streamed
+// with immutable caching. Covers are not protected content (no signing), but
 // only keys of exactly that shape are served: anything else (traversal, other prefixes, sources) is 404.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
@@ -7,7 +8,7 @@ import type { S3Storage } from '@tonearm/media';
 import type { Route } from './app';
 
 export const COVER_PREFIX = '/covers/';
-const KEY = /^covers\/(album|artist)\/[0-9a-f]{24}\/[0-9a-f]{12}\/(64|300|640)\.(avif|webp|jpg)$/;
+const KEY = /^covers\/(album|artist|user)\/[0-9a-f]{24}\/[0-9a-f]{12}\/(64|300|640)\.(avif|webp|jpg)$/;
 const TYPES: Record<string, string> = { avif: 'image/avif', webp: 'image/webp', jpg: 'image/jpeg' };
 
 export function coverKeyOf(url: string): string | null {

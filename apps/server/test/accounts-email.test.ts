@@ -4,9 +4,11 @@
 // notice, SMTP down → retried then dead-lettered with the reason, ADMIN_EMAILS granting admin only
 // once verified, the host admin command on a fresh database, and account deletion leaving nothing.
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { crc32, deflateSync } from 'node:zlib';
 import { createCaller, createTRPCContext } from '@tonearm/api';
 import { env, repoRoot, resetEnvForTests } from '@tonearm/config';
 import { createSession, type MediaDeps, SESSION_COOKIE } from '@tonearm/core';
@@ -19,7 +21,9 @@ import { processors, setServicesForTests, startWorkers, type WorkerPool } from '
 import { type ParsedMail, simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { coverRoute } from '../src/cover-route';
 
 let svc: TestServices;
 let queues: Queues;
@@ -340,6 +344,7 @@ describe('account deletion', () => {
     const songKey = `songs/${String(song._id)}/hls/v1/master.m3u8`;
     await storage.putBytes(songKey, '#EXTM3U', 'application/vnd.apple.mpegurl');
     await storage.putBytes(`avatars/${me.id}/src-abcdefgh`, 'img', 'image/png');
+    await storage.putTombstone(`uploads/${String(song._id)}/source.mp3`);
     await PlayEvent.create({
       eventId: `e-${uid()}`,
       userId: uidObj,
@@ -384,8 +389,9 @@ describe('account deletion', () => {
       if (type === 'zset' && (await svc.redis.zrange(name, '0', '-1')).some((m) => m.includes(me.id)))
         leftovers.push(`redis zset member in ${name}`);
     }
-    // S3: the upload's media and the avatar.
-    for (const p of [`songs/${String(song._id)}/`, `avatars/${me.id}/`, `covers/user/${me.id}/`])
+    // S3: the upload's media, its upload key's tombstone and the avatar.
+    const areas = [`songs/${String(song._id)}/`, `uploads/${String(song._id)}/`, `avatars/${me.id}/`];
+    for (const p of [...areas, `covers/user/${me.id}/`])
       for (const o of await storage.list(p)) leftovers.push(`s3 ${o.key}`);
     expect(leftovers).toEqual([]);
     expect(await Playlist.countDocuments({ ownerId: uidObj })).toBe(0);
@@ -393,4 +399,136 @@ describe('account deletion', () => {
     expect(await (await caller(cookie)).auth.me()).toBeNull();
     expect((await errorOf(friend.api.people.profile({ handle }))).code).toBe('NOT_FOUND');
   });
+});
+
+/** A PNG whose header declares width×height over a one-row IDAT: tiny on disk, huge if decoded. */
+function bombPng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
+  const idat = deflateSync(Buffer.alloc(width + 1));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+describe('avatars', () => {
+  /** account.avatarUpload → PUT with the declared type → account.avatarUploaded; the job id. */
+  async function uploadAvatar(
+    api: Awaited<ReturnType<typeof caller>>,
+    userId: string,
+    bytes: Buffer,
+    contentType: 'image/png' | 'image/jpeg' | 'image/webp' = 'image/png',
+  ) {
+    const { key, url } = await api.account.avatarUpload({ contentType, bytes: bytes.length });
+    const put = await fetch(url, {
+      method: 'PUT',
+      headers: { 'content-type': contentType },
+      body: new Uint8Array(bytes),
+    });
+    expect(put.status).toBe(200);
+    await api.account.avatarUploaded({ key });
+    return `cover-user-${userId}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+  }
+  /** Waits for the cover job to fail for good and returns its reason. */
+  const failedReason = (jobId: string) =>
+    waitFor(async () => {
+      const job = await queues.get(Jobs.processCover.queue).getJob(jobId);
+      return job && (await job.getState()) === 'failed' ? job.failedReason : null;
+    });
+
+  it('an uploaded image is resized by the image job and served on /covers/ at each size', async () => {
+    const { api, me, handle } = await signUp(`av_${uid()}@example.test`);
+    expect(me.avatarUrl).toBeNull();
+    const png = await sharp({
+      create: { width: 800, height: 600, channels: 3, background: { r: 200, g: 40, b: 90 } },
+    })
+      .png()
+      .toBuffer();
+    await uploadAvatar(api, me.id, png);
+    const url = await waitFor(async () => (await api.auth.me())?.avatarUrl);
+    expect(url).toMatch(new RegExp(`^/covers/user/${me.id}/[0-9a-f]{12}/300\\.webp$`));
+    // Everyone sees it: the profile and people search carry the same URL.
+    const other = await signUp(`av2_${uid()}@example.test`);
+    expect((await other.api.people.profile({ handle })).avatarUrl).toBe(url);
+    // Served by the API server's public /covers/ route, square, in every size and format.
+    const server = createServer((req, res) => void coverRoute(storage).handle(req, res));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      for (const [size, ext, format] of [
+        [64, 'jpg', 'jpeg'],
+        [300, 'webp', 'webp'],
+        [640, 'avif', 'heif'],
+      ] as const) {
+        const r = await fetch(`${base}${url!.replace('/300.webp', `/${size}.${ext}`)}`);
+        expect(r.status).toBe(200);
+        const meta = await sharp(Buffer.from(await r.arrayBuffer())).metadata();
+        expect(meta).toMatchObject({ width: size, height: size, format });
+      }
+      // The original stays private: its key is not servable.
+      const src = (await storage.list(`avatars/${me.id}/`))[0]!.key;
+      expect((await fetch(`${base}/${src}`)).status).toBe(404);
+      expect((await fetch(`${base}/covers/../${src}`)).status).toBe(404);
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+
+  it('hostile uploads: wrong declared type, oversize, non-image, SVG with script, decompression bomb', async () => {
+    const { api, me } = await signUp(`avh_${uid()}@example.test`);
+    // Only JPEG, PNG and WebP may be declared, up to 5 MB.
+    const svgType = await errorOf(
+      api.account.avatarUpload({ contentType: 'image/svg+xml' as 'image/png', bytes: 100 }),
+    );
+    expect(svgType.code).toBe('BAD_REQUEST');
+    expect((await errorOf(api.account.avatarUpload({ contentType: 'image/png', bytes: 6e6 }))).code).toBe(
+      'BAD_REQUEST',
+    );
+    // The declared type and size are signed: a PUT with another type is refused by S3.
+    const body = Buffer.from('<svg/>');
+    const slot = await api.account.avatarUpload({ contentType: 'image/png', bytes: body.length });
+    const wrongType = await fetch(slot.url, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/svg+xml' },
+      body,
+    });
+    expect(wrongType.status).toBe(403);
+    // Someone else's or a malformed key.
+    const other = await signUp(`avo_${uid()}@example.test`);
+    expect(
+      (await errorOf(api.account.avatarUploaded({ key: `avatars/${other.me.id}/src-abcdefgh` }))).code,
+    ).toBe('FORBIDDEN');
+    expect((await errorOf(api.account.avatarUploaded({ key: `avatars/${me.id}/../x` }))).code).toBe(
+      'BAD_REQUEST',
+    );
+    // Bytes that lie about being an image: the job refuses them by content, with the reason.
+    const text = await uploadAvatar(api, me.id, Buffer.from('just some text, not a picture\n'.repeat(20)));
+    expect(await failedReason(text)).toMatch(/not an image/);
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><script>alert(1)</script><rect width="64" height="64"/></svg>',
+    );
+    expect(await failedReason(await uploadAvatar(api, me.id, svg))).toMatch(
+      /not an accepted image format: svg/,
+    );
+    const bomb = bombPng(20_000, 20_000);
+    expect(bomb.length).toBeLessThan(100_000);
+    expect(await failedReason(await uploadAvatar(api, me.id, bomb))).toMatch(/pixel limit|too large/);
+    // None of them became the avatar, and nothing was written under covers/user/.
+    expect((await api.auth.me())?.avatarUrl).toBeNull();
+    expect(await storage.list(`covers/user/${me.id}/`)).toEqual([]);
+  }, 60_000);
 });

@@ -13,6 +13,7 @@ let base: string;
 const id = 'abcdefabcdefabcdefabcdef';
 const hash = '0123456789ab';
 const good = `covers/album/${id}/${hash}/300.webp`;
+const avatar = `covers/user/${id}/${hash}/64.jpg`;
 
 beforeAll(async () => {
   loadServicesEnv();
@@ -21,6 +22,8 @@ beforeAll(async () => {
   await storage.putBytes(good, new Uint8Array([82, 73, 70, 70, 1, 2, 3]), 'image/webp');
   await storage.putBytes(`uploads/${id}/source.mp3`, 'secret source', 'audio/mpeg');
   await storage.putBytes(`covers/source/album/${id}/${hash}.png`, 'original', 'image/png');
+  await storage.putBytes(avatar, new Uint8Array([255, 216, 255]), 'image/jpeg');
+  await storage.putBytes(`avatars/${id}/src-abcdefgh`, 'secret original', 'image/png');
   const route = coverRoute(storage);
   server = createServer((req, res) => void route.handle(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -37,8 +40,21 @@ describe('/covers/', () => {
     expect(new Uint8Array(await r.arrayBuffer())).toEqual(new Uint8Array([82, 73, 70, 70, 1, 2, 3]));
   });
 
+  it('serves a resized avatar (kind user) the same way', async () => {
+    const r = await fetch(`${base}/${avatar}`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('image/jpeg');
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(new Uint8Array(await r.arrayBuffer())).toEqual(new Uint8Array([255, 216, 255]));
+  });
+
   it.each([
     `/covers/../uploads/${id}/source.mp3`,
+    `/covers/../avatars/${id}/src-abcdefgh`,
+    `/avatars/${id}/src-abcdefgh`,
+    `/covers/user/${id}/${hash}/64.jpg/../../../../../avatars/${id}/src-abcdefgh`,
+    `/covers/user/${id}/src-abcdefgh`,
+    `/covers/users/${id}/${hash}/64.jpg`,
     `/covers/%2e%2e/uploads/${id}/source.mp3`,
     `/covers/source/album/${id}/${hash}.png`,
     `/covers/album/${id}/${hash}/301.webp`,

@@ -2,8 +2,8 @@
 // versitygw, BullMQ worker, ffmpeg):
 // - an upload that is really a playlist (HLS, ffconcat) makes NO outbound request: a canary HTTP
 //   server counts connections, and it must count 0; the upload is refused with a clear error;
-// - what finalize checked is what is transcoded: a re-PUT with the upload URL after finalize changes
-//   nothing the worker reads;
+// - what finalize checked is what is transcoded: the upload URL is create-only, so S3 refuses (412) a
+//   re-PUT before and after finalize, and nothing the worker reads can change;
 // - a source whose real length disagrees with its header is refused, and the decode writes no more
 //   than the checked length plus a margin.
 import { spawnSync } from 'node:child_process';
@@ -24,6 +24,7 @@ import {
   sniffAudioContainer,
   transcodeLadder,
 } from '@tonearm/media';
+import { uploadSweepProcessor } from '@tonearm/workers';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MediaHarness, startMediaHarness } from './media-harness';
@@ -54,8 +55,11 @@ const appCode = (e: unknown) =>
 
 async function expectNothingLeft(songId: string) {
   expect(await Song.findById(songId).lean()).toBeNull();
-  for (const area of ['uploads', 'sources', 'songs'])
+  for (const area of ['sources', 'songs'])
     expect(await h.media.storage.list(`${area}/${songId}/`)).toEqual([]);
+  // At most the tombstone that keeps the create-only upload URL from writing again (swept later).
+  for (const o of await h.media.storage.list(`uploads/${songId}/`))
+    expect(await h.media.storage.isTombstone(o.key)).toBe(true);
 }
 
 function file(name: string, content: string | Buffer): string {
@@ -137,29 +141,49 @@ describe('ffmpeg reads only the file it was given (no SSRF)', () => {
 });
 
 describe('what finalize checked is what is transcoded', () => {
-  it('a re-PUT with the upload URL after finalize cannot change the transcoded source', async () => {
+  it('a re-PUT with the upload URL is refused by S3 (412) and cannot change the transcoded source', async () => {
     const a = await generateTrack(join(work, 'checked.mp3'), { seconds: 4, mp3Kbps: 128 });
     const b = await generateTrack(join(work, 'swapped.mp3'), { seconds: 4, mp3Kbps: 128, variant: 3 });
     const bytesA = readFileSync(a);
     // Same size, so the signed Content-Length admits the swap.
     const bytesB = Buffer.concat([readFileSync(b), Buffer.alloc(bytesA.length)]).subarray(0, bytesA.length);
+    expect(bytesB.equals(bytesA)).toBe(false);
     const created = await h.client.upload.create.mutate({
       title: 'Swap',
       artistName: 'Test Artist',
       contentType: 'audio/mpeg',
       sizeBytes: bytesA.length,
     });
-    const put = (body: Buffer) =>
-      fetch(created.uploadUrl, { method: 'PUT', headers: created.uploadHeaders, body: new Uint8Array(body) });
-    expect((await put(bytesA)).ok).toBe(true);
+    expect(created.uploadHeaders['if-none-match']).toBe('*');
+    expect(created.expiresInSec).toBeLessThanOrEqual(600);
+    const uploadKey = `uploads/${created.songId}/source.mp3`;
+    const put = (body: Buffer, headers: Record<string, string> = created.uploadHeaders) =>
+      fetch(created.uploadUrl, { method: 'PUT', headers, body: new Uint8Array(body) });
+    expect((await put(bytesA)).status).toBe(200);
+    // Before finalize: the URL already wrote once; S3's conditional write refuses a second PUT.
+    const early = await put(bytesB);
+    expect(early.status).toBe(412);
+    expect(await early.text()).toMatch(/PreconditionFailed/);
+    expect((await h.media.storage.getBytes(uploadKey))!.equals(bytesA)).toBe(true);
+    // Dropping the signed If-None-Match header breaks the signature instead.
+    expect((await put(bytesB, { 'content-type': 'audio/mpeg' })).status).toBe(403);
+
     await h.client.upload.finalize.mutate({ songId: created.songId });
     const song = await Song.findById(created.songId).lean();
     const pinnedKey = song!.media!.sourceKey!;
     expect(pinnedKey).toMatch(new RegExp(`^sources/${created.songId}/`));
     expect(song!.media!.sourceEtag).toBeTruthy();
-    // The swap after finalize: whatever S3 says, it lands where nobody reads.
-    await put(bytesB);
+    // After finalize the upload key holds a tombstone, so the URL still cannot write.
+    expect(await h.media.storage.isTombstone(uploadKey)).toBe(true);
+    const late = await put(bytesB);
+    expect(late.status).toBe(412);
+    expect(await h.media.storage.isTombstone(uploadKey)).toBe(true);
     expect((await h.media.storage.getBytes(pinnedKey))!.equals(bytesA)).toBe(true);
+    // The tombstone's deletion waits for the URL to expire (a delayed upload-sweep job).
+    const sweep = await h.media.queues.get('upload-sweep').getJob(`upload-sweep-${created.songId}`);
+    expect(sweep).toBeTruthy();
+    expect(sweep!.opts.delay ?? 0).toBeGreaterThan((created.expiresInSec - 30) * 1000);
+
     h.startWorker();
     const ready = await h.waitForSong(created.songId, (s) => s.media?.status === 'ready', 120_000);
     expect(ready.media!.sourceKey).toBe(pinnedKey);
@@ -168,7 +192,25 @@ describe('what finalize checked is what is transcoded', () => {
     const checked = await decodeOnce(a, pcm);
     expect(ready.media!.loudnessLufs!).toBeCloseTo(checked.loudness.integratedLufs, 1);
     expect(ready.media!.sourceSamples).toBe(checked.samples);
+
+    // The sweep deletes only a tombstone, and then the key is empty.
+    const ctx = { job: sweep!, log: h.svc.log };
+    expect(await uploadSweepProcessor.handle({ songId: created.songId }, ctx)).toEqual({ deleted: true });
+    expect(await h.media.storage.head(uploadKey)).toBeNull();
+    await h.media.storage.putBytes(uploadKey, bytesA, 'audio/mpeg');
+    expect(await uploadSweepProcessor.handle({ songId: created.songId }, ctx)).toEqual({ deleted: false });
+    expect(await h.media.storage.head(uploadKey)).not.toBeNull();
+    await h.media.storage.delete(uploadKey);
   }, 180_000);
+
+  it('a rejected upload also leaves its URL unable to write', async () => {
+    const file = join(work, 'rejected.mp3');
+    writeFileSync(file, 'not audio at all\n'.repeat(100));
+    const { songId, finalize } = await h.upload(file);
+    await expect(finalize).rejects.toThrow(/not playable audio/);
+    await expectNothingLeft(songId);
+    expect(await h.media.storage.isTombstone(`uploads/${songId}/source.mp3`)).toBe(true);
+  });
 
   it('the worker refuses a pinned source whose ETag changed (If-Match)', async () => {
     const a = await generateTrack(join(work, 'etag.mp3'), { seconds: 2, mp3Kbps: 128 });

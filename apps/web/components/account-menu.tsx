@@ -6,6 +6,7 @@ import { useLogOut } from '../lib/hooks/use-auth';
 import { usePlayer } from '../lib/player/player-provider';
 import { usePrivateSession } from '../lib/realtime/realtime-provider';
 import type { UserSummary } from '../lib/types';
+import { Avatar } from './people';
 
 export function AccountMenu({ user }: { user: UserSummary | null }) {
   const logOut = useLogOut();
@@ -25,8 +26,9 @@ export function AccountMenu({ user }: { user: UserSummary | null }) {
   }
   return (
     <div className="account">
-      <Link href={`/user/${user.handle}`} className="account-name" data-testid="account-name">
-        {user.displayName}
+      <Link href={`/user/${user.handle}`} className="account-name">
+        <Avatar person={user} size={28} />
+        <span data-testid="account-name">{user.displayName}</span>
       </Link>
       <Link href="/settings" className="btn hide-phone">
         Settings

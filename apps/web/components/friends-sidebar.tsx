@@ -8,7 +8,7 @@ import { useFriendsActivity } from '../lib/hooks/use-feed';
 import { useTRPC } from '../lib/trpc';
 import type { FriendActivity } from '../lib/types';
 import { describeError } from '../lib/errors';
-import { Suggestions, useRefreshPeople } from './people';
+import { Avatar, Suggestions, useRefreshPeople } from './people';
 
 function useTrackOf(f: FriendActivity): FriendActivity['track'] {
   const trpc = useTRPC();
@@ -28,9 +28,7 @@ function FriendRow({ f }: { f: FriendActivity }) {
   const verb = f.state === 'streaming' ? (f.isPaused ? 'Paused' : 'Playing') : 'Played';
   return (
     <li className="friend" data-state={f.state === 'streaming' && f.isPaused ? 'paused' : f.state}>
-      <span className="avatar" aria-hidden="true">
-        {f.user.displayName.slice(0, 1).toUpperCase()}
-      </span>
+      <Avatar person={f.user} size={36} />
       <span style={{ minWidth: 0 }}>
         <Link href={`/user/${f.user.handle}`} className="friend-name">
           <strong>{f.user.displayName}</strong>

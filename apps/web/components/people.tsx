@@ -3,23 +3,44 @@
 // the profile page, search and the friends sidebar share.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useApiUrl } from '../lib/api-url';
 import { describeError } from '../lib/errors';
 import { useTRPC } from '../lib/trpc';
 
 export type Person = { id: string; handle: string; displayName: string; avatarUrl: string | null };
 
+/**
+ * The resized avatar at a given display size: `avatarUrl` is a path on the API server's /covers/
+ * route (…/300.webp); the smallest size the cover job wrote that covers the pixels at 2x is chosen.
+ */
+export function avatarSrc(apiUrl: string, avatarUrl: string, px: number): string {
+  const size = px * 2 <= 64 ? 64 : px * 2 <= 300 ? 300 : 640;
+  const path = avatarUrl.replace(/\/(64|300|640)\.(webp|avif|jpg)$/, `/${size}.$2`);
+  return /^https?:/.test(path) ? path : `${apiUrl.replace(/\/$/, '')}${path}`;
+}
+
+/** A person's avatar; the generated placeholder (their initial) only when none was uploaded. */
 export function Avatar({
   person,
   size = 32,
 }: {
-  person: Pick<Person, 'displayName' | 'avatarUrl'>;
+  person: { displayName: string; avatarUrl?: string | null };
   size?: number;
 }) {
+  const api = useApiUrl();
   const style = { width: size, height: size, fontSize: size / 2.2 };
   return person.avatarUrl ? (
-    <img className="avatar" src={person.avatarUrl} alt="" style={style} />
+    <img
+      className="avatar"
+      data-avatar="image"
+      src={avatarSrc(api, person.avatarUrl, size)}
+      alt=""
+      width={size}
+      height={size}
+      style={{ ...style, objectFit: 'cover' }}
+    />
   ) : (
-    <span className="avatar" aria-hidden="true" style={style}>
+    <span className="avatar" data-avatar="initials" aria-hidden="true" style={style}>
       {person.displayName.slice(0, 1).toUpperCase()}
     </span>
   );

@@ -28,7 +28,13 @@ export function toTrack(s: Song): Track {
   };
 }
 
-export type UserSummary = { id: string; handle: string; displayName: string };
+export type UserSummary = {
+  id: string;
+  handle: string;
+  displayName: string;
+  /** Path of the resized avatar on the API server (/covers/user/…); null or absent = initials. */
+  avatarUrl?: string | null;
+};
 
 export type AlbumView = {
   id: string;

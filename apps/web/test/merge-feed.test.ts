@@ -8,7 +8,7 @@ import type { RouterOutputs } from '../lib/types';
 
 type Feed = RouterOutputs['social']['feed'];
 const song = (n: number) => ({ id: `${n}`.padStart(24, 'a'), title: `Song ${n}`, artistName: 'Artist' });
-const user = { id: 'u1', handle: 'bea', displayName: 'Bea' };
+const user = { id: 'u1', handle: 'bea', displayName: 'Bea', avatarUrl: null };
 
 const feed: Feed = {
   at: 0,

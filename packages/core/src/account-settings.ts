@@ -362,6 +362,8 @@ export async function purgeUser(deps: CoreDeps, userId: string): Promise<Deletio
   if (storage) {
     for (const s of songs) {
       s3Objects += await storage.deletePrefix(`songs/${String(s._id)}/`);
+      // The upload key's tombstone (until the upload sweep job removes it) or an unfinalized upload.
+      s3Objects += await storage.deletePrefix(`uploads/${String(s._id)}/`);
       if (s.media?.sourceKey && !s.media.sourceKey.startsWith(`songs/${String(s._id)}/`)) {
         await storage.delete(s.media.sourceKey);
         s3Objects += 1;

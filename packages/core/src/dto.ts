@@ -129,6 +129,17 @@ export type ProfileDto = {
   followingCount: number;
 };
 
+/**
+ * Where a resized avatar is served: a path on the API server's public /covers/ route (the cover job
+ * writes 64/300/640 px in AVIF, WebP and JPEG under avatarKey, `covers/user/<id>/<hash>/`). Clients
+ * prefix the server's URL and may swap the size. Null = none uploaded (clients show initials).
+ */
+export function avatarUrl(u: { avatarKey?: string | null }, size: 64 | 300 | 640 = 300): string | null {
+  const key = u.avatarKey;
+  if (!key || !/^covers\/user\/[0-9a-f]{24}\/[0-9a-f]{12}\/$/.test(key)) return null;
+  return `/${key}${size}.webp`;
+}
+
 export function toUserDto(u: UserDoc): UserDto {
   return {
     id: String(u._id),
@@ -138,8 +149,6 @@ export function toUserDto(u: UserDoc): UserDto {
     role: (u.role ?? 'user') as UserDto['role'],
     emailVerified: Boolean(u.emailVerifiedAt),
     listeningVisibility: (u.listeningVisibility ?? 'everyone') as UserDto['listeningVisibility'],
-    avatarUrl: u.avatarKey
-      ? `/avatar/${u.avatarKey.replace(/^covers\/user\//, '').replace(/\/$/, '')}/300`
-      : null,
+    avatarUrl: avatarUrl(u),
   };
 }

@@ -26,16 +26,12 @@ import { presenceOf } from './feed/presence';
 import { blockedPeers } from './feed/visibility';
 import { SocialCache } from './social';
 
+import { avatarUrl as avatarUrlOf } from './dto';
+
 const { trusted } = mongoose;
 const oid = (id: string) => new Types.ObjectId(id);
 
 export type PersonDto = { id: string; handle: string; displayName: string; avatarUrl: string | null };
-
-/** Where a resized avatar is served from (the cover job writes 64/300/640 px under avatarKey). */
-export function avatarUrl(u: { avatarKey?: string | null }, size: 64 | 300 = 300): string | null {
-  if (!u.avatarKey) return null;
-  return `/avatar/${u.avatarKey.replace(/^covers\/user\//, '').replace(/\/$/, '')}/${size}`;
-}
 
 export function toPersonDto(
   u: Pick<UserDoc, '_id' | 'handle' | 'displayName'> & { avatarKey?: string | null },
@@ -44,7 +40,7 @@ export function toPersonDto(
     id: String(u._id),
     handle: u.handle,
     displayName: u.displayName,
-    avatarUrl: avatarUrl(u),
+    avatarUrl: avatarUrlOf(u),
   } satisfies PersonDto;
 }
 

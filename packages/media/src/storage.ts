@@ -51,6 +51,12 @@ const isMissing = (e: unknown) =>
   e instanceof NotFound ||
   (e instanceof S3ServiceException && e.$metadata.httpStatusCode === 404);
 
+/** Content type of the empty object finalize leaves at a used upload key (see putTombstone). */
+export const TOMBSTONE_TYPE = 'application/x-tonearm-tombstone';
+
+/** Where the browser PUTs a song's source with its presigned upload URL. */
+export const uploadKeyOf = (songId: string) => `uploads/${songId}/source.mp3`;
+
 export class S3Storage {
   readonly client: S3Client;
   readonly bucket: string;
@@ -243,9 +249,18 @@ export class S3Storage {
 
   /**
    * A presigned PUT the browser uploads to directly. Content-Length and Content-Type are signed, so
-   * S3 refuses a body of any other size or type than the one declared to upload.create.
+   * S3 refuses a body of any other size or type than the one declared to upload.create. With
+   * `createOnly`, `If-None-Match: *` is signed too: S3 writes the object only while the key is empty
+   * (a conditional write) and answers 412 once anything is there, so the URL writes at most once.
    */
-  async presignPut(key: string, contentType: string, sizeBytes: number, expiresInSec = 900): Promise<string> {
+  async presignPut(
+    key: string,
+    contentType: string,
+    sizeBytes: number,
+    expiresInSec = 900,
+    opts: { createOnly?: boolean } = {},
+  ): Promise<string> {
+    const signed = ['content-type', 'content-length', ...(opts.createOnly ? ['if-none-match'] : [])];
     return getSignedUrl(
       this.client,
       new PutObjectCommand({
@@ -253,9 +268,25 @@ export class S3Storage {
         Key: key,
         ContentType: contentType,
         ContentLength: sizeBytes,
+        ...(opts.createOnly ? { IfNoneMatch: '*' } : {}),
       }),
-      { expiresIn: expiresInSec, signableHeaders: new Set(['content-type', 'content-length']) },
+      { expiresIn: expiresInSec, signableHeaders: new Set(signed) },
     );
+  }
+
+  /**
+   * Replaces `key` with an empty tombstone object (TOMBSTONE_TYPE). A create-only upload URL for
+   * that key then gets 412 from S3 however often it is replayed: finalize leaves one at the upload
+   * key until the URL has expired (the upload sweep job deletes it then).
+   */
+  async putTombstone(key: string): Promise<void> {
+    await this.putBytes(key, new Uint8Array(0), TOMBSTONE_TYPE);
+  }
+
+  /** True when `key` holds a tombstone written by putTombstone. */
+  async isTombstone(key: string): Promise<boolean> {
+    const h = await this.head(key);
+    return !!h && h.size === 0 && h.contentType === TOMBSTONE_TYPE;
   }
 
   /**

@@ -100,6 +100,14 @@ export const Jobs = {
     attempts: 3,
     backoff: { type: 'exponential', delay: 5_000 },
   }),
+  /**
+   * Deletes the tombstone finalize left at a used upload key once its presigned URL has expired
+   * (docs/SECURITY.md: what was checked is what is transcoded). Delayed; jobId upload-sweep-<songId>.
+   */
+  uploadSweep: defineJob('upload-sweep', 'upload.sweep', z.strictObject({ songId: objectId }), {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 10_000 },
+  }),
 } as const;
 
 /** Where jobs that failed past their retries are copied, with their reason, for the admin view. */

@@ -5,3 +5,4 @@ export * from './processors/transcode';
 export * from './runtime';
 export * from './services';
 export * from './processors/album-loudness';
+export * from './processors/upload-sweep';

@@ -7,6 +7,7 @@ import { emailProcessor } from './processors/email';
 import { songNeighborsProcessor } from './processors/song-neighbors';
 import { statsProcessor } from './processors/stats';
 import { transcodeFailedProcessor, transcodeProcessor } from './processors/transcode';
+import { uploadSweepProcessor } from './processors/upload-sweep';
 
 export const processors: Processor<z.ZodType>[] = [
   transcodeProcessor as unknown as Processor<z.ZodType>,
@@ -16,4 +17,5 @@ export const processors: Processor<z.ZodType>[] = [
   coverProcessor as unknown as Processor<z.ZodType>,
   songNeighborsProcessor as unknown as Processor<z.ZodType>,
   albumLoudnessProcessor as unknown as Processor<z.ZodType>,
+  uploadSweepProcessor as unknown as Processor<z.ZodType>,
 ];

@@ -143,6 +143,17 @@ function Profile() {
       if (!put.ok) throw new Error(`Upload failed (${put.status})`);
       await uploaded.mutateAsync({ key });
       f.ok('Avatar uploaded; it appears once resized');
+      // The image job resizes it in a moment: look again until the new avatar is there (~20 s).
+      const before = u.avatarUrl;
+      for (let i = 0; i < 40; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        const next = await me.refetch();
+        if (next.data && next.data.avatarUrl !== before) {
+          void qc.invalidateQueries();
+          f.ok('Avatar updated');
+          return;
+        }
+      }
     } catch (e) {
       f.fail(e);
     }

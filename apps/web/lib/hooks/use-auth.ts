@@ -20,7 +20,8 @@ export function useSession(): Loadable<UserSummary | null> {
   return fromQuery(
     useQuery({
       ...trpc.auth.me.queryOptions(),
-      select: (u) => (u ? { id: u.id, handle: u.handle, displayName: u.displayName } : null),
+      select: (u) =>
+        u ? { id: u.id, handle: u.handle, displayName: u.displayName, avatarUrl: u.avatarUrl } : null,
     }),
   );
 }

@@ -12,7 +12,12 @@ export function mergeFeed(feed: Feed, live: LivePresence): FriendActivity[] {
     const pushed = live.get(f.user.id);
     const presence = pushed && pushed.seq > f.seq ? pushed.presence : f.presence;
     const recent = f.recent[0];
-    const user = { id: f.user.id, handle: f.user.handle, displayName: f.user.displayName };
+    const user = {
+      id: f.user.id,
+      handle: f.user.handle,
+      displayName: f.user.displayName,
+      avatarUrl: f.user.avatarUrl ?? null,
+    };
     if (presence.state === 'streaming') {
       const known = f.nowPlaying?.id === presence.songId ? f.nowPlaying : null;
       return {

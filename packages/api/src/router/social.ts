@@ -9,7 +9,13 @@ const ZFeedSong = z.object({ id: z.string(), title: z.string(), artistName: z.st
 export const ZFeedOutput = z.object({
   friends: z.array(
     z.object({
-      user: z.object({ id: z.string(), handle: z.string(), displayName: z.string() }),
+      user: z.object({
+        id: z.string(),
+        handle: z.string(),
+        displayName: z.string(),
+        /** Path of the resized avatar on this server (/covers/user/…); null = initials. */
+        avatarUrl: z.string().nullable(),
+      }),
       presence: ZPresence,
       nowPlaying: ZFeedSong.nullable(),
       /** Compare with `presence:changed` events' seq: apply only newer ones. */

@@ -5,12 +5,13 @@ import { mongoose, Song, User } from '@tonearm/db';
 import type { Presence, PresenceStore } from '@tonearm/realtime';
 import { Types } from 'mongoose';
 import type { CoreDeps } from '../deps';
+import { avatarUrl } from '../dto';
 import { presenceOf } from './presence';
 import { visibleFollowees } from './visibility';
 
 export type FeedSong = { id: string; title: string; artistName: string };
 export type FeedEntry = {
-  user: { id: string; handle: string; displayName: string };
+  user: { id: string; handle: string; displayName: string; avatarUrl: string | null };
   presence: Presence;
   /** The song of a streaming presence, resolved (null when it no longer exists). */
   nowPlaying: FeedSong | null;
@@ -32,7 +33,7 @@ export async function getFeed(
   const [users, live] = await Promise.all([
     User.find(
       { _id: mongoose.trusted({ $in: ids.map((id) => new Types.ObjectId(id)) }) },
-      { handle: 1, displayName: 1, isActivityPrivate: 1 },
+      { handle: 1, displayName: 1, avatarKey: 1, isActivityPrivate: 1 },
     ).lean(),
     store.readMany(ids, opts.recentLimit),
   ]);
@@ -61,7 +62,7 @@ export async function getFeed(
     const hidden = Boolean(u.isActivityPrivate) || !p;
     const presence: Presence = hidden ? { state: 'offline' } : p.presence;
     return {
-      user: { id, handle: u.handle, displayName: u.displayName },
+      user: { id, handle: u.handle, displayName: u.displayName, avatarUrl: avatarUrl(u) },
       presence,
       nowPlaying: presence.state === 'streaming' ? (songs.get(presence.songId) ?? null) : null,
       seq: p?.seq ?? 0,

@@ -6,14 +6,17 @@
 // What was checked is what is transcoded (docs/SECURITY.md): finalize first copies the upload to a
 // pinned key under sources/ that no presigned URL can write, deletes the upload key, then downloads
 // the pinned copy and checks that local file; the song records the pinned key and its ETag and the
-// worker reads only that object, with If-Match. A PUT with the old URL after finalize started writes
-// an object nobody reads.
+// worker reads only that object, with If-Match. The upload URL is create-only (If-None-Match: * is
+// signed): S3 writes the key once and refuses (412) every later PUT while anything is there, and
+// finalize never leaves the key empty: it replaces the upload with an empty tombstone (also when it
+// rejects the file), which the upload sweep job deletes once the URL has expired.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Types } from 'mongoose';
 import { Song, type SongDoc } from '@tonearm/db';
-import { decodeCheck, probe, UnsupportedSourceError } from '@tonearm/media';
+import { decodeCheck, probe, UnsupportedSourceError, uploadKeyOf } from '@tonearm/media';
 import { Jobs } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
 import type { CoreDeps } from '../deps';
@@ -111,27 +114,43 @@ export async function createUpload(
   });
   song.set('media.sourceKey', uploadKey(String(song._id)));
   await song.save();
-  const expiresInSec = 900;
   const uploadUrl = await media.storage.presignPut(
     uploadKey(String(song._id)),
     input.contentType,
     input.sizeBytes,
-    expiresInSec,
+    UPLOAD_URL_TTL_SEC,
+    { createOnly: true },
   );
   return {
     songId: String(song._id),
     uploadUrl,
-    uploadHeaders: { 'content-type': input.contentType },
-    expiresInSec,
+    uploadHeaders: { 'content-type': input.contentType, 'if-none-match': '*' },
+    expiresInSec: UPLOAD_URL_TTL_SEC,
   };
 }
 
-const uploadKey = (songId: string) => `uploads/${songId}/source.mp3`;
+/** How long an upload URL is valid (it writes at most once either way: see the header comment). */
+export const UPLOAD_URL_TTL_SEC = 600;
+const uploadKey = uploadKeyOf;
+
+/**
+ * Replaces the upload key with a tombstone (the create-only URL can never write it again) and
+ * queues its deletion for when the URL has expired (the song id's timestamp is upload.create's).
+ */
+async function retireUploadKey(deps: CoreDeps, songId: string): Promise<void> {
+  const media = mediaOf(deps);
+  await media.storage.putTombstone(uploadKey(songId));
+  const created = Types.ObjectId.isValid(songId) ? new Types.ObjectId(songId).getTimestamp().getTime() : 0;
+  const delay = Math.max(0, created + (UPLOAD_URL_TTL_SEC + 60) * 1000 - Date.now());
+  await media.queues.enqueue(Jobs.uploadSweep, { songId }, { jobId: `upload-sweep-${songId}`, delay });
+}
 const isPinned = (key: string) => key.startsWith('sources/');
 
 async function reject(deps: CoreDeps, song: SongDoc, err: AppError, pinned?: string): Promise<never> {
   const media = mediaOf(deps);
-  if (song.media?.sourceKey) await media.storage.delete(song.media.sourceKey);
+  const songId = String(song._id);
+  if (song.media?.sourceKey === uploadKey(songId)) await retireUploadKey(deps, songId);
+  else if (song.media?.sourceKey) await media.storage.delete(song.media.sourceKey);
   if (pinned) await media.storage.delete(pinned);
   await Song.deleteOne({ _id: song._id, 'media.status': 'uploaded' });
   deps.log.info({ 'song.id': String(song._id), reason: err.message }, 'upload rejected');
@@ -163,10 +182,11 @@ export async function finalizeUpload(
   if (head.size > media.limits.maxUploadBytes)
     return reject(deps, song, tooLarge(media.limits.maxUploadBytes));
 
-  // Pin: a server-side copy to a key no upload URL can write, then the upload key goes away.
+  // Pin: a server-side copy to a key no upload URL can write, then the upload key is retired (a
+  // tombstone: the create-only URL gets 412 from now on).
   const pinned = `sources/${songId}/${randomUUID()}`;
   const { etag } = await media.storage.copy(key, pinned);
-  await media.storage.delete(key);
+  await retireUploadKey(deps, songId);
   const work = await mkdtemp(join(tmpdir(), `tonearm-finalize-${songId}-`));
   try {
     return await checkPinned(deps, song, userId, pinned, etag, join(work, 'source'));

@@ -16,6 +16,12 @@ import { getS3 } from '../services';
 export const COVER_SIZES = [64, 300, 640] as const;
 export const COVER_FORMATS = ['avif', 'webp', 'jpeg'] as const;
 const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
+/** 40 MP: a 6000×6000 scan fits; a bomb (tiny file, huge canvas) is refused before it decodes. */
+const MAX_PIXELS = 40_000_000;
+const SHARP_OPTS = { limitInputPixels: MAX_PIXELS } as const;
+const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'avif', 'heif', 'gif', 'tiff']);
+/** An avatar's bytes must be one of the types account.avatarUpload accepts. */
+const AVATAR_FORMATS = new Set(['jpeg', 'png', 'webp']);
 
 export function coverPrefix(kind: string, id: string, sourceKey: string): string {
   const h = createHash('sha256').update(sourceKey).digest('hex').slice(0, 12);
@@ -34,14 +40,25 @@ export const coverProcessor = defineProcessor({
     const input = Buffer.from(await obj.Body!.transformToByteArray());
     let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
     try {
-      meta = await sharp(input).metadata();
+      meta = await sharp(input, SHARP_OPTS).metadata();
     } catch (e) {
       throw new UnrecoverableError(`not an image: ${(e as Error).message}`);
     }
+    // Decided by the bytes, not the declared type: raster formats only (an SVG or PDF is never
+    // rendered), and no decompression bomb (a tiny file declaring a huge canvas).
+    const formats = kind === 'user' ? AVATAR_FORMATS : ACCEPTED_FORMATS;
+    if (!meta.format || !formats.has(meta.format))
+      throw new UnrecoverableError(`not an accepted image format: ${meta.format ?? 'unknown'}`);
+    if ((meta.width ?? 0) * (meta.height ?? 0) > MAX_PIXELS || (meta.pages ?? 1) > 1)
+      throw new UnrecoverableError(
+        `image too large: ${meta.width}×${meta.height}${(meta.pages ?? 1) > 1 ? `, ${meta.pages} frames` : ''} (up to ${MAX_PIXELS / 1e6} megapixels, one frame)`,
+      );
     const prefix = coverPrefix(kind, id, sourceKey);
     const written: string[] = [];
     for (const size of COVER_SIZES) {
-      const base = sharp(input).rotate().resize(size, size, { fit: 'cover', position: 'attention' });
+      const base = sharp(input, SHARP_OPTS)
+        .rotate()
+        .resize(size, size, { fit: 'cover', position: 'attention' });
       for (const format of COVER_FORMATS) {
         const out =
           format === 'avif'
