@@ -20,6 +20,16 @@ type Worker = ReturnType<typeof startWorker>;
 
 export type CapturedEvent = { room: string[]; event: string; data: Record<string, unknown> };
 
+/** What upload.create is told (the title defaults to "Test tone", the artist to "Test Artist"). */
+export type UploadMeta = {
+  title?: string;
+  artistName?: string;
+  albumTitle?: string;
+  albumArtist?: string;
+  trackNumber?: number;
+  discNumber?: number;
+};
+
 export type MediaHarness = {
   svc: TestServices;
   url: string;
@@ -33,7 +43,7 @@ export type MediaHarness = {
   events: CapturedEvent[];
   startWorker(opts?: { lockDuration?: number; stalledInterval?: number }): Worker;
   /** upload.create → PUT to S3 → upload.finalize. */
-  upload(file: string, meta?: { title?: string }): Promise<{ songId: string; finalize: Promise<unknown> }>;
+  upload(file: string, meta?: UploadMeta): Promise<{ songId: string; finalize: Promise<unknown> }>;
   waitForSong(songId: string, pred: (s: SongDoc) => boolean, timeoutMs?: number): Promise<SongDoc>;
   close(): Promise<void>;
 };
@@ -126,8 +136,9 @@ export async function startMediaHarness(
     async upload(file, meta = {}) {
       const { size } = await stat(file);
       const created = await client.upload.create.mutate({
+        ...meta,
         title: meta.title ?? 'Test tone',
-        artistName: 'Test Artist',
+        artistName: meta.artistName ?? 'Test Artist',
         contentType: 'audio/mpeg',
         sizeBytes: size,
       });

@@ -62,6 +62,56 @@ describe('upload.finalize reads tags', () => {
     expect(await Artist.countDocuments({ nameKey: 'test artist' })).toBe(2);
   }, 60_000);
 
+  it('three uploads of one album finalized at once land on ONE album, in track order, with its cover', async () => {
+    const cover = makeCoverPng(join(work, 'c3.png'));
+    const album = `Concurrent Album ${Date.now()}`;
+    // Three track artists; only the first file carries the album artist tag. The browser sends the
+    // album artist it showed (harmonised over the folder) with each file.
+    const files = [
+      makeTaggedFile(work, 'c1', 'mp3-id3v24', {
+        title: 'One',
+        artist: 'Composer A',
+        album,
+        albumArtist: 'The Ensemble',
+        track: 1,
+        cover,
+      }),
+      makeTaggedFile(work, 'c2', 'flac', { title: 'Two', artist: 'Composer B', album, track: 2 }),
+      makeTaggedFile(work, 'c3', 'vorbis', { title: 'Three', artist: 'Composer C', album, track: 3 }),
+    ];
+    const artists = ['Composer A', 'Composer B', 'Composer C'];
+    const ups = await Promise.all(
+      files.map((f, i) =>
+        h.upload(f, {
+          title: ['One', 'Two', 'Three'][i],
+          artistName: artists[i],
+          albumTitle: album,
+          albumArtist: 'The Ensemble',
+          trackNumber: i + 1,
+          discNumber: 1,
+        }),
+      ),
+    );
+    await Promise.all(ups.map((u) => u.finalize));
+    const songs = await Promise.all(ups.map((u) => Song.findById(u.songId).lean<SongDoc>()));
+    expect(new Set(songs.map((s) => String(s?.albumId))).size).toBe(1);
+    const albums = await Album.find({ title: album }).lean();
+    expect(albums).toHaveLength(1);
+    // Grouped by the album artist sent with each file, not by each file's first artist.
+    expect(albums[0]).toMatchObject({ artistName: 'The Ensemble', trackCount: 3 });
+    const ordered = await Song.find({ albumId: albums[0]!._id })
+      .sort({ discNumber: 1, trackNumber: 1 })
+      .lean();
+    expect(ordered.map((s) => [s.title, s.artistName, s.trackNumber])).toEqual([
+      ['One', 'Composer A', 1],
+      ['Two', 'Composer B', 2],
+      ['Three', 'Composer C', 3],
+    ]);
+    expect(await Artist.countDocuments({ nameKey: 'ensemble' })).toBe(1);
+    // Only the MP3 embeds a picture: its cover feeds the album's cover job.
+    expect(await h.media.storage.list(`covers/source/album/${albums[0]!._id}/`)).toHaveLength(1);
+  }, 90_000);
+
   it('a text file declared as audio is refused with a reason and leaves nothing', async () => {
     const file = join(work, 'notes.flac');
     writeFileSync(file, 'not music\n'.repeat(100));

@@ -106,11 +106,3 @@ export type FriendActivity = {
   /** ISO time the current song started, or the last play for offline friends. */
   at: string | null;
 };
-
-export type UploadStatus = {
-  songId: string;
-  status: 'uploading' | 'uploaded' | 'transcoding' | 'ready' | 'failed';
-  /** 0..1 */
-  progress: number;
-  error: string | null;
-};

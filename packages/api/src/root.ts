@@ -17,6 +17,7 @@ import { peopleRouter } from './router/people';
 import { accountRouter } from './router/account';
 import { adminRouter } from './router/admin';
 import { subsonicRouter } from './router/subsonic';
+import { importsRouter } from './router/imports';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -39,6 +40,7 @@ export const appRouter = createTRPCRouter({
   account: accountRouter,
   admin: adminRouter,
   subsonic: subsonicRouter,
+  imports: importsRouter,
 });
 
 export type AppRouter = typeof appRouter;

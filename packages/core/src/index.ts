@@ -18,6 +18,7 @@ export * from './recommend';
 export * from './library/tag-map';
 export * from './library/tags';
 export * from './library/import';
+export * from './library/import-runs';
 export * from './people';
 export * from './account-settings';
 export * from './admin';

@@ -150,6 +150,9 @@ const MediaSchema = new Schema(
     /** Source upload as declared to upload.create (bytes, content type). */
     sourceBytes: { type: Number, default: null },
     sourceContentType: { type: String, default: null },
+    /** What the uploader typed to upload.create beyond the song's own fields; finalize files by them. */
+    declaredAlbumArtist: { type: String, default: null },
+    declaredDiscNumber: { type: Number, default: null },
     sourceCodec: { type: String, default: null },
     sourceSampleRate: { type: Number, default: null },
     error: { type: String, default: null },

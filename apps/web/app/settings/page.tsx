@@ -403,6 +403,11 @@ export default function SettingsPage() {
                 Admin: users
               </Link>
             )}
+            {me.data?.role === 'admin' && (
+              <Link href="/admin/imports" className="btn">
+                Admin: imports
+              </Link>
+            )}
           </div>
           <Privacy />
           <Requests />

@@ -10,7 +10,11 @@ export const ZCreateUploadInput = z.strictObject({
   title: zText(200).describe('Song title'),
   artistName: zText(200).describe('Artist name; the artist is created when new'),
   albumTitle: zText(200).optional(),
+  albumArtist: zText(200)
+    .optional()
+    .describe('Album artist the song is filed under (default: the file tag, else the first artist)'),
   trackNumber: z.number().int().min(1).max(999).optional(),
+  discNumber: z.number().int().min(1).max(99).optional(),
   genre: zText(60).optional(),
   contentType: z
     .enum(UPLOAD_CONTENT_TYPES)

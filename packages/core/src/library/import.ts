@@ -13,7 +13,14 @@ import { Album, Artist, ImportRun, mongoose, Song, type SongDoc } from '@tonearm
 import { Jobs } from '@tonearm/queue';
 import type { CoreDeps } from '../deps';
 import type { MediaDeps } from '../media/deps';
-import { albumArtistOf, albumGroupKey, type EmbeddedPicture, nameKey, type TrackTags } from './tag-map';
+import {
+  albumArtistOf,
+  albumGroupKey,
+  type EmbeddedPicture,
+  harmoniseAlbumGroups,
+  nameKey,
+  type TrackTags,
+} from './tag-map';
 import { FORMAT_STORAGE, readTrackFile, SkipError, type TrackFile } from './tags';
 
 /** BullMQ priority of an import's transcodes: uploads carry none, so they always go first. */
@@ -238,32 +245,10 @@ async function mapLimit<T>(items: T[], limit: number, fn: (item: T, i: number) =
 
 /**
  * Tracks of one folder that share an album title belong together even where some lack the album
- * artist or the release id the others carry (a real library's mess): the missing values are filled
- * from the folder's most common ones before grouping.
+ * artist or the release id the others carry (a real library's mess): see harmoniseAlbumGroups.
  */
 export function harmoniseFolders(tracks: { path: string; tags: TrackTags }[]): void {
-  const groups = new Map<string, TrackTags[]>();
-  for (const t of tracks) {
-    if (t.tags.albumFromFolder) continue;
-    const k = `${dirname(t.path)}\u0000${nameKey(t.tags.album)}`;
-    groups.set(k, [...(groups.get(k) ?? []), t.tags]);
-  }
-  const mostCommon = (vals: (string | null)[]) => {
-    const counts = new Map<string, number>();
-    for (const v of vals) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
-    return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
-  };
-  for (const tags of groups.values()) {
-    if (tags.length < 2) continue;
-    const aa = mostCommon(tags.map((t) => t.albumArtist));
-    const mb = mostCommon(tags.map((t) => t.mbReleaseId));
-    const comp = tags.filter((t) => t.compilation).length * 2 > tags.length;
-    for (const t of tags) {
-      if (!t.albumArtist && aa) t.albumArtist = aa;
-      if (!t.mbReleaseId && mb) t.mbReleaseId = mb;
-      if (!t.compilation && comp) t.compilation = true;
-    }
-  }
+  harmoniseAlbumGroups(tracks.map((t) => ({ folder: dirname(t.path), tags: t.tags })));
 }
 
 // --- writing ----------------------------------------------------------------------------
@@ -355,6 +340,17 @@ export function songTagFields(t: TrackTags, artist: ArtistRef, album: AlbumRef) 
     replayGain: t.replayGain,
     ...(album.coverKey ? { coverKey: album.coverKey } : {}),
   };
+}
+
+let libraryChain: Promise<unknown> = Promise.resolve();
+/**
+ * Runs `fn` after every earlier caller's `fn` has settled (in this process): album and artist upserts
+ * are find-then-create, so two linked at once could each create the same album.
+ */
+export function withLibraryLock<T>(fn: () => Promise<T>): Promise<T> {
+  const run = libraryChain.then(fn, fn);
+  libraryChain = run.catch(() => {});
+  return run;
 }
 
 /** Artists and album of a track, created as needed. */

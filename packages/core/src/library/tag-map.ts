@@ -170,3 +170,34 @@ export function albumGroupKey(
   if (t.mbReleaseId) return `mb:${t.mbReleaseId}`;
   return `n:${nameKey(albumArtistOf(t))}|${nameKey(t.album)}`;
 }
+
+/**
+ * Tracks of one folder that share an album title belong together even where some lack the album
+ * artist or the release id the others carry (a real library's mess): the missing values are filled
+ * from the folder's most common ones before grouping. Pure, so `pnpm import` (folders on the host) and
+ * the upload page (a dropped folder's relative paths) group the same way. Mutates the tags.
+ */
+export function harmoniseAlbumGroups(tracks: { folder: string; tags: TrackTags }[]): void {
+  const groups = new Map<string, TrackTags[]>();
+  for (const t of tracks) {
+    if (t.tags.albumFromFolder) continue;
+    const k = `${t.folder}\u0000${nameKey(t.tags.album)}`;
+    groups.set(k, [...(groups.get(k) ?? []), t.tags]);
+  }
+  const mostCommon = (vals: (string | null)[]) => {
+    const counts = new Map<string, number>();
+    for (const v of vals) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  };
+  for (const tags of groups.values()) {
+    if (tags.length < 2) continue;
+    const aa = mostCommon(tags.map((t) => t.albumArtist));
+    const mb = mostCommon(tags.map((t) => t.mbReleaseId));
+    const comp = tags.filter((t) => t.compilation).length * 2 > tags.length;
+    for (const t of tags) {
+      if (!t.albumArtist && aa) t.albumArtist = aa;
+      if (!t.mbReleaseId && mb) t.mbReleaseId = mb;
+      if (!t.compilation && comp) t.compilation = true;
+    }
+  }
+}

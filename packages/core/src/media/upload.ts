@@ -27,6 +27,7 @@ import {
   sha256File,
   songTagFields,
   upsertArtist,
+  withLibraryLock,
 } from '../library/import';
 import { nameKey, type TrackTags } from '../library/tag-map';
 import { readTrackFile, SkipError } from '../library/tags';
@@ -66,7 +67,10 @@ export type CreateUploadInput = {
   title: string;
   artistName: string;
   albumTitle?: string;
+  /** Files the song under this album artist (else the file's tag, else its first artist). */
+  albumArtist?: string;
   trackNumber?: number;
+  discNumber?: number;
   genre?: string;
   contentType: (typeof UPLOAD_CONTENT_TYPES)[number];
   sizeBytes: number;
@@ -110,7 +114,14 @@ export async function createUpload(
     trackNumber: input.trackNumber ?? null,
     genre: input.genre ?? null,
     uploaderId: userId,
-    media: { status: 'uploaded', sourceBytes: input.sizeBytes, sourceContentType: input.contentType },
+    discNumber: input.discNumber ?? 1,
+    media: {
+      status: 'uploaded',
+      sourceBytes: input.sizeBytes,
+      sourceContentType: input.contentType,
+      declaredAlbumArtist: input.albumArtist ?? null,
+      declaredDiscNumber: input.discNumber ?? null,
+    },
   });
   song.set('media.sourceKey', uploadKey(String(song._id)));
   await song.save();
@@ -259,30 +270,41 @@ async function checkPinned(
       pinned,
     );
   }
+  const fromFile = tagged.track.tags;
+  const declaredAA = song.media?.declaredAlbumArtist ?? null;
   const tags: TrackTags = {
-    ...tagged.track.tags,
+    ...fromFile,
     title: song.title,
-    artists: [
-      song.artistName,
-      ...tagged.track.tags.artists.filter((a) => nameKey(a) !== nameKey(song.artistName)),
-    ],
+    artists: [song.artistName, ...fromFile.artists.filter((a) => nameKey(a) !== nameKey(song.artistName))],
     // No album typed and none tagged: a single, filed under its own title (the temp folder says nothing).
-    album: song.albumTitle ?? (tagged.track.tags.albumFromFolder ? song.title : tagged.track.tags.album),
-    trackNumber: song.trackNumber ?? tagged.track.tags.trackNumber,
+    album: song.albumTitle ?? (fromFile.albumFromFolder ? song.title : fromFile.album),
+    albumArtist: declaredAA ?? fromFile.albumArtist,
+    trackNumber: song.trackNumber ?? fromFile.trackNumber,
+    discNumber: song.media?.declaredDiscNumber ?? fromFile.discNumber,
   };
-  if (song.albumTitle && song.albumTitle !== tagged.track.tags.album) tags.mbReleaseId = null;
-  const { artist, album } = await linkTrack(tags);
-  await Song.updateOne(
-    { _id: song._id, 'media.status': 'uploaded' },
-    {
-      $set: {
-        ...songTagFields(tags, artist, album),
-        contentHash: tagged.hash,
-        genre: song.genre ?? tags.genres[0] ?? null,
+  // A release id only while the album is the one the file names (typed otherwise: another album).
+  if (song.albumTitle && song.albumTitle !== fromFile.album) tags.mbReleaseId = null;
+  if (declaredAA && fromFile.albumArtist && nameKey(declaredAA) !== nameKey(fromFile.albumArtist)) {
+    tags.mbReleaseId = null;
+    tags.mbAlbumArtistIds = [];
+  }
+  // Several uploads of one album finalize at once: linking them one at a time makes them find each
+  // other's album and artists instead of each creating its own (the import links serially too).
+  const album = await withLibraryLock(async () => {
+    const linked = await linkTrack(tags);
+    await Song.updateOne(
+      { _id: song._id, 'media.status': 'uploaded' },
+      {
+        $set: {
+          ...songTagFields(tags, linked.artist, linked.album),
+          contentHash: tagged.hash,
+          genre: song.genre ?? tags.genres[0] ?? null,
+        },
       },
-    },
-  );
-  await refreshAlbumCounts(album._id, { discs: tags.discTotal });
+    );
+    await refreshAlbumCounts(linked.album._id, { discs: tags.discTotal });
+    return linked.album;
+  });
   if (!album.coverKey && tags.picture)
     await queueAlbumCover(media, String(album._id), tags.picture).catch((err: unknown) =>
       deps.log.warn({ err, albumId: String(album._id) }, 'could not queue the album cover'),
