@@ -508,3 +508,75 @@ describe('Chromium plays /rest/stream', () => {
     }
   }, 60_000);
 });
+
+describe('hostile input on every Subsonic endpoint', () => {
+  // Every endpoint the handler implements (ENDPOINTS, read at run time) gets every parameter it reads
+  // set to each hostile value at once: operator JSON, prototype keys, traversal, NUL and odd unicode,
+  // huge and negative numbers, a 5,000-character string. Nothing may answer 5xx, and every non-media
+  // answer is a well-formed Subsonic envelope (ok, or failed with a Subsonic error code).
+  const PARAMS = [
+    ...['id', 'albumId', 'artistId', 'playlistId', 'songId', 'songIdToAdd', 'songIndexToRemove'],
+    ...['size', 'offset', 'count', 'type', 'genre', 'fromYear', 'toYear', 'query', 'artist'],
+    ...['artistCount', 'artistOffset', 'albumCount', 'albumOffset', 'songCount', 'songOffset'],
+    ...['rating', 'name', 'comment', 'public', 'current', 'position', 'time', 'submission'],
+    ...['maxBitRate', 'bitRate', 'format', 'rendition', 'username', 'musicFolderId', 'estimateContentLength'],
+  ];
+  const HOSTILE = [
+    '{"$gt":""}',
+    '__proto__',
+    '../../../etc/passwd',
+    'al-../../x',
+    '\u0000',
+    '\uD800\u202E',
+    '-1',
+    'NaN',
+    '1e308',
+    '99999999999999999999',
+  ];
+  // A long value goes in one parameter at a time (all of them at once would pass Node's 16 KB header
+  // limit, which answers 431 before the handler runs).
+  const LONG = 'a'.repeat(5000);
+  const LONG_IN = ['id', 'query', 'name', 'comment', 'playlistId', 'songIdToAdd', 'username'];
+
+  it('answers every endpoint × hostile value without a 5xx, in a valid envelope', async () => {
+    const { ENDPOINTS } = await import('../src/subsonic/handler');
+    const salt = 'h0stile';
+    const t = createHash('md5')
+      .update(password + salt)
+      .digest('hex');
+    const endpoints = Object.keys(ENDPOINTS);
+    expect(endpoints.length).toBeGreaterThan(35);
+    const media = new Set(['stream', 'download', 'getCoverArt', 'hls']);
+    const failures: string[] = [];
+    const cases = [
+      ...HOSTILE.map((value) => ({ value, params: PARAMS })),
+      ...LONG_IN.map((p) => ({ value: LONG, params: [p] })),
+    ];
+    for (const name of endpoints) {
+      for (const { value, params } of cases) {
+        const q = new URLSearchParams({ u: handle, t, s: salt, f: 'json' });
+        for (const p of params) q.set(p, value);
+        const r = await fetch(`${h.url}/rest/${name}.view?${q}`);
+        const label = `${name} ${params.length === 1 ? params[0] : '*'}=${JSON.stringify(value.slice(0, 20))}`;
+        if (r.status >= 500) failures.push(`${label}: HTTP ${r.status}`);
+        const type = r.headers.get('content-type') ?? '';
+        if (media.has(name) && !type.includes('json')) {
+          await r.arrayBuffer();
+          continue;
+        }
+        const body = (await r.json().catch(() => null)) as {
+          'subsonic-response'?: { status: string; error?: { code: number } };
+        } | null;
+        const env = body?.['subsonic-response'];
+        if (!env || (env.status !== 'ok' && env.status !== 'failed'))
+          failures.push(`${label}: not an envelope (${type})`);
+        else if (env.status === 'failed' && typeof env.error?.code !== 'number')
+          failures.push(`${label}: failed without an error code`);
+      }
+    }
+    expect(failures).toEqual([]);
+    // The server still answers normally afterwards.
+    const ping = await (await fetch(`${h.url}/rest/ping.view?u=${handle}&t=${t}&s=${salt}&f=json`)).json();
+    expect(ping['subsonic-response'].status).toBe('ok');
+  }, 120_000);
+});

@@ -45,7 +45,7 @@ function fieldErrorsOf(e: unknown): Record<string, string[]> {
   return data?.fieldErrors ?? {};
 }
 
-export function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
+export function AuthForm({ mode, invite }: { mode: 'login' | 'signup'; invite?: string }) {
   const logIn = useLogIn();
   const signUp = useSignUp();
   const router = useRouter();
@@ -72,9 +72,7 @@ export function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
                 displayName: v('displayName'),
                 password: v('password'),
                 // An admin-issued invite link: /signup?invite=<code> (SIGNUP_MODE=invite).
-                ...(typeof window !== 'undefined' && new URLSearchParams(window.location.search).get('invite')
-                  ? { invite: new URLSearchParams(window.location.search).get('invite')! }
-                  : {}),
+                ...(invite ? { invite } : {}),
               });
         done.then(
           () => router.push('/'),
