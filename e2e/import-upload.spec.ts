@@ -100,19 +100,19 @@ test('a folder of three tagged files: tags pre-filled, edited, uploaded to one a
   const table = page.getByTestId('upload-table');
   // Listed in album order, whatever order the picker gave.
   await expect
-    .poll(() => table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-path'))))
+    .poll(() => table.locator('tbody').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-path'))))
     .toEqual([files.mp3, files.flac, files.ogg].map((f) => `${dir}/${basename(f)}`));
-  await expect(table.locator(`tr[data-path="${dir}/${basename(files.mp3)}"]`)).toContainText(
+  await expect(table.locator(`tbody[data-path="${dir}/${basename(files.mp3)}"]`)).toContainText(
     '01 Opening.mp3 · MP3 · cover',
   );
-  await expect(table.locator(`tr[data-path="${dir}/${basename(files.flac)}"]`)).toContainText('FLAC');
-  await expect(table.locator(`tr[data-path="${dir}/${basename(files.ogg)}"]`)).toContainText('Ogg Vorbis');
+  await expect(table.locator(`tbody[data-path="${dir}/${basename(files.flac)}"]`)).toContainText('FLAC');
+  await expect(table.locator(`tbody[data-path="${dir}/${basename(files.ogg)}"]`)).toContainText('Ogg Vorbis');
 
   // The text file named .flac is listed as not uploaded, with a reason, and is not in the table.
   const rejected = page.getByTestId('rejected');
   await expect(rejected).toContainText(`${dir}/liner-notes.flac`);
   await expect(rejected).toContainText('Not playable audio');
-  await expect(table.locator(`tr[data-path="${dir}/liner-notes.flac"]`)).toHaveCount(0);
+  await expect(table.locator(`tbody[data-path="${dir}/liner-notes.flac"]`)).toHaveCount(0);
 
   // Edit one field before confirming.
   await field(page, 'Title', files.flac).fill('Middle (edited)');

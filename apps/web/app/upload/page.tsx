@@ -53,10 +53,16 @@ function byAlbumOrder(a: UploadRow, b: UploadRow): number {
 
 const fileName = (path: string) => path.split('/').pop() ?? path;
 
-function StatusCell({ row }: { row: UploadRow }) {
+function StatusLine({ row }: { row: UploadRow }) {
   const label = STATE_TEXT[row.state];
+  const problem = row.state === 'pending' ? fieldProblem(row.fields) : null;
   return (
-    <div style={{ display: 'grid', gap: 4 }}>
+    <div className="upload-status">
+      <span className="upload-file" title={row.path}>
+        {row.path}
+        {row.format && ` · ${row.format}`}
+        {row.hasCover && ' · cover'}
+      </span>
       <strong data-testid="row-status">{label}</strong>
       {row.state === 'uploading' && (
         <progress
@@ -84,6 +90,11 @@ function StatusCell({ row }: { row: UploadRow }) {
           {row.reason}
         </span>
       )}
+      {problem && (
+        <span className="field-error" role="alert">
+          {problem.message}
+        </span>
+      )}
     </div>
   );
 }
@@ -103,10 +114,9 @@ function UploadTable({
         <caption className="visually-hidden">Files to upload, with the tags read from them</caption>
         <colgroup>
           {COLUMNS.map((c) => (
-            <col key={c.field} style={c.narrow ? { width: 58 } : undefined} />
+            <col key={c.field} style={c.narrow ? { width: 56 } : undefined} />
           ))}
-          <col style={{ width: 170 }} />
-          <col style={{ width: 40 }} />
+          <col style={{ width: 44 }} />
         </colgroup>
         <thead>
           <tr>
@@ -115,18 +125,18 @@ function UploadTable({
                 {c.label}
               </th>
             ))}
-            <th scope="col">Status</th>
             <th scope="col">
               <span className="visually-hidden">Remove</span>
             </th>
           </tr>
         </thead>
-        <tbody>
-          {rows.map((r) => {
-            const problem = r.state === 'pending' ? fieldProblem(r.fields) : null;
-            const editable = r.state === 'pending';
-            return (
-              <tr key={r.id} data-path={r.path}>
+        {/* One body per file: its fields, then a line with the file, its format and its status. */}
+        {rows.map((r) => {
+          const problem = r.state === 'pending' ? fieldProblem(r.fields) : null;
+          const editable = r.state === 'pending';
+          return (
+            <tbody key={r.id} data-path={r.path} data-state={r.state}>
+              <tr>
                 {COLUMNS.map((c) => (
                   <td key={c.field}>
                     <input
@@ -134,6 +144,7 @@ function UploadTable({
                       aria-label={`${c.label} of ${r.path}`}
                       aria-invalid={problem?.field === c.field || undefined}
                       value={r.fields[c.field]}
+                      title={r.fields[c.field]}
                       placeholder={
                         c.field === 'album' ? 'Single' : c.field === 'albumArtist' ? 'As artist' : ''
                       }
@@ -143,23 +154,8 @@ function UploadTable({
                       maxLength={c.narrow ? 3 : 200}
                       onChange={(e) => edit(r.id, c.field, e.currentTarget.value)}
                     />
-                    {c.field === 'title' && (
-                      <span className="upload-file meta" title={r.path}>
-                        {fileName(r.path)}
-                        {r.format && ` · ${r.format}`}
-                        {r.hasCover && ' · cover'}
-                      </span>
-                    )}
                   </td>
                 ))}
-                <td>
-                  <StatusCell row={r} />
-                  {problem && (
-                    <span className="field-error" role="alert">
-                      {problem.message}
-                    </span>
-                  )}
-                </td>
                 <td>
                   {editable && (
                     <button
@@ -173,9 +169,14 @@ function UploadTable({
                   )}
                 </td>
               </tr>
-            );
-          })}
-        </tbody>
+              <tr className="upload-status-row">
+                <td colSpan={COLUMNS.length + 1}>
+                  <StatusLine row={r} />
+                </td>
+              </tr>
+            </tbody>
+          );
+        })}
       </table>
     </div>
   );
