@@ -2,6 +2,7 @@
 // Edit here when a field or an index changes; keep the validators package's output schemas in step.
 import { type InferSchemaType, model, Schema, type Types } from 'mongoose';
 import { guardSongMedia } from './media-guard';
+import { searchOutboxPlugin } from './models-search';
 
 const opts = { timestamps: true, versionKey: false } as const;
 
@@ -318,6 +319,11 @@ const SongNeighborsSchema = new Schema(
   { versionKey: false },
 );
 SongNeighborsSchema.index({ songId: 1 }, { unique: true });
+
+// Writes to what search shows leave an outbox entry for every process's index (models-search.ts).
+searchOutboxPlugin(ArtistSchema, 'artist');
+searchOutboxPlugin(AlbumSchema, 'album');
+searchOutboxPlugin(SongSchema, 'song');
 
 export const User = model('User', UserSchema, 'users', { overwriteModels: true });
 export const ApiKey = model('ApiKey', ApiKeySchema, 'api_keys', { overwriteModels: true });
