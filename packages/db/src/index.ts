@@ -9,3 +9,4 @@ export * from './models-import';
 export * from './models-people';
 export * from './models-subsonic';
 export * from './models-search';
+export * from './models-plays';

@@ -281,13 +281,20 @@ const PlayEventSchema = new Schema(
     completed: { type: Boolean, default: false },
     /** Set by the stats job once counted, so a replayed job never counts twice. */
     countedAt: { type: Date, default: null },
+    /** The archive batch that is rolling this event up (packages/core/src/play-archive.ts). */
+    archiveBatch: { type: String, default: undefined },
   },
   { versionKey: false, timestamps: { createdAt: true, updatedAt: false } },
 );
-PlayEventSchema.index({ eventId: 1 }, { unique: true });
-PlayEventSchema.index({ userId: 1, startedAt: -1 });
+// The unique key includes the user and leads with the shard key { userId, startedAt } (a unique index
+// on a sharded collection must start with the shard key; docs/SCALE.md): a retried report carries the
+// same eventId and startedAt, so it is stored once; two listeners' players may pick the same eventId.
+// It also serves a listener's history, newest first (read backwards).
+PlayEventSchema.index({ userId: 1, startedAt: 1, eventId: 1 }, { unique: true });
 PlayEventSchema.index({ songId: 1, startedAt: -1 });
 PlayEventSchema.index({ countedAt: 1, createdAt: 1 });
+// Only events an archive batch is rolling up carry archiveBatch: a tiny index.
+PlayEventSchema.index({ archiveBatch: 1 }, { sparse: true });
 
 /** Plays per day per song, artist or user, written once per PlayEvent by the stats job. */
 const PlayDailySchema = new Schema(
