@@ -100,7 +100,7 @@ export default async function (h: Harness) {
       media: song.media,
     })),
   );
-  const sync = new SearchSync(index, { redis: m.svc.redis, log: m.svc.log });
+  const sync = new SearchSync(index, { log: m.svc.log });
   await sync.start();
   const password = (await m.client.subsonic.createAppPassword.mutate()).password;
   const handle = (await User.findById(m.userId).lean())?.handle as string;

@@ -126,7 +126,11 @@ if (fresh.length) await PlayEvent.insertMany(fresh, { ordered: false });
 
 const queues = new Queues(producerConnection(cfg.REDIS_URL));
 for (const e of fresh)
-  await queues.enqueue(Jobs.countPlay, { eventId: e.eventId }, { jobId: `play-${e.eventId}` });
+  await queues.enqueue(
+    Jobs.countPlay,
+    { eventId: e.eventId, userId: String(e.userId), startedAt: e.startedAt.toISOString() },
+    { jobId: `play-${String(e.userId)}-${e.eventId}` },
+  );
 await queues.enqueue(Jobs.songNeighbors, { mode: 'full' }, { jobId: `demo-neighbours-${Date.now()}` });
 console.log(
   `[demo-listeners] ${users.length} demo listeners, ${fresh.length} new plays (${events.length - fresh.length} already there) over ${songs.length} songs`,

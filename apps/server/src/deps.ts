@@ -16,6 +16,8 @@ export type ServerDeps = ApiDeps & {
   presence: PresenceStore;
   /** Resolves when the media bucket answers (readiness). */
   checkS3(): Promise<unknown>;
+  /** Resolves once the search index has caught up with the catalog (readiness). */
+  checkSearch(): Promise<unknown>;
   close(): Promise<void>;
 };
 
@@ -27,7 +29,7 @@ export async function createServerDeps(): Promise<ServerDeps> {
   redis.on('error', (e) => log.warn({ err: e }, 'redis error'));
   await whenReady(redis);
   const cache = new Cache(redis, { defaultTtlSeconds: cfg.CACHE_TTL_SECONDS });
-  const search = createSearch(cfg.SEARCH_ENGINE, redis, log);
+  const search = createSearch(cfg.SEARCH_ENGINE, log);
   const queueConn = producerConnection(cfg.REDIS_URL);
   queueConn.on('error', (e) => log.warn({ err: e }, 'redis (queues) error'));
   const queues = new Queues(queueConn);
@@ -69,6 +71,7 @@ export async function createServerDeps(): Promise<ServerDeps> {
     queues,
     rateLimiter,
     checkS3: () => s3.send(new HeadBucketCommand({ Bucket: cfg.S3_BUCKET })),
+    checkSearch: () => search.ready(),
     async close() {
       await search.stop();
       await queues.close().catch(() => {});

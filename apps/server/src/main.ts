@@ -38,7 +38,7 @@ const app = createApplication(server, deps, {
     subsonicRoute(deps, { trustProxy: parseTrustProxy(cfg.TRUST_PROXY) }),
     ...(edge ? [edge] : []),
   ],
-  readinessChecks: { s3: deps.checkS3 },
+  readinessChecks: { s3: deps.checkS3, search: deps.checkSearch },
   trustProxy: parseTrustProxy(cfg.TRUST_PROXY),
 });
 const realtime = attachRealtime(server, deps, {

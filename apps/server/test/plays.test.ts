@@ -9,7 +9,7 @@ import { Artist, PlayEvent, Song, User } from '@tonearm/db';
 import { createLogger } from '@tonearm/observability';
 import { Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
-import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueDashboardRoute } from '../src/admin-queues';
 import { createApplication } from '../src/app';
@@ -88,24 +88,46 @@ describe('play.report', () => {
     expect(events).toHaveLength(1);
     expect(String(events[0]!.userId)).toBe(String(user._id));
     expect(events[0]!.countedAt).toBeNull();
-    const job = await queues.get('stats').getJob(`play-${input.eventId}`);
-    expect(job?.data).toEqual({ eventId: input.eventId });
+    // One job per (listener, eventId), carrying the event's whole unique key (the shard key's fields).
+    const job = await queues.get('stats').getJob(`play-${String(user._id)}-${input.eventId}`);
+    expect(job?.data).toEqual({
+      eventId: input.eventId,
+      userId: String(user._id),
+      startedAt: input.startedAt.toISOString(),
+    });
     expect(await queues.get('stats').getJobCounts('waiting')).toEqual({ waiting: 1 });
     // The request path counted nothing itself.
     expect((await Song.findById(song._id).lean())?.playCount).toBe(0);
   });
 
-  it("refuses anonymous callers and someone else's eventId", async () => {
+  it('refuses anonymous callers; the same eventId from another listener is that listener’s own play', async () => {
     const anon = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${url}/trpc` })] });
     const song = await seedSong();
     const input = { eventId: `e${uid(8)}`, songId: String(song._id), startedAt: new Date(), playedSec: 10 };
     await expect(anon.play.report.mutate(input)).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
     const a = await signIn();
     const b = await signIn();
-    await a.client.play.report.mutate(input);
-    const err = await b.client.play.report.mutate(input).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TRPCClientError);
-    expect((err as TRPCClientError<AppRouter>).data?.code).toBe('CONFLICT');
+    // The unique key is { userId, startedAt, eventId }: B's player picking A's eventId neither
+    // collides with A's play nor is swallowed as a duplicate of it.
+    expect(await a.client.play.report.mutate(input)).toMatchObject({ isDuplicate: false });
+    expect(await b.client.play.report.mutate(input)).toMatchObject({ isDuplicate: false });
+    expect(await b.client.play.report.mutate(input)).toMatchObject({ isDuplicate: true });
+    const events = await PlayEvent.find({ eventId: input.eventId }).lean();
+    expect(events.map((e) => String(e.userId)).sort()).toEqual(
+      [String(a.user._id), String(b.user._id)].sort(),
+    );
+    for (const who of [a, b])
+      expect(await queues.get('stats').getJob(`play-${String(who.user._id)}-${input.eventId}`)).toBeDefined();
+  });
+});
+
+describe('play_events can be sharded on { userId, startedAt }', () => {
+  it('every unique index starts with the shard key, and the idempotency key includes the user', async () => {
+    const indexes = await PlayEvent.collection.indexes();
+    const unique = indexes.filter((i) => i.unique);
+    expect(unique.map((i) => i.key)).toEqual([{ userId: 1, startedAt: 1, eventId: 1 }]);
+    // MongoDB refuses to shard a collection with a unique index not prefixed by the shard key.
+    for (const i of unique) expect(Object.keys(i.key).slice(0, 2)).toEqual(['userId', 'startedAt']);
   });
 });
 

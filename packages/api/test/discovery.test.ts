@@ -15,11 +15,7 @@ beforeAll(async () => {
   const cat = generateCatalog({ seed: 12, songs: 300 });
   await insertCatalog(cat);
   await insertPlayLog(generatePlayLog(cat, { seed: 5, users: 40, playsPerUser: [10, 20], clusters: 4 }));
-  sync = new SearchSync(new EmbeddedSearchIndex(), {
-    redis: svc.redis,
-    log: svc.log,
-    channel: `${svc.prefix}:s`,
-  });
+  sync = new SearchSync(new EmbeddedSearchIndex(), { log: svc.log });
   await sync.start();
   const deps = { cache: svc.cache, redis: svc.redis, log: svc.log, search: sync.index };
   await refreshSongNeighbors(deps, { mode: 'full', now: new Date('2026-12-31') });

@@ -114,6 +114,11 @@ const ZEnv = z.object({
   /** A presence connection without a heartbeat for this long is offline (clients beat at a third). */
   PRESENCE_TTL_MS: z.coerce.number().int().min(300).max(600_000).default(45_000),
   SEARCH_ENGINE: z.enum(['embedded', 'atlas']).default('embedded'),
+  /**
+   * Raw play events counted longer ago than this are rolled into play_archive (per listener, song and
+   * day) and deleted by the daily archive job. Keep it above the neighbour job's 180-day window.
+   */
+  PLAY_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   /** Demo catalog size and seed for `pnpm seed` (scripts/seed.ts). */
   TONEARM_SEED_SONGS: z.coerce.number().int().min(1).max(1_000_000).default(200),
   TONEARM_SEED: z.coerce.number().int().min(0).default(42),

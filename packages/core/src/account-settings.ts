@@ -15,6 +15,7 @@ import {
   Invite,
   Like,
   mongoose,
+  PlayArchive,
   PlayDaily,
   PlayEvent,
   Playlist,
@@ -389,6 +390,8 @@ export async function purgeUser(deps: CoreDeps, userId: string): Promise<Deletio
     AccountToken.deleteMany({ userId: id }),
     Invite.updateMany({ usedBy: id }, { $set: { usedBy: null } }),
     Invite.deleteMany({ createdBy: id }),
+    // The listener's archived plays (play retention, play-archive.ts) go with their raw ones.
+    PlayArchive.deleteMany({ userId: id }),
   ]);
   await User.deleteOne({ _id: id });
   // Redis: presence (connections, view, recent plays, private switch, deadlines), caches, marks.

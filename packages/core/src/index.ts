@@ -14,6 +14,7 @@ export * from './media';
 export * from './auth';
 export * from './email';
 export * from './plays';
+export * from './play-archive';
 export * from './recommend';
 export * from './library/tag-map';
 export * from './library/tags';

@@ -41,8 +41,10 @@ export async function reportPlay(
   if (input.startedAt.getTime() > Date.now() + 60_000)
     throw AppError.badRequest('startedAt is in the future');
   const playedSec = Math.min(input.playedSec, Math.max(song.durationSec, 1) * 2);
+  // The whole unique key (and so the shard key) in the filter: a sharded upsert must name it.
+  const key = { userId: new Types.ObjectId(userId), startedAt: input.startedAt, eventId: input.eventId };
   const res = await PlayEvent.updateOne(
-    { eventId: input.eventId },
+    key,
     {
       $setOnInsert: {
         eventId: input.eventId,
@@ -57,21 +59,24 @@ export async function reportPlay(
     },
     { upsert: true },
   ).catch((e: unknown) => {
-    // Two copies of the same report raced on the upsert: the unique eventId index kept one.
+    // Two copies of the same report raced on the upsert: the unique key kept one.
     if ((e as { code?: number }).code === 11000) return { upsertedCount: 0 };
     throw e;
   });
   const isDuplicate = res.upsertedCount === 0;
-  if (isDuplicate) {
-    const existing = await PlayEvent.findOne({ eventId: input.eventId }).select({ userId: 1 }).lean();
-    if (existing && String(existing.userId) !== userId) throw AppError.conflict('eventId already used');
-  }
   // Enqueued on duplicates too: if the first request stored the event but died before enqueuing,
   // the retry completes it; BullMQ's jobId keeps it to one job either way.
-  await queues.enqueue(Jobs.countPlay, { eventId: input.eventId }, { jobId: `play-${input.eventId}` });
+  await queues.enqueue(
+    Jobs.countPlay,
+    { eventId: input.eventId, userId, startedAt: input.startedAt.toISOString() },
+    { jobId: playJobId(userId, input.eventId) },
+  );
   await markStreaming(deps.redis, userId);
   return { eventId: input.eventId, isDuplicate };
 }
+
+/** The counting job's id: one per (listener, eventId); BullMQ ids may not contain ":". */
+export const playJobId = (userId: string, eventId: string) => `play-${userId}-${eventId}`;
 
 /** Notes that a user is streaming now (players call it through play reports or heartbeats). */
 export async function markStreaming(redis: Redis, userId: string): Promise<void> {

@@ -5,6 +5,7 @@
 import { assertPlayableMedia } from './media-guard';
 import { trusted, Types } from 'mongoose';
 import { Album, Artist, Song } from './models';
+import { recordSearchChanges } from './models-search';
 import { SKELETON_CATALOG } from './seed';
 
 // --- deterministic randomness ----------------------------------------------------------
@@ -652,6 +653,19 @@ export async function insertCatalog(
         assertPlayableMedia(d);
         return d;
       }),
+  );
+  // The native driver bypasses the models' outbox middleware: announce the rows to search here.
+  await recordSearchChanges(
+    'artist',
+    artists.map((a) => String(a._id)),
+  );
+  await recordSearchChanges(
+    'album',
+    catalog.albums.filter((al) => !albumRemap.has(String(al._id))).map((al) => String(al._id)),
+  );
+  await recordSearchChanges(
+    'song',
+    catalog.songs.filter((s) => !songExists(s)).map((s) => String(s._id)),
   );
   return { artists: nArtists, albums: nAlbums, songs: nSongs };
 }

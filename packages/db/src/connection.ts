@@ -36,6 +36,18 @@ export async function disconnectDb(): Promise<void> {
 /** Creates every model's indexes; run at startup and by the seed script (autoIndex is off). */
 export async function syncIndexes(): Promise<void> {
   for (const model of Object.values(mongoose.models)) await model.createIndexes();
+  // Indexes a newer schema replaced. play_events' { eventId } unique index made eventIds global and
+  // cannot exist on a collection sharded by { userId, startedAt } (models.ts has the new key).
+  const legacy: [string, string][] = [
+    ['play_events', 'eventId_1'],
+    ['play_events', 'userId_1_startedAt_-1'],
+  ];
+  const db = mongoose.connection.db;
+  for (const [coll, name] of legacy)
+    await db
+      ?.collection(coll)
+      .dropIndex(name)
+      .catch(() => {});
 }
 
 /** The native driver's Db, for benchmarks and aggregation-heavy jobs. */

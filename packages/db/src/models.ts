@@ -2,6 +2,7 @@
 // Edit here when a field or an index changes; keep the validators package's output schemas in step.
 import { type InferSchemaType, model, Schema, type Types } from 'mongoose';
 import { guardSongMedia } from './media-guard';
+import { searchOutboxPlugin } from './models-search';
 
 const opts = { timestamps: true, versionKey: false } as const;
 
@@ -283,13 +284,20 @@ const PlayEventSchema = new Schema(
     completed: { type: Boolean, default: false },
     /** Set by the stats job once counted, so a replayed job never counts twice. */
     countedAt: { type: Date, default: null },
+    /** The archive batch that is rolling this event up (packages/core/src/play-archive.ts). */
+    archiveBatch: { type: String, default: undefined },
   },
   { versionKey: false, timestamps: { createdAt: true, updatedAt: false } },
 );
-PlayEventSchema.index({ eventId: 1 }, { unique: true });
-PlayEventSchema.index({ userId: 1, startedAt: -1 });
+// The unique key includes the user and leads with the shard key { userId, startedAt } (a unique index
+// on a sharded collection must start with the shard key; docs/SCALE.md): a retried report carries the
+// same eventId and startedAt, so it is stored once; two listeners' players may pick the same eventId.
+// It also serves a listener's history, newest first (read backwards).
+PlayEventSchema.index({ userId: 1, startedAt: 1, eventId: 1 }, { unique: true });
 PlayEventSchema.index({ songId: 1, startedAt: -1 });
 PlayEventSchema.index({ countedAt: 1, createdAt: 1 });
+// Only events an archive batch is rolling up carry archiveBatch: a tiny index.
+PlayEventSchema.index({ archiveBatch: 1 }, { sparse: true });
 
 /** Plays per day per song, artist or user, written once per PlayEvent by the stats job. */
 const PlayDailySchema = new Schema(
@@ -321,6 +329,11 @@ const SongNeighborsSchema = new Schema(
   { versionKey: false },
 );
 SongNeighborsSchema.index({ songId: 1 }, { unique: true });
+
+// Writes to what search shows leave an outbox entry for every process's index (models-search.ts).
+searchOutboxPlugin(ArtistSchema, 'artist');
+searchOutboxPlugin(AlbumSchema, 'album');
+searchOutboxPlugin(SongSchema, 'song');
 
 export const User = model('User', UserSchema, 'users', { overwriteModels: true });
 export const ApiKey = model('ApiKey', ApiKeySchema, 'api_keys', { overwriteModels: true });

@@ -73,8 +73,21 @@ export const Jobs = {
     attempts: 6,
     backoff: { type: 'exponential', delay: 2_000 },
   }),
-  /** Counts one stored PlayEvent into song/artist/album counters and daily aggregates; jobId = play-<eventId> (BullMQ ids may not contain ":"). */
-  countPlay: defineJob('stats', 'stats.countPlay', z.strictObject({ eventId: z.string().min(1).max(64) })),
+  /**
+   * Counts one stored PlayEvent into song/artist/album counters and daily aggregates; jobId =
+   * play-<userId>-<eventId> (BullMQ ids may not contain ":"; eventId is unique per user only). userId
+   * and startedAt are the event's unique key with eventId (the shard key's fields: a targeted read on
+   * a sharded play_events); jobs without them (queued before) find the event by eventId.
+   */
+  countPlay: defineJob(
+    'stats',
+    'stats.countPlay',
+    z.strictObject({
+      eventId: z.string().min(1).max(64),
+      userId: objectId.optional(),
+      startedAt: z.iso.datetime().optional(),
+    }),
+  ),
   /** Resizes an uploaded cover into several sizes and formats in S3; jobId = cover-<kind>-<id>. */
   processCover: defineJob(
     'covers',
@@ -86,6 +99,13 @@ export const Jobs = {
       sourceKey: z.string().min(1).max(512),
     }),
     { attempts: 4, backoff: { type: 'exponential', delay: 5_000 } },
+  ),
+  /** Rolls raw play events past PLAY_EVENTS_RETENTION_DAYS into play_archive and deletes them (daily). */
+  archivePlays: defineJob(
+    'maintenance',
+    'plays.archive',
+    z.strictObject({ retentionDays: z.number().int().min(1).max(36_500).optional() }),
+    { attempts: 3, removeOnComplete: { age: 7 * 24 * 3600, count: 50 } },
   ),
   /** Recomputes "More like this" neighbours from play events (incremental every 10 min, full nightly). */
   songNeighbors: defineJob(

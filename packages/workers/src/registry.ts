@@ -4,6 +4,7 @@ import type { Processor } from './processor';
 import { albumLoudnessProcessor } from './processors/album-loudness';
 import { coverProcessor } from './processors/cover';
 import { emailProcessor } from './processors/email';
+import { playArchiveProcessor } from './processors/play-archive';
 import { songNeighborsProcessor } from './processors/song-neighbors';
 import { statsProcessor } from './processors/stats';
 import { transcodeFailedProcessor, transcodeProcessor } from './processors/transcode';
@@ -18,4 +19,5 @@ export const processors: Processor<z.ZodType>[] = [
   songNeighborsProcessor as unknown as Processor<z.ZodType>,
   albumLoudnessProcessor as unknown as Processor<z.ZodType>,
   uploadSweepProcessor as unknown as Processor<z.ZodType>,
+  playArchiveProcessor as unknown as Processor<z.ZodType>,
 ];

@@ -204,14 +204,13 @@ describe('play statistics after a worker died half-way through an event', () => 
       playedSec: 60,
       completed: true,
     });
+    // The guard token the job writes into counters (eventId is unique per listener only).
+    const token = `${String(user._id)}:${eventId}`;
     // What the job had written when it died (the same single-document updates it makes).
-    await Song.updateOne({ _id: song._id }, { $inc: { playCount: 1 }, $push: { pendingPlays: eventId } });
+    await Song.updateOne({ _id: song._id }, { $inc: { playCount: 1 }, $push: { pendingPlays: token } });
     if (stage === 'counted, guards left') {
-      await Artist.updateOne(
-        { _id: artist._id },
-        { $inc: { playCount: 1 }, $push: { pendingPlays: eventId } },
-      );
-      await Album.updateOne({ _id: album._id }, { $inc: { playCount: 1 }, $push: { pendingPlays: eventId } });
+      await Artist.updateOne({ _id: artist._id }, { $inc: { playCount: 1 }, $push: { pendingPlays: token } });
+      await Album.updateOne({ _id: album._id }, { $inc: { playCount: 1 }, $push: { pendingPlays: token } });
       for (const [kind, refId] of [
         ['song', song._id],
         ['artist', artist._id],
@@ -223,7 +222,7 @@ describe('play statistics after a worker died half-way through an event', () => 
           day: '2026-11-23',
           plays: 1,
           playedSec: 60,
-          pendingPlays: [eventId],
+          pendingPlays: [token],
         });
       await PlayEvent.updateOne({ eventId }, { $set: { countedAt: new Date() } });
     }

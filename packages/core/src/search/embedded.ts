@@ -108,6 +108,20 @@ export class EmbeddedSearchIndex implements SearchPort {
     if (docs.length) this.text.add(docs);
   }
 
+  /** Popularity alone changed (plays): no text re-index. Returns whether the entry exists and changed. */
+  setPlayCount(kind: SearchKind, id: string, playCount: number): boolean {
+    const e = this.entries.get(key(kind, id));
+    if (!e || e.playCount === playCount) return false;
+    this.entries.set(key(kind, id), { ...e, playCount } as IndexEntry);
+    this.maxLogPlays = Math.max(this.maxLogPlays, Math.log10(1 + playCount));
+    return true;
+  }
+
+  /** The entry as the index holds it (tests and the bench compare it with MongoDB). */
+  get(kind: SearchKind, id: string): IndexEntry | undefined {
+    return this.entries.get(key(kind, id));
+  }
+
   remove(kind: SearchKind, id: string): void {
     const k = key(kind, id);
     if (!this.entries.delete(k)) return;

@@ -34,9 +34,16 @@ async function bumpDaily(key: DailyKey, eventId: string, sec: number) {
 export const statsProcessor = defineProcessor({
   job: Jobs.countPlay,
   concurrency: 8,
-  async handle({ eventId }, { log }) {
-    const ev = await PlayEvent.findOne({ eventId }).lean();
-    if (!ev) throw new Error(`play event ${eventId} not found`);
+  async handle({ eventId: clientEventId, userId, startedAt }, { log }) {
+    // The event's whole unique key when the job carries it (targeted on a sharded play_events).
+    const ev = await PlayEvent.findOne(
+      userId && startedAt
+        ? { userId, startedAt: new Date(startedAt), eventId: clientEventId }
+        : { eventId: clientEventId },
+    ).lean();
+    if (!ev) throw new Error(`play event ${clientEventId} not found`);
+    // The guard token in counters' pendingPlays: eventId is unique per listener only.
+    const eventId = `${String(ev.userId)}:${clientEventId}`;
     const song = await Song.findById(ev.songId).select({ albumId: 1 }).lean();
     const day = ev.startedAt.toISOString().slice(0, 10);
     const dailies: DailyKey[] = [
@@ -64,7 +71,7 @@ export const statsProcessor = defineProcessor({
     }
     const claimed = ev.countedAt
       ? { modifiedCount: 0 }
-      : await PlayEvent.updateOne({ eventId, countedAt: null }, { $set: { countedAt: new Date() } });
+      : await PlayEvent.updateOne({ _id: ev._id, countedAt: null }, { $set: { countedAt: new Date() } });
     // Counted: the guards are no longer needed (also cleans up after a run that died right here).
     await Promise.all([
       ...targets.map((t) => t.model.updateOne({ _id: t.id }, { $pull: { pendingPlays: eventId } })),
