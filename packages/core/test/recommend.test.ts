@@ -217,8 +217,8 @@ describe('moreLikeThis', () => {
   it('serves from the cache until the job invalidates the song', async () => {
     const id = await songWithNeighbors();
     await moreLikeThis(deps, id, 7);
-    // Keyed by how many candidates were blended: limit × 2 + 5 for an anonymous caller.
-    const key = svc.cache.key('mlt', `${id}:19`);
+    // The precomputed candidates of the song, keyed by their count.
+    const key = svc.cache.key('mlt', `${id}:100`);
     expect(await svc.redis.exists(key)).toBe(1);
     await refreshSongNeighbors(deps, { mode: 'full', topK: 20, now: new Date('2026-12-01') });
     expect(await svc.redis.exists(key)).toBe(0);

@@ -8,3 +8,4 @@ export * from './playlog-gen';
 export * from './models-import';
 export * from './models-people';
 export * from './models-subsonic';
+export * from './models-recs';
