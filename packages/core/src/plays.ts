@@ -1,7 +1,7 @@
 // Play reports: the request path stores the PlayEvent (idempotent by the client's eventId) and
 // enqueues its counting; the stats job (packages/workers/src/processors/stats.ts) does the rest.
 // Also tracks who is streaming now, for the tonearm_listeners_streaming gauge.
-import { PlayEvent, Song, type SongDoc, Types } from '@tonearm/db';
+import { PlayEvent, recordListens, Song, type SongDoc, Types } from '@tonearm/db';
 import { Jobs } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
 import type { Redis } from 'ioredis';
@@ -64,6 +64,8 @@ export async function reportPlay(
     throw e;
   });
   const isDuplicate = res.upsertedCount === 0;
+  // The per-listener row the recommendations read (leave out what they play, weigh their history).
+  if (!isDuplicate) await recordListens([{ userId, songId: song._id, startedAt: input.startedAt }]);
   // Enqueued on duplicates too: if the first request stored the event but died before enqueuing,
   // the retry completes it; BullMQ's jobId keeps it to one job either way.
   await queues.enqueue(

@@ -1,29 +1,42 @@
-// "More like this": item–item co-occurrence ("listeners who played X also played Y") computed from
-// play events by one MongoDB aggregation pipeline, cosine-normalised so that hits do not dominate,
-// stored as top-K neighbours per song (SongNeighbors); and the blend served to the player, with
-// content similarity (album, artist, genre) and a popularity fallback for cold songs.
-// The pipeline runs on real MongoDB and the dev stand-in alike: no $setWindowFields, no $set stage.
-import { PlayEvent, Song, type SongDoc, SongNeighbors, Types } from '@tonearm/db';
+// "More like this" and "For you": item–item similarity ("listeners who played X also played Y")
+// computed by the neighbour job from the per-listener rows (listener_songs, kept by every play
+// report), stored as top-K neighbours and the served blend per song (song_neighbors), and read on
+// the serving path only by _id or single-field indexes (the dev stand-in ignores compound ones).
+// The arithmetic lives in recs-sim.ts, shared with the offline evaluation.
+import { ListenerSong, Song, type SongDoc, SongNeighbors, Types } from '@tonearm/db';
 import { AppError } from '@tonearm/validators';
 import { type QueryFilter, trusted } from 'mongoose';
 import type { CoreDeps } from './deps';
 import { type SongDto, toSongDto } from './dto';
+import {
+  Baskets,
+  blendCandidates,
+  type Candidate,
+  DEFAULT_FOR_YOU,
+  DEFAULT_SIM,
+  MLT_SIM,
+  type Reason,
+  type SimOptions,
+  scoreHistory,
+  similarityRows,
+  type Taste,
+} from './recs-sim';
 
-export type NeighborsOptions = {
-  /** Only plays this recent count (days). */
+export { DEFAULT_SIM, MLT_SIM, MLT_WEIGHTS, type Reason, type SimOptions } from './recs-sim';
+
+export type NeighborsOptions = Partial<SimOptions> & {
+  /** The similarity of the "More like this" blend (default MLT_SIM). */
+  mlt?: Partial<SimOptions>;
+  /** Only listens this recent count (days). */
   windowDays?: number;
-  /** Neighbours kept per song. */
-  topK?: number;
-  /** Distinct songs per listener taken into pairs: bounds the quadratic pair step per listener. */
+  /** Distinct songs per listener taken into pairs (the most recent): bounds the pair step. */
   maxSongsPerListener?: number;
-  /** Pairs seen by fewer listeners are noise. */
-  minCoListeners?: number;
-  /** Shrinks scores of pairs with little support: score × c / (c + shrink). */
-  shrink?: number;
   /** Recompute only songs whose co-occurrences changed since the last run (default), or all. */
   mode?: 'incremental' | 'full';
   /** Clock for the window (tests, offline evaluation). */
   now?: Date;
+  /** Rows per write. */
+  batch?: number;
 };
 
 export type NeighborsRun = {
@@ -32,6 +45,8 @@ export type NeighborsRun = {
   songs: number;
   rowsWritten: number;
   listeners: number;
+  /** (listener, song) rows read. */
+  pairsRead: number;
   tookMs: number;
   watermark: string | null;
 };
@@ -39,72 +54,87 @@ export type NeighborsRun = {
 const WATERMARK_KEY = 'recs:neighbors:watermark';
 export const CacheNsMlt = 'mlt';
 export const mltTag = (songId: string) => `mlt:${songId}`;
+/** Candidates precomputed per song for "More like this" (enough to leave out what a listener plays). */
+export const MLT_PRECOMPUTED = 100;
 
-/**
- * The co-occurrence pipeline. Distinct (listener, song) pairs in the window; per song its listener
- * count n; per listener a basket of songs each carrying its n; then every ordered pair (a, b) of a
- * basket where a is a seed, counted over listeners (c), scored c / √(n_a·n_b) (cosine over binary
- * listener vectors), and the top K per a. `seeds` limits which rows are computed (incremental).
- */
-export function neighborsPipeline(opts: {
-  since: Date;
-  seeds: Types.ObjectId[] | null;
-  topK: number;
-  maxSongsPerListener: number;
-  minCoListeners: number;
-  shrink: number;
-}): Record<string, unknown>[] {
-  const seedFilter = opts.seeds
-    ? [
-        { $match: { 'items.s': { $in: opts.seeds } } },
-        {
-          $addFields: {
-            seeds: { $filter: { input: '$items', as: 'i', cond: { $in: ['$$i.s', opts.seeds] } } },
-          },
-        },
-      ]
-    : [{ $addFields: { seeds: '$items' } }];
-  return [
-    { $match: { startedAt: { $gte: opts.since } } },
-    { $group: { _id: { s: '$songId', u: '$userId' } } },
-    { $group: { _id: '$_id.s', users: { $push: '$_id.u' }, n: { $sum: 1 } } },
-    { $unwind: '$users' },
-    { $group: { _id: '$users', items: { $push: { s: '$_id', n: '$n' } } } },
-    { $match: { 'items.1': { $exists: true } } },
-    { $addFields: { items: { $slice: ['$items', opts.maxSongsPerListener] } } },
-    ...seedFilter,
-    { $unwind: '$seeds' },
-    { $unwind: '$items' },
-    { $match: { $expr: { $ne: ['$seeds.s', '$items.s'] } } },
-    {
-      $group: {
-        _id: { a: '$seeds.s', b: '$items.s' },
-        c: { $sum: 1 },
-        na: { $first: '$seeds.n' },
-        nb: { $first: '$items.n' },
-      },
-    },
-    { $match: { c: { $gte: opts.minCoListeners } } },
-    {
-      $addFields: {
-        score: {
-          $multiply: [
-            { $divide: ['$c', { $sqrt: { $multiply: ['$na', '$nb'] } }] },
-            { $divide: ['$c', { $add: ['$c', opts.shrink] }] },
-          ],
-        },
-      },
-    },
-    { $sort: { '_id.a': 1, score: -1, '_id.b': 1 } },
-    { $group: { _id: '$_id.a', neighbors: { $push: { songId: '$_id.b', score: '$score' } } } },
-    { $project: { _id: 1, neighbors: { $slice: ['$neighbors', opts.topK] } } },
-  ];
+type Meta = {
+  _id: Types.ObjectId;
+  artistId?: Types.ObjectId | null;
+  albumId?: Types.ObjectId | null;
+  genre?: string | null;
+  playCount?: number | null;
+  media?: { status?: string | null } | null;
+};
+
+/** Reads (listener, song) rows into baskets, each listener's most recent `max` songs. */
+async function loadBaskets(
+  filter: Record<string, unknown>,
+  since: Date,
+  max: number,
+  into = new Baskets(),
+): Promise<{ baskets: Baskets; pairs: number; users: Set<string> }> {
+  const per = new Map<string, { s: string; t: number }[]>();
+  let pairs = 0;
+  const cursor = ListenerSong.find({ ...filter }, { userId: 1, songId: 1, last: 1 })
+    .lean()
+    .batchSize(5_000)
+    .cursor();
+  for await (const r of cursor) {
+    if (r.last < since) continue;
+    pairs++;
+    const u = String(r.userId);
+    const list = per.get(u) ?? [];
+    list.push({ s: String(r.songId), t: r.last.getTime() });
+    per.set(u, list);
+  }
+  for (const [u, list] of per) {
+    if (list.length > max) list.sort((a, b) => b.t - a.t).length = max;
+    for (const x of list) into.add(u, x.s);
+  }
+  return { baskets: into, pairs, users: new Set(per.keys()) };
+}
+
+/** The catalog's content signals in memory (one projection cursor): album, artist, genre, charts. */
+async function loadContent() {
+  const songs: Meta[] = [];
+  const cursor = Song.find({}, { artistId: 1, albumId: 1, genre: 1, playCount: 1, 'media.status': 1 })
+    .lean<Meta[]>()
+    .batchSize(5_000)
+    .cursor();
+  for await (const s of cursor) songs.push(s as Meta);
+  const ready = songs
+    .filter((s) => s.media?.status === 'ready')
+    .sort((a, b) => (b.playCount ?? 0) - (a.playCount ?? 0) || (String(a._id) < String(b._id) ? -1 : 1));
+  const group = (key: (s: Meta) => string | null) => {
+    const m = new Map<string, { id: string; playCount: number }[]>();
+    for (const s of ready) {
+      const k = key(s);
+      if (!k) continue;
+      const list = m.get(k) ?? [];
+      if (list.length <= MLT_PRECOMPUTED) list.push({ id: String(s._id), playCount: s.playCount ?? 0 });
+      m.set(k, list);
+    }
+    return m;
+  };
+  return {
+    byId: new Map(songs.map((s) => [String(s._id), s])),
+    album: group((s) => (s.albumId ? String(s.albumId) : null)),
+    artist: group((s) => (s.artistId ? String(s.artistId) : null)),
+    genre: group((s) => s.genre ?? null),
+    popular: ready
+      .slice(0, MLT_PRECOMPUTED + 1)
+      .map((s) => ({ id: String(s._id), playCount: s.playCount ?? 0 })),
+  };
 }
 
 /**
- * Recomputes neighbour rows. Incremental: the songs in the baskets of listeners with plays inserted
- * since the watermark (exactly the rows whose co-occurrence counts changed); full: every song.
- * Idempotent (rows are replaced, the watermark only moves forward after the writes).
+ * Recomputes neighbour rows and the served "More like this" blend, streaming them to song_neighbors
+ * in batches. Full: every listener row in the window and every song of the catalog. Incremental: the
+ * listeners whose rows changed since the watermark (listener_songs.updatedAt), the songs in their
+ * baskets (exactly the rows whose co-occurrence counts changed), and the baskets of those songs'
+ * listeners; other songs' listener counts come from their stored rows. Memory: the loaded baskets
+ * (O(listener-song pairs)) and one accumulator per song, never the pairs of pairs. Idempotent (rows
+ * replaced, the watermark only moves forward after the writes).
  */
 export async function refreshSongNeighbors(
   deps: Pick<CoreDeps, 'redis' | 'cache'>,
@@ -113,87 +143,154 @@ export async function refreshSongNeighbors(
   const t0 = performance.now();
   const now = opts.now ?? new Date();
   const since = new Date(now.getTime() - (opts.windowDays ?? 180) * 86_400_000);
+  const max = opts.maxSongsPerListener ?? 300;
+  // The similarity options given override DEFAULT_SIM (setting α alone leaves β at 1 − α).
+  const given = Object.fromEntries(
+    (['topK', 'minCoListeners', 'shrink', 'alpha', 'beta', 'userWeight'] as const)
+      .filter((k) => opts[k] !== undefined)
+      .map((k) => [k, opts[k]]),
+  ) as Partial<SimOptions>;
+  const sim: SimOptions = { ...DEFAULT_SIM, ...given };
+  if (given.alpha !== undefined && given.beta === undefined) delete sim.beta;
+  const mltSim: SimOptions = { ...MLT_SIM, ...opts.mlt };
   const stored = await deps.redis.get(WATERMARK_KEY);
   const mode = opts.mode === 'full' || !stored ? 'full' : 'incremental';
+  // The newest listener row this run covers; rows updated during the run wait for the next one.
+  const newest = await ListenerSong.findOne({}, { updatedAt: 1 }).sort({ updatedAt: -1 }).lean();
+  const upTo = newest?.updatedAt ?? null;
+  const idle = (): NeighborsRun => ({
+    mode,
+    songs: 0,
+    rowsWritten: 0,
+    listeners: 0,
+    pairsRead: 0,
+    tookMs: Math.round(performance.now() - t0),
+    watermark: stored,
+  });
 
-  // The newest insertion this run covers; plays inserted during the run wait for the next one.
-  const newest = await PlayEvent.findOne({}, { createdAt: 1 }).sort({ createdAt: -1 }).lean();
-  const upTo = newest?.createdAt ?? null;
-  let seeds: Types.ObjectId[] | null = null;
+  let baskets: Baskets;
+  let pairs = 0;
+  let seeds: number[];
   let listeners = 0;
+  let listenersOf: ((s: number) => number) | undefined;
   if (mode === 'incremental') {
-    if (!upTo || upTo.getTime() <= Number(stored)) {
-      return {
-        mode,
-        songs: 0,
-        rowsWritten: 0,
-        listeners: 0,
-        tookMs: performance.now() - t0,
-        watermark: stored,
-      };
-    }
-    const fresh = await PlayEvent.aggregate<{ _id: Types.ObjectId }>([
-      { $match: { createdAt: { $gt: new Date(Number(stored)), $lte: upTo } } },
-      { $group: { _id: '$userId' } },
-    ]);
-    listeners = fresh.length;
-    const touched = await PlayEvent.aggregate<{ _id: Types.ObjectId }>([
-      { $match: { userId: { $in: fresh.map((f) => f._id) }, startedAt: { $gte: since } } },
-      { $group: { _id: '$songId' } },
-    ]);
-    seeds = touched.map((t) => t._id);
-  }
-
-  const rows = await PlayEvent.aggregate<{
-    _id: Types.ObjectId;
-    neighbors: { songId: Types.ObjectId; score: number }[];
-  }>(
-    neighborsPipeline({
+    if (!upTo || upTo.getTime() <= Number(stored)) return idle();
+    const fresh = await ListenerSong.find(
+      { updatedAt: trusted({ $gt: new Date(Number(stored)), $lte: upTo }) },
+      { userId: 1 },
+    ).lean();
+    const freshUsers = [...new Set(fresh.map((f) => String(f.userId)))];
+    listeners = freshUsers.length;
+    // Their songs are the seeds; the seeds' listeners' baskets give the seeds' co-occurrences.
+    const touched = await ListenerSong.find(
+      { userId: trusted({ $in: freshUsers.map((u) => new Types.ObjectId(u)) }) },
+      { songId: 1, last: 1 },
+    ).lean();
+    const seedIds = [...new Set(touched.filter((t) => t.last >= since).map((t) => String(t.songId)))];
+    const coUsers = await ListenerSong.find(
+      { songId: trusted({ $in: seedIds.map((s) => new Types.ObjectId(s)) }) },
+      { userId: 1 },
+    ).lean();
+    const loaded = await loadBaskets(
+      {
+        userId: trusted({
+          $in: [...new Set(coUsers.map((c) => String(c.userId)))].map((u) => new Types.ObjectId(u)),
+        }),
+      },
       since,
-      seeds,
-      topK: opts.topK ?? 50,
-      maxSongsPerListener: opts.maxSongsPerListener ?? 300,
-      minCoListeners: opts.minCoListeners ?? 2,
-      shrink: opts.shrink ?? 3,
-    }) as never,
-  ).allowDiskUse(true);
+      max,
+    );
+    baskets = loaded.baskets;
+    pairs = loaded.pairs + touched.length + coUsers.length + fresh.length;
+    const seedSet = new Set(seedIds);
+    seeds = seedIds.map((s) => baskets.indexOf(s)).filter((i): i is number => i !== undefined);
+    // Non-seed songs got no new listener: their stored count is current.
+    const others = baskets.songKeys.filter((k) => !seedSet.has(k));
+    const storedN = new Map<string, number>();
+    for (let i = 0; i < others.length; i += 5_000) {
+      const rows = await SongNeighbors.find(
+        { songId: trusted({ $in: others.slice(i, i + 5_000).map((k) => new Types.ObjectId(k)) }) },
+        { songId: 1, listenerCount: 1 },
+      ).lean();
+      for (const r of rows) storedN.set(String(r.songId), r.listenerCount ?? 0);
+    }
+    listenersOf = (s) => storedN.get(baskets.songKeys[s]!) ?? baskets.listeners(s);
+  } else {
+    const loaded = await loadBaskets({}, since, max);
+    baskets = loaded.baskets;
+    pairs = loaded.pairs;
+    listeners = loaded.users.size;
+    seeds = baskets.songKeys.map((_, i) => i);
+  }
+  baskets.freeze();
 
+  const content = await loadContent();
   const computedAt = new Date();
-  const written = new Set(rows.map((r) => String(r._id)));
-  for (let i = 0; i < rows.length; i += 1_000) {
-    await SongNeighbors.bulkWrite(
-      rows.slice(i, i + 1_000).map((r) => ({
-        updateOne: {
-          filter: { songId: r._id },
-          update: { $set: { neighbors: r.neighbors, computedAt } },
-          upsert: true,
+  const written = new Set<string>();
+  let batch: Record<string, unknown>[] = [];
+  const flush = async () => {
+    if (!batch.length) return;
+    await SongNeighbors.bulkWrite(batch as never, { ordered: false });
+    batch = [];
+  };
+  const push = async (
+    songId: string,
+    listenersN: number,
+    neighbors: { song: string; score: number }[],
+    mltNeighbors: { song: string; score: number }[],
+  ) => {
+    const meta = content.byId.get(songId);
+    if (!meta) return; // plays of a song since deleted
+    const similar = blendCandidates({
+      self: songId,
+      neighbors: mltNeighbors.map((n) => ({ id: n.song, score: n.score })),
+      album: meta.albumId ? (content.album.get(String(meta.albumId)) ?? []) : [],
+      artist: meta.artistId ? (content.artist.get(String(meta.artistId)) ?? []) : [],
+      genre: meta.genre ? (content.genre.get(meta.genre) ?? []) : [],
+      popular: content.popular,
+      want: MLT_PRECOMPUTED,
+    }).filter((c) => content.byId.get(c.id)?.media?.status === 'ready');
+    written.add(songId);
+    batch.push({
+      updateOne: {
+        filter: { songId: new Types.ObjectId(songId) },
+        update: {
+          $set: {
+            neighbors: neighbors.map((n) => ({ songId: new Types.ObjectId(n.song), score: n.score })),
+            listenerCount: listenersN,
+            similar: similar.map((c) => ({
+              songId: new Types.ObjectId(c.id),
+              score: c.score,
+              reasons: c.reasons,
+            })),
+            computedAt,
+          },
         },
-      })),
-      { ordered: false },
-    );
+        upsert: true,
+      },
+    });
+    if (batch.length >= (opts.batch ?? 500)) await flush();
+  };
+  // Two similarities over the same baskets, row by row: "For you" and the "More like this" blend.
+  const mltRows = similarityRows(baskets, seeds, mltSim, listenersOf);
+  for (const row of similarityRows(baskets, seeds, sim, listenersOf)) {
+    const m = mltRows.next();
+    await push(row.song, row.listeners, row.neighbors, m.done ? [] : m.value.neighbors);
   }
-  // Seeds whose pairs all fell below the support threshold lose their stale rows.
-  const emptied = (seeds ?? []).filter((s) => !written.has(String(s)));
-  if (mode === 'full') {
-    await SongNeighbors.updateMany(
-      { computedAt: trusted({ $lt: computedAt }) },
-      { $set: { neighbors: [], computedAt } },
-    );
-  } else if (emptied.length) {
-    await SongNeighbors.updateMany(
-      { songId: trusted({ $in: emptied }) },
-      { $set: { neighbors: [], computedAt } },
-    );
-  }
-  const changed = mode === 'full' ? null : [...written, ...emptied.map(String)];
-  if (changed) await Promise.all(changed.map((id) => deps.cache.invalidateTags(mltTag(id))));
-  else await deps.cache.invalidateTags('mlt:all');
+  // Full: songs nobody played in the window still get their content blend (cold songs).
+  if (mode === 'full') for (const id of content.byId.keys()) if (!written.has(id)) await push(id, 0, [], []);
+  await flush();
+  if (mode === 'full') await SongNeighbors.deleteMany({ computedAt: trusted({ $lt: computedAt }) }); // rows of deleted songs
+
+  if (mode === 'full') await deps.cache.invalidateTags('mlt:all');
+  else await Promise.all([...written].map((id) => deps.cache.invalidateTags(mltTag(id))));
   if (upTo) await deps.redis.set(WATERMARK_KEY, String(upTo.getTime()));
   return {
     mode,
-    songs: mode === 'full' ? rows.length : (seeds?.length ?? 0),
-    rowsWritten: rows.length,
+    songs: seeds.length,
+    rowsWritten: written.size,
     listeners,
+    pairsRead: pairs,
     tookMs: Math.round(performance.now() - t0),
     watermark: upTo ? upTo.toISOString() : stored,
   };
@@ -201,27 +298,13 @@ export async function refreshSongNeighbors(
 
 // --- serving ----------------------------------------------------------------------------
 
-export type Reason = 'listeners' | 'album' | 'artist' | 'genre' | 'popular';
 export type Recommendation = SongDto & { score: number; reasons: Reason[] };
 
 /**
- * How much each signal weighs in the blend; collaborative evidence leads when it exists.
- * `listenersPopularity` mixes a song's popularity into its collaborative score (0 = pure cosine).
- */
-export const MLT_WEIGHTS = {
-  listeners: 1,
-  listenersPopularity: 0,
-  album: 0.3,
-  artist: 0.25,
-  genre: 0.1,
-  popular: 0.05,
-};
-const W = MLT_WEIGHTS;
-
-/**
- * Songs like `songId`: collaborative neighbours blended with same album, artist and genre, and chart
- * hits when that is not enough (a cold song, a new catalog). Never the song itself, never a song
- * that is not ready to play. Cached per song; the neighbours job invalidates it.
+ * Songs like `songId`: the blend precomputed by the neighbour job (one row read by songId), or, for
+ * a song the job has not seen yet, the same blend computed on the spot (cached). Never the song
+ * itself, never a song that is not ready to play; signed in, never what the listener already plays
+ * unless `includePlayed`.
  */
 export async function moreLikeThis(
   deps: CoreDeps,
@@ -229,128 +312,122 @@ export async function moreLikeThis(
   limit = 10,
   opts: { forUserId?: string | null; includePlayed?: boolean } = {},
 ): Promise<Recommendation[]> {
-  // Signed in: leave out what the listener already plays (unless asked), so fetch enough to spare.
+  if (!Types.ObjectId.isValid(songId)) throw AppError.notFound('Song');
   const played =
-    opts.forUserId && !opts.includePlayed
-      ? await listenerSongs(opts.forUserId, 500)
-      : new Map<string, Taste>();
-  const want = Math.min(limit * 2 + 5 + played.size, 300);
-  const candidates = await deps.cache.getOrLoad(CacheNsMlt, `${songId}:${want}`, () => blend(songId, want), {
-    ttlSeconds: 600,
-    tags: [mltTag(songId), 'mlt:all'],
-  });
-  if (candidates === null) throw AppError.notFound('Song');
-  const fresh = candidates.filter((c) => !played.has(c.id) && c.id !== songId);
-  // Cached lists may predate a song losing its media: one indexed query re-checks playability.
-  const ids = fresh.slice(0, limit * 2).map((c) => new Types.ObjectId(c.id));
-  const ready = await Song.find({ _id: trusted({ $in: ids }), 'media.status': 'ready' }, { _id: 1 }).lean();
-  const ok = new Set(ready.map((r) => String(r._id)));
-  return fresh.filter((c) => ok.has(c.id)).slice(0, limit);
+    opts.forUserId && !opts.includePlayed ? await listenerSongs(opts.forUserId) : new Map<string, Taste>();
+  const keep = (c: Candidate) => !played.has(c.id) && c.id !== songId;
+  let fresh = (await mltCandidates(deps, songId, MLT_PRECOMPUTED)).filter(keep);
+  if (fresh.length < limit * 2 && played.size) {
+    // A listener who plays most of the precomputed list: blend deeper on the spot.
+    const want = Math.min(limit * 2 + 5 + played.size, 1_000);
+    fresh = (await mltCandidates(deps, songId, want, true)).filter(keep);
+  }
+  return withDocs(fresh.slice(0, limit * 2), limit);
 }
 
-/** One listener's relation to one song: how often and how lately they played it. */
-type Taste = { plays: number; last: Date };
-
-/** The distinct songs a listener has played (most recent first, at most `max`), from play events. */
-export async function listenerSongs(userId: string, max: number): Promise<Map<string, Taste>> {
-  const rows = await PlayEvent.aggregate<{ _id: Types.ObjectId; plays: number; last: Date }>([
-    { $match: { userId: new Types.ObjectId(userId) } },
-    { $group: { _id: '$songId', plays: { $sum: 1 }, last: { $max: '$startedAt' } } },
-    { $sort: { last: -1 } },
-    { $limit: max },
-  ]);
-  return new Map(rows.map((r) => [String(r._id), { plays: r.plays, last: r.last }]));
+async function mltCandidates(
+  deps: CoreDeps,
+  songId: string,
+  want: number,
+  live = false,
+): Promise<Candidate[]> {
+  const list = await deps.cache.getOrLoad(
+    CacheNsMlt,
+    `${songId}:${want}`,
+    async () => {
+      if (!live) {
+        const row = await SongNeighbors.findOne(
+          { songId: new Types.ObjectId(songId) },
+          { similar: 1 },
+        ).lean();
+        if (row?.similar?.length)
+          return row.similar
+            .filter((c) => c.songId)
+            .map((c) => ({
+              id: String(c.songId),
+              score: c.score ?? 0,
+              reasons: (c.reasons ?? []) as Reason[],
+            }));
+      }
+      return blendOnTheSpot(songId, want);
+    },
+    { ttlSeconds: 600, tags: [mltTag(songId), 'mlt:all'] },
+  );
+  if (list === null) throw AppError.notFound('Song');
+  return list;
 }
 
-async function blend(songId: string, want: number): Promise<Recommendation[] | null> {
-  const song = await Song.findById(songId).lean<SongDoc>();
-  if (!song) return null;
-  const self = song._id;
-  const scores = new Map<string, { score: number; reasons: Set<Reason> }>();
-  const add = (id: Types.ObjectId | string, w: number, why: Reason) => {
-    const k = String(id);
-    if (k === String(self)) return;
-    const e = scores.get(k) ?? { score: 0, reasons: new Set<Reason>() };
-    e.score += w;
-    e.reasons.add(why);
-    scores.set(k, e);
-  };
-
-  const row = await SongNeighbors.findOne({ songId: self }).lean();
-  const neighbors = (row?.neighbors ?? []).filter((n) => n.songId && typeof n.score === 'number');
-  const top = Math.max(...neighbors.map((n) => n.score as number), 0);
-  const cfPlays = new Map<string, number>();
-  if (W.listenersPopularity > 0 && neighbors.length) {
-    const docs = await Song.find(
-      { _id: trusted({ $in: neighbors.map((n) => n.songId) }) },
-      { playCount: 1 },
-    ).lean();
-    for (const d of docs) cfPlays.set(String(d._id), Math.log1p(d.playCount ?? 0));
-  }
-  const cfMax = Math.max(1, ...cfPlays.values());
-  for (const n of neighbors) {
-    const pop = (cfPlays.get(String(n.songId)) ?? 0) / cfMax;
-    const prior = 1 - W.listenersPopularity + W.listenersPopularity * pop;
-    add(n.songId!, (W.listeners * prior * (n.score as number)) / (top || 1), 'listeners');
-  }
-
-  const ready: QueryFilter<SongDoc> = { _id: trusted({ $ne: self }), 'media.status': 'ready' };
-  const fields = { _id: 1, playCount: 1 };
-  const [album, artist, genre] = await Promise.all([
-    song.albumId
-      ? Song.find({ ...ready, albumId: song.albumId }, fields)
-          .sort({ playCount: -1 })
-          .limit(want)
-          .lean()
-      : [],
-    Song.find({ ...ready, artistId: song.artistId }, fields)
-      .sort({ playCount: -1 })
-      .limit(want)
-      .lean(),
-    song.genre
-      ? Song.find({ ...ready, genre: song.genre }, fields)
-          .sort({ playCount: -1 })
-          .limit(want)
-          .lean()
-      : [],
-  ]);
-  const maxPlays = Math.log1p(Math.max(1, ...[...album, ...artist, ...genre].map((s) => s.playCount ?? 0)));
-  const pop = (p: number | null | undefined) => Math.log1p(p ?? 0) / maxPlays;
-  for (const s of album) add(s._id, W.album * (0.5 + 0.5 * pop(s.playCount)), 'album');
-  for (const s of artist) add(s._id, W.artist * (0.5 + 0.5 * pop(s.playCount)), 'artist');
-  for (const s of genre) add(s._id, W.genre * (0.5 + 0.5 * pop(s.playCount)), 'genre');
-
-  if (scores.size < want) {
-    const popular = await Song.find(ready, fields).sort({ playCount: -1, _id: 1 }).limit(want).lean();
-    for (const [i, s] of popular.entries()) add(s._id, W.popular * (1 - i / popular.length), 'popular');
-  }
-
-  const ranked = [...scores.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, want);
+/** Candidates → song DTOs, re-checking playability (one query by _id): cached lists may be stale. */
+async function withDocs(cands: Candidate[], limit: number): Promise<Recommendation[]> {
+  if (!cands.length) return [];
   const docs = await Song.find({
-    _id: trusted({ $in: ranked.map(([id]) => new Types.ObjectId(id)) }),
+    _id: trusted({ $in: cands.map((c) => new Types.ObjectId(c.id)) }),
     'media.status': 'ready',
   }).lean<SongDoc[]>();
   const byId = new Map(docs.map((d) => [String(d._id), d]));
   const out: Recommendation[] = [];
-  for (const [id, e] of ranked) {
-    const d = byId.get(id);
-    if (!d) continue;
-    out.push({ ...toSongDto(d), score: Math.round(e.score * 1e4) / 1e4, reasons: [...e.reasons] });
+  for (const c of cands) {
+    const d = byId.get(c.id);
+    if (d && out.length < limit) out.push({ ...toSongDto(d), score: c.score, reasons: c.reasons });
   }
   return out;
 }
 
-/** Songs of the history scored (the most recent); a plays weight halves every HALF_LIFE_DAYS. */
-const FOR_YOU_HISTORY = 300;
-const HALF_LIFE_DAYS = 60;
+/**
+ * The distinct songs a listener has played with plays and latest play (most recent first, at most
+ * `max`): their listener_songs rows, one query on the single-field userId index.
+ */
+export async function listenerSongs(
+  userId: string,
+  max = Number.POSITIVE_INFINITY,
+): Promise<Map<string, Taste>> {
+  if (!Types.ObjectId.isValid(userId)) return new Map();
+  const rows = await ListenerSong.find(
+    { userId: new Types.ObjectId(userId) },
+    { songId: 1, plays: 1, last: 1 },
+  ).lean();
+  rows.sort((a, b) => b.last.getTime() - a.last.getTime());
+  if (rows.length > max) rows.length = max;
+  return new Map(rows.map((r) => [String(r.songId), { plays: r.plays ?? 1, last: r.last }]));
+}
+
+/** The blend on the spot, for a song without a precomputed row (added since the last job run). */
+export async function blendOnTheSpot(songId: string, want: number): Promise<Candidate[] | null> {
+  const song = await Song.findById(songId).lean<SongDoc>();
+  if (!song) return null;
+  const self = song._id;
+  const row = await SongNeighbors.findOne({ songId: self }, { neighbors: 1 }).lean();
+  const neighbors = (row?.neighbors ?? [])
+    .filter((n) => n.songId && typeof n.score === 'number')
+    .map((n) => ({ id: String(n.songId), score: n.score as number }));
+  const ready: QueryFilter<SongDoc> = { _id: trusted({ $ne: self }), 'media.status': 'ready' };
+  const fields = { _id: 1, playCount: 1 };
+  const find = (q: QueryFilter<SongDoc>) =>
+    Song.find({ ...ready, ...q }, fields)
+      .sort({ playCount: -1, _id: 1 })
+      .limit(want)
+      .lean()
+      .then((xs) => xs.map((x) => ({ id: String(x._id), playCount: x.playCount })));
+  const [album, artist, genre] = await Promise.all([
+    song.albumId ? find({ albumId: song.albumId }) : [],
+    find({ artistId: song.artistId }),
+    song.genre ? find({ genre: song.genre }) : [],
+  ]);
+  const enough = new Set([...neighbors, ...album, ...artist, ...genre].map((x) => x.id)).size >= want;
+  const popular = enough ? [] : await find({});
+  return blendCandidates({ self: String(self), neighbors, album, artist, genre, popular, want });
+}
+
+/** History songs scored (the most recent): bounds the one $in query on song_neighbors. */
+const FOR_YOU_HISTORY = 1_000;
 
 /**
- * "Recommended for you": the listener's whole history (up to 300 most recent distinct songs) scored
- * item-item: each song they play weighs (1 + ln plays) × ½^(age / 60 days), and a candidate's score
- * is the sum over history of weight × its neighbour similarity (the precomputed song_neighbors rows,
- * one query). Nothing they already play comes back unless `includePlayed`. A thin history (no
- * neighbour rows) falls back to "More like this" of the latest songs (album, artist, genre), then the
- * charts.
+ * "Recommended for you": the listener's whole history (their listener_songs rows, up to 1,000 most
+ * recent songs) scored item-item (scoreHistory, recs-sim.ts): each song they play weighs
+ * (1 + ln plays) × ½^(age / 60 days), and a candidate's score is the sum over the history of that
+ * weight × its similarity in the precomputed song_neighbors rows (one query by songId). Nothing they
+ * already play comes back unless `includePlayed`. A history without neighbour rows falls back to
+ * "More like this" of the latest songs (album, artist, genre), then the charts.
  */
 export async function recommendedFor(
   deps: CoreDeps,
@@ -358,9 +435,10 @@ export async function recommendedFor(
   limit = 10,
   opts: { includePlayed?: boolean; now?: Date } = {},
 ): Promise<Recommendation[]> {
-  const history = await listenerSongs(userId, FOR_YOU_HISTORY);
+  const all = await listenerSongs(userId);
+  const history = new Map([...all].slice(0, FOR_YOU_HISTORY));
   const now = (opts.now ?? new Date()).getTime();
-  const heard = opts.includePlayed ? new Set<string>() : new Set(history.keys());
+  const heard = opts.includePlayed ? new Set<string>() : new Set(all.keys());
   const scores = new Map<string, { score: number; reasons: Set<Reason> }>();
   const bump = (id: string, w: number, why: Reason) => {
     if (heard.has(id)) return;
@@ -374,14 +452,19 @@ export async function recommendedFor(
       { songId: trusted({ $in: [...history.keys()].map((id) => new Types.ObjectId(id)) }) },
       { songId: 1, neighbors: 1 },
     ).lean();
-    for (const row of rows) {
-      const t = history.get(String(row.songId));
-      if (!t) continue;
-      const age = Math.max(0, now - t.last.getTime()) / 86_400_000;
-      const w = (1 + Math.log(t.plays)) * 0.5 ** (age / HALF_LIFE_DAYS);
-      for (const nb of row.neighbors ?? [])
-        if (nb.songId && typeof nb.score === 'number') bump(String(nb.songId), w * nb.score, 'listeners');
-    }
+    const scored = scoreHistory(
+      history,
+      rows.map((r) => ({
+        song: String(r.songId),
+        neighbors: (r.neighbors ?? [])
+          .filter((n) => n.songId && typeof n.score === 'number')
+          .map((n) => ({ song: String(n.songId), score: n.score as number })),
+      })),
+      now,
+      DEFAULT_FOR_YOU,
+      heard,
+    );
+    for (const [id, v] of scored) bump(id, v, 'listeners');
   }
   if (scores.size < limit && history.size) {
     // Thin history: content similarity of the latest songs.
@@ -390,32 +473,17 @@ export async function recommendedFor(
     for (const [i, list] of lists.entries())
       for (const rec of list) for (const why of rec.reasons) bump(rec.id, (0.001 * rec.score) / (i + 1), why);
   }
-  const ranked = [...scores.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, limit * 2);
-  const docs = ranked.length
-    ? await Song.find({
-        _id: trusted({ $in: ranked.map(([id]) => new Types.ObjectId(id)) }),
-        'media.status': 'ready',
-      }).lean<SongDoc[]>()
-    : [];
-  const byId = new Map(docs.map((d) => [String(d._id), d]));
-  const out: Recommendation[] = [];
-  for (const [id, e] of ranked) {
-    const d = byId.get(id);
-    if (d && out.length < limit)
-      out.push({ ...toSongDto(d), score: Math.round(e.score * 1e4) / 1e4, reasons: [...e.reasons] });
-  }
-  if (out.length < limit) {
-    const have = new Set(out.map((o) => o.id));
-    const popular = await Song.find({ 'media.status': 'ready' })
+  if (scores.size < limit) {
+    // The charts (precomputed by the neighbour job into every row's blend; here the cached top songs).
+    const popular = await Song.find({ 'media.status': 'ready' }, { _id: 1 })
       .sort({ playCount: -1, _id: 1 })
-      .limit(limit + heard.size + out.length)
-      .lean<SongDoc[]>();
-    for (const d of popular) {
-      const id = String(d._id);
-      if (out.length >= limit) break;
-      if (heard.has(id) || have.has(id)) continue;
-      out.push({ ...toSongDto(d), score: 0, reasons: ['popular'] });
-    }
+      .limit(limit + heard.size + scores.size)
+      .lean();
+    for (const [i, d] of popular.entries()) bump(String(d._id), 1e-9 * (1 - i / popular.length), 'popular');
   }
-  return out;
+  const ranked = [...scores.entries()]
+    .sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1))
+    .slice(0, limit * 2)
+    .map(([id, e]) => ({ id, score: Math.round(e.score * 1e4) / 1e4, reasons: [...e.reasons] }));
+  return withDocs(ranked, limit);
 }

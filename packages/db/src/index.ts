@@ -10,3 +10,4 @@ export * from './models-people';
 export * from './models-subsonic';
 export * from './models-search';
 export * from './models-plays';
+export * from './models-recs';

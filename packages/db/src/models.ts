@@ -324,6 +324,13 @@ const SongNeighborsSchema = new Schema(
       type: [new Schema({ songId: Schema.Types.ObjectId, score: Number }, { _id: false })],
       default: [],
     },
+    /** Distinct listeners of the song in the job's window (the incremental run reuses it). */
+    listenerCount: { type: Number, default: 0 },
+    /** "More like this" as served: neighbours blended with album, artist, genre and charts. */
+    similar: {
+      type: [new Schema({ songId: Schema.Types.ObjectId, score: Number, reasons: [String] }, { _id: false })],
+      default: undefined,
+    },
     computedAt: { type: Date, default: () => new Date() },
   },
   { versionKey: false },

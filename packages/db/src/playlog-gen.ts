@@ -4,6 +4,7 @@
 import { Types } from 'mongoose';
 import { type Catalog, type GenSong, rng } from './catalog-gen';
 import { PlayEvent, User } from './models';
+import { recordListens } from './models-recs';
 
 export type PlayLogOptions = {
   seed?: number;
@@ -149,5 +150,7 @@ export async function insertPlayLog(log: { users?: GenUser[]; plays: GenPlay[] }
     const chunk = log.plays.slice(i, i + 5_000).map((p) => ({ ...p, countedAt: null, createdAt: now }));
     await PlayEvent.collection.insertMany(chunk, { ordered: false }).catch(ignoreDuplicates);
   }
+  // What every play report also does: the per-listener rows the recommendations read.
+  await recordListens(log.plays, now);
   return log.plays.length;
 }
