@@ -51,7 +51,7 @@ export default async function (h: Harness) {
   await syncIndexes();
   await insertCatalog(cat);
   await insertPlayLog({ users: log.users, plays: train });
-  const redis = createRedis(env().REDIS_URL, { keyPrefix: 'bench-recs:', commandTimeout: 5_000 });
+  const redis = createRedis({ keyPrefix: 'bench-recs:', commandTimeout: 5_000 });
   await whenReady(redis);
   await redis.del('recs:neighbors:watermark');
   const deps = {

@@ -2,7 +2,7 @@
 // embedded index of its own, loaded in the background and kept in sync (pub/sub + catch-up poll).
 import { AtlasSearch, EmbeddedSearchIndex, type SearchPort, SearchSync } from '@tonearm/core';
 import type { Logger } from '@tonearm/observability';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@tonearm/cache';
 
 export function createSearch(
   engine: 'embedded' | 'atlas',

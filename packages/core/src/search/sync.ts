@@ -4,7 +4,7 @@
 // reconcile of ids for deletes nobody announced. Each process keeps its own index; all converge.
 import { Album, Artist, Song } from '@tonearm/db';
 import type { Logger } from '@tonearm/observability';
-import type { Redis } from 'ioredis';
+import { duplicateRedis, type RedisClient as Redis } from '@tonearm/cache';
 import { trusted } from 'mongoose';
 import type { EmbeddedSearchIndex, IndexEntry } from './embedded';
 import type { SearchKind } from './port';
@@ -106,7 +106,7 @@ export class SearchSync {
 
   /** Subscribes first (so nothing published during the load is lost), then loads everything. */
   async start(): Promise<void> {
-    this.sub = this.opts.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.sub = duplicateRedis(this.opts.redis, { enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.sub.on('error', (err) => this.opts.log.warn({ err }, 'search subscriber error'));
     this.sub.on('message', (_ch: string, msg: string) => {
       void this.onMessage(msg);
