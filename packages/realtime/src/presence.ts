@@ -187,6 +187,17 @@ export class PresenceStore {
     return out;
   }
 
+  /**
+   * Drops a user's deadlines from their bucket's set (account deletion), so no sweep writes their
+   * view again; returns how many there were. Reads the whole bucket set: not for request paths.
+   */
+  async forget(userId: string): Promise<number> {
+    const dl = `${this.tag(presenceBucket(userId))}:dl`;
+    const mine = (await this.r.zrange(dl, '0', '-1')).filter((m) => m.startsWith(`${userId}|`));
+    if (mine.length) await this.r.zrem(dl, ...mine);
+    return mine.length;
+  }
+
   /** Presence and recent plays of many users: one script call per bucket they fall in. */
   async readMany(userIds: string[], recentLimit = 10): Promise<Map<string, FriendPresence>> {
     const out = new Map<string, FriendPresence>();
