@@ -13,7 +13,7 @@ const mode = process.argv[2];
 const cfg = env();
 const prefix = process.env.BENCH_REDIS_PREFIX ?? 'bench:';
 await connectDb(cfg.MONGODB_URI);
-const redis = createRedis(cfg.REDIS_URL, { keyPrefix: prefix });
+const redis = createRedis({ keyPrefix: prefix });
 await whenReady(redis);
 const server = createServer();
 server.keepAliveTimeout = 65_000;
@@ -27,7 +27,7 @@ if (mode === 'tonearm') {
     const id = /[?&]id=([0-9a-f]{24})/.exec(url)?.[1];
     if (!id) return void res.writeHead(400).end();
     if (url.startsWith('/get')) {
-      redis.get(`c:song:${id}`).then((raw) => {
+      redis.get(`c:{song:${id}}`).then((raw) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(`{"result":{"data":${raw ?? 'null'}}}`);
       });

@@ -138,7 +138,7 @@ export default async function (h: Harness) {
   const bare = await startChild('baseline', mongoUri);
   try {
     // Forget any cached songs of earlier runs, so the uncached rows really miss.
-    const redis = createRedis(env().REDIS_URL, { keyPrefix: 'bench:' });
+    const redis = createRedis({ keyPrefix: 'bench:' });
     await whenReady(redis);
     const stale = await redis.keys('bench:c:*');
     if (stale.length) await redis.del(...stale.map((k) => k.slice('bench:'.length)));

@@ -36,7 +36,7 @@ export default async function bench(h: Harness) {
   for (const f of files) copyFileSync(join(WESNOTH, f), join(dir, 'music', f));
   const log = createLogger('bench', 'warn');
   const prefix = `bull-bench-import-${Date.now()}`;
-  const queues = new Queues(workerConnection(cfg.REDIS_URL), { prefix });
+  const queues = new Queues(workerConnection(), { prefix });
   const media = createMediaDepsFromEnv({ queues, fallbackBaseUrl: 'http://127.0.0.1:9/media/' });
   await media.storage.ensureBucket();
   useMediaDeps(media);
@@ -78,7 +78,7 @@ export default async function bench(h: Harness) {
   await db(`bench_import_${Date.now()}`);
   const pool = startWorkers({
     processors: processors.filter((p) => ['media', 'media-cleanup', 'covers'].includes(p.job.queue)),
-    connection: () => workerConnection(cfg.REDIS_URL),
+    connection: () => workerConnection(),
     queues,
     log,
     prefix,

@@ -9,7 +9,6 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Cache, createRedis, whenReady } from '@tonearm/cache';
-import { env } from '@tonearm/config';
 import mongoose from 'mongoose';
 import type { Harness } from './harness';
 
@@ -87,7 +86,7 @@ export default async function (h: Harness) {
     { iterations: 2000 },
   );
 
-  const redis = createRedis(env().REDIS_URL, { keyPrefix: 'bench-persist:' });
+  const redis = createRedis({ keyPrefix: 'bench-persist:' });
   await whenReady(redis);
   const cache = new Cache(redis);
   const hotH2 = String(ids.h2[0]);

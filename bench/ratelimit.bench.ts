@@ -3,12 +3,11 @@
 // user, apiKey, web; the sliding-window auth scopes are shown too), and a caller already blocked is
 // answered from the process's memory (ephemeralCache) without touching Redis.
 import { createRedis, whenReady } from '@tonearm/cache';
-import { env } from '@tonearm/config';
 import { RateLimiter, resolveScopes } from '@tonearm/ratelimit';
 import type { Harness } from './harness';
 
 export default async function (h: Harness) {
-  const redis = createRedis(env().REDIS_URL, { keyPrefix: 'bench:' });
+  const redis = createRedis({ keyPrefix: 'bench:' });
   await whenReady(redis);
   await redis.set('rt', '1');
   // Script calls as Redis counts them (this worktree's Redis: nothing else runs on it during a bench).

@@ -7,11 +7,10 @@
 // BENCH_REALTIME_LISTENERS / BENCH_REALTIME_ROUNDS override the size.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { env } from '@tonearm/config';
 import { createSession, SESSION_COOKIE } from '@tonearm/core';
 import { Follow, Types, User } from '@tonearm/db';
 import { type ServerProcess, startServerProcess, startTestServices } from '@tonearm/testing';
-import { Redis } from 'ioredis';
+import { createRedis, type RedisClient as Redis } from '@tonearm/cache';
 import WebSocket from 'ws';
 import { type Harness, stats } from './harness';
 
@@ -63,7 +62,7 @@ export default async function (h: Harness) {
   guard.unref();
 
   const svc = await startTestServices();
-  const redis = new Redis(env().REDIS_URL);
+  const redis = createRedis({ enableOfflineQueue: true, commandTimeout: 5_000 });
   const listeners: Listener[] = [];
   const onChange: ((to: string, userId: string, songId: string | undefined, at: number) => void)[] = [];
   try {
@@ -195,8 +194,8 @@ export default async function (h: Harness) {
     };
 
     // --- baselines, measured now with every listener connected --------------------------------
-    const sub = new Redis(env().REDIS_URL);
-    const pub = new Redis(env().REDIS_URL);
+    const sub = createRedis({ enableOfflineQueue: true, commandTimeout: 5_000 });
+    const pub = createRedis({ enableOfflineQueue: true, commandTimeout: 5_000 });
     const channel = `bench:rt:${tag}`;
     let pending: ((t: number) => void) | null = null;
     sub.on('message', () => pending?.(performance.now()));

@@ -22,7 +22,7 @@ const handle = handleAt >= 0 ? rest[handleAt + 1] : undefined;
 const cfg = env();
 await connectDb(cfg.MONGODB_URI);
 await syncIndexes();
-const redis = createRedis(cfg.REDIS_URL);
+const redis = createRedis();
 await whenReady(redis);
 const log = createLogger('admin-cli', 'warn');
 const deps = { redis, log, cache: new Cache(redis, { defaultTtlSeconds: cfg.CACHE_TTL_SECONDS }) };

@@ -124,7 +124,7 @@ const existing = new Set(
 const fresh = events.filter((e) => !existing.has(e.eventId));
 if (fresh.length) await PlayEvent.insertMany(fresh, { ordered: false });
 
-const queues = new Queues(producerConnection(cfg.REDIS_URL));
+const queues = new Queues(producerConnection());
 for (const e of fresh)
   await queues.enqueue(
     Jobs.countPlay,

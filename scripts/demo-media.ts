@@ -55,7 +55,7 @@ const say = (m: string) => {
 const cfg = env();
 await connectDb(cfg.MONGODB_URI);
 await syncIndexes();
-const queues = new Queues(producerConnection(cfg.REDIS_URL));
+const queues = new Queues(producerConnection());
 const publicUrl = cfg.PUBLIC_SERVER_URL ?? `http://127.0.0.1:${cfg.SERVER_PORT}`;
 const media = createMediaDepsFromEnv({ queues, fallbackBaseUrl: `${publicUrl}/media/` });
 await media.storage.ensureBucket();
@@ -169,7 +169,7 @@ if (albumId) {
 
 let sessionCookie: string | undefined;
 if (args.session) {
-  const redis = createRedis(cfg.REDIS_URL);
+  const redis = createRedis();
   await whenReady(redis);
   const sid = await createSession(redis, { userId: String(user!._id), role: 'user' }, 3600);
   sessionCookie = `${SESSION_COOKIE}=${sid}`;

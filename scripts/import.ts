@@ -72,7 +72,7 @@ const log = createLogger('import', args.json ? 'warn' : (rawEnv('LOG_LEVEL') ?? 
 const cfg = env();
 await connectDb(cfg.MONGODB_URI);
 await syncIndexes();
-const queues = args['dry-run'] ? null : new Queues(producerConnection(cfg.REDIS_URL));
+const queues = args['dry-run'] ? null : new Queues(producerConnection());
 const media = queues
   ? createMediaDepsFromEnv({ queues, fallbackBaseUrl: `http://127.0.0.1:${cfg.SERVER_PORT}/media/` })
   : undefined;
@@ -86,7 +86,7 @@ if (args.worker && media) {
     processors: w.processors.filter((p) =>
       ['media', 'media-cleanup', 'covers', 'album-loudness'].includes(p.job.queue),
     ),
-    connection: () => workerConnection(cfg.REDIS_URL),
+    connection: () => workerConnection(),
     queues: media.queues,
     log,
     prefix: QUEUE_PREFIX,

@@ -42,9 +42,10 @@ trap stop EXIT INT TERM
 (cd apps/server && exec node_modules/.bin/tsx src/main.ts) >>"$LOGS/server.log" 2>&1 & pids+=($!)
 # Workers: transcodes of uploads and imports, play statistics, recommendations, email, covers.
 (cd packages/workers && WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-0}" exec node_modules/.bin/tsx src/main.ts) >>"$LOGS/worker.log" 2>&1 & pids+=($!)
-# The web proxy's rate limiter reads REDIS_URL from its environment (it does not load services.env);
-# its CSP names the S3 endpoint the browser uploads to.
+# The web proxy's rate limiter reads REDIS_URL (and REDIS_CLUSTER_NODES) from its environment (it
+# does not load services.env); its CSP names the S3 endpoint the browser uploads to.
 (cd apps/web && REDIS_URL="${REDIS_URL:-$(sed -n 's/^REDIS_URL=//p' "$TONEARM_SERVICES_ENV")}" \
+  REDIS_CLUSTER_NODES="${REDIS_CLUSTER_NODES:-$(sed -n 's/^REDIS_CLUSTER_NODES=//p' "$TONEARM_SERVICES_ENV")}" \
   S3_ENDPOINT="${S3_ENDPOINT:-$(sed -n 's/^S3_ENDPOINT=//p' "$TONEARM_SERVICES_ENV")}" \
   exec node_modules/.bin/next start -p "$WEB_PORT" -H 127.0.0.1) >>"$LOGS/web.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 120); do

@@ -11,6 +11,9 @@
 # H2 file under .data/services/, so a restart keeps every account, playlist, like and play.
 # TONEARM_PERSIST=0 runs both in memory (the test suite, for speed); TONEARM_REDIS_PERSIST and
 # TONEARM_MONGO_PERSIST set each one alone. A running service started in the other mode is restarted.
+# TONEARM_REDIS_CLUSTER=1 also starts a local Redis Cluster (three masters, one replica each, in
+# memory; services redis-c1..redis-c6, on free ports or TONEARM_REDIS_CLUSTER_PORT..+5) and writes its seeds as REDIS_CLUSTER_NODES: every Tonearm
+# process then uses the Cluster (docs/OPERATIONS.md). `stop redis-c2` kills one master (the drills).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="${TONEARM_DATA_DIR:-$ROOT/.data}"
@@ -72,6 +75,39 @@ redis_up() {
   wait_for redis redis-cli -p "$p" ping
   log "redis on 127.0.0.1:$p"
 }
+# Six cluster-enabled nodes (bus on a port of its own: cluster-port, Redis 7), then one
+# `redis-cli --cluster create` makes the first three masters and the last three their replicas.
+CLUSTER_NODES="redis-c1 redis-c2 redis-c3 redis-c4 redis-c5 redis-c6"
+redis_node_up() { # name
+  local n=$1
+  if alive "$n" && redis-cli -p "$(port_of "$n")" ping >/dev/null 2>&1; then return; fi
+  local p bus i=${n#redis-c}
+  if [ -n "${TONEARM_REDIS_CLUSTER_PORT:-}" ]; then # fixed ports: base..base+5, buses base+10..base+15
+    p=$((TONEARM_REDIS_CLUSTER_PORT + i - 1)); bus=$((TONEARM_REDIS_CLUSTER_PORT + i + 9))
+  else p=$(port_for "$n"); bus=$(cat "$SVC/$n/bus" 2>/dev/null || free_port); fi
+  mkdir -p "$SVC/$n/data"; echo "$bus" > "$SVC/$n/bus"
+  start "$n" "$p" redis-server --port "$p" --bind 127.0.0.1 --save '' --appendonly no \
+    --cluster-enabled yes --cluster-port "$bus" --cluster-config-file "$SVC/$n/data/nodes.conf" \
+    --cluster-node-timeout 2000 --dir "$SVC/$n/data" --maxmemory-policy noeviction --daemonize no
+  wait_for "$n" redis-cli -p "$p" ping
+}
+redis_cluster_up() {
+  local n seeds=()
+  for n in $CLUSTER_NODES; do redis_node_up "$n"; seeds+=("127.0.0.1:$(port_of "$n")"); done
+  local first; first=$(port_of redis-c1)
+  if ! redis-cli -p "$first" cluster info 2>/dev/null | grep -q 'cluster_state:ok'; then
+    if [ "$(redis-cli -p "$first" cluster info | sed -n 's/^cluster_known_nodes:\([0-9]*\).*/\1/p')" = 1 ]; then
+      redis-cli --cluster create "${seeds[@]}" --cluster-replicas 1 --cluster-yes >"$SVC/redis-c1/create.log" 2>&1 \
+        || { cat "$SVC/redis-c1/create.log" >&2; return 1; }
+    fi
+    # Ready when the slots are served and every master has its replica (the failover drills need one).
+    for _ in $(seq 1 150); do
+      redis-cli -p "$first" cluster info | grep -q 'cluster_state:ok' \
+        && [ "$(redis-cli -p "$first" cluster nodes | grep -c ' slave ')" -ge 3 ] && break; sleep 0.1
+    done
+  fi
+  log "redis cluster on ${seeds[*]}"
+}
 mongo_up() {
   local store=(--memory) mode=memory
   [ "$MONGO_PERSIST" = 1 ] && store=(--h2 "$SVC/mongo/data/tonearm.mv") mode=h2
@@ -111,6 +147,10 @@ write_env() {
     echo "# written by scripts/services.sh; sourced by the apps and tests in dev/CI"
     if [ -n "${EXT_MONGODB_URI:-}" ]; then echo "MONGODB_URI=$EXT_MONGODB_URI"; else echo "MONGODB_URI=mongodb://127.0.0.1:$(port_of mongo)/tonearm"; fi
     if [ -n "${EXT_REDIS_URL:-}" ]; then echo "REDIS_URL=$EXT_REDIS_URL"; else echo "REDIS_URL=redis://127.0.0.1:$(port_of redis)"; fi
+    if [ "${TONEARM_REDIS_CLUSTER:-0}" = 1 ]; then
+      local n seeds=""; for n in $CLUSTER_NODES; do seeds="$seeds${seeds:+,}127.0.0.1:$(port_of "$n")"; done
+      echo "REDIS_CLUSTER_NODES=$seeds"
+    fi
     if [ -n "${EXT_S3_ENDPOINT:-}" ]; then echo "S3_ENDPOINT=$EXT_S3_ENDPOINT"; else echo "S3_ENDPOINT=http://127.0.0.1:$(port_of s3)"; fi
     echo "S3_ACCESS_KEY_ID=$S3_ACCESS"
     echo "S3_SECRET_ACCESS_KEY=$S3_SECRET"
@@ -127,20 +167,24 @@ case "$cmd" in
     [ -n "$EXT_REDIS_URL" ] && log "using REDIS_URL from the environment" || redis_up
     [ -n "$EXT_MONGODB_URI" ] && log "using MONGODB_URI from the environment" || mongo_up
     [ -n "$EXT_S3_ENDPOINT" ] && log "using S3_ENDPOINT from the environment" || s3_up
+    [ "${TONEARM_REDIS_CLUSTER:-0}" = 1 ] && redis_cluster_up
     cloudfront_keys
     write_env
     ;;
   down)
-    for s in s3 mongo redis; do stop "$s"; done
+    for s in s3 mongo redis $CLUSTER_NODES; do stop "$s"; done
+    rm -rf "$SVC"/redis-c[1-6] # the cluster is in memory: its next `up` creates a new one
     rm -f "$ENV_FILE"
     ;;
   stop|start)
-    name=${2:?usage: $0 stop|start redis|mongo|s3}
-    case "$name" in redis|mongo|s3) ;; *) echo "unknown service: $name" >&2; exit 2 ;; esac
-    if [ "$cmd" = stop ]; then stop "$name"; else "${name}_up"; fi
+    name=${2:?usage: $0 stop|start redis|mongo|s3|redis-c1..6}
+    case "$name" in redis|mongo|s3|redis-c[1-6]) ;; *) echo "unknown service: $name" >&2; exit 2 ;; esac
+    if [ "$cmd" = stop ]; then stop "$name"
+    elif [[ $name == redis-c* ]]; then redis_node_up "$name"; else "${name}_up"; fi
     ;;
   status)
-    for s in redis mongo s3; do
+    for s in redis mongo s3 $CLUSTER_NODES; do
+      [[ $s == redis-c* ]] && [ ! -d "$SVC/$s" ] && continue
       if alive "$s"; then echo "$s: running on 127.0.0.1:$(port_of "$s") (pid $(cat "$SVC/$s/pid"))$( [ -f "$SVC/$s/mode" ] && echo " [$(cat "$SVC/$s/mode")]")"; else echo "$s: stopped"; fi
     done
     ;;

@@ -1,6 +1,6 @@
 // Sums every suite's results into the one closing line CI reads: "N passed, N failed".
 // usage: node scripts/summarize.mjs <reports-dir>
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2] ?? '.data/reports';
@@ -9,20 +9,23 @@ let failed = 0;
 let skipped = 0;
 const rows = [];
 
-const vitestFile = join(dir, 'vitest.json');
-if (existsSync(vitestFile)) {
-  const v = JSON.parse(readFileSync(vitestFile, 'utf8'));
+// vitest.json (the main run) and vitest-<name>.json (runs of some files in another setting, such
+// as vitest-cluster.json: the Redis users' suites on a Redis Cluster).
+const vitestFiles = readdirSync(dir).filter((n) => /^vitest(-[\w-]+)?\.json$/.test(n));
+if (!vitestFiles.includes('vitest.json')) {
+  failed += 1;
+  rows.push('vitest: no report (did not run)');
+}
+for (const f of vitestFiles.sort()) {
+  const v = JSON.parse(readFileSync(join(dir, f), 'utf8'));
   // A file that failed to load counts as a failure even though it reports no tests.
   const broken = (v.testResults ?? []).filter(
-    (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
+    (r) => r.status === 'failed' && (r.assertionResults ?? []).length === 0,
   ).length;
   passed += v.numPassedTests;
   failed += v.numFailedTests + broken;
   skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
-  rows.push(`vitest: ${v.numPassedTests} passed, ${v.numFailedTests + broken} failed`);
-} else {
-  failed += 1;
-  rows.push('vitest: no report (did not run)');
+  rows.push(`${f.replace(/\.json$/, '')}: ${v.numPassedTests} passed, ${v.numFailedTests + broken} failed`);
 }
 
 // playwright.json (the main suites) and playwright-<name>.json (suites with a config of their own,

@@ -39,6 +39,16 @@ check typecheck pnpm -s typecheck
 check lint pnpm -s exec biome check .
 echo "== vitest"
 pnpm -s exec vitest run --exclude apps/server/test/subsonic-conformance.test.ts --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest.json"
+# The Redis users' suites again on a local three-master Redis Cluster (docs/OPERATIONS.md); the
+# services.env written for it is put back to the single node afterwards.
+echo "== vitest on a Redis Cluster"
+( export TONEARM_REDIS_CLUSTER=1 && bash scripts/services.sh up && pnpm -s exec vitest run \
+  packages/cache packages/ratelimit/test/ratelimit.test.ts packages/realtime apps/server/test/cache.test.ts \
+  apps/server/test/accounts-email.test.ts apps/server/test/csrf.test.ts apps/server/test/ratelimit.test.ts \
+  apps/server/test/realtime.test.ts apps/server/test/plays.test.ts packages/workers/test/jobs.test.ts \
+  packages/core/test/search-sync.test.ts \
+  --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-cluster.json" )
+bash scripts/services.sh up >/dev/null
 # OpenSubsonic conformance: schemathesis over the spec against a running server (~1 min).
 check subsonic-conformance pnpm -s exec vitest run apps/server/test/subsonic-conformance.test.ts
 echo "== seed + web build"

@@ -13,6 +13,7 @@ const config: NextConfig = {
     '@tonearm/player',
     '@tonearm/ratelimit',
     '@tonearm/realtime',
+    '@tonearm/cache',
   ],
   typescript: { ignoreBuildErrors: false },
   // nosniff, Referrer-Policy, Permissions-Policy, framing: every path (the CSP comes from proxy.ts).

@@ -25,12 +25,12 @@ export async function createServerDeps(): Promise<ServerDeps> {
   const cfg = env();
   const log = logger('tonearm-server');
   await connectDb(cfg.MONGODB_URI);
-  const redis = createRedis(cfg.REDIS_URL, { commandTimeout: cfg.REDIS_COMMAND_TIMEOUT_MS });
+  const redis = createRedis({ commandTimeout: cfg.REDIS_COMMAND_TIMEOUT_MS });
   redis.on('error', (e) => log.warn({ err: e }, 'redis error'));
   await whenReady(redis);
   const cache = new Cache(redis, { defaultTtlSeconds: cfg.CACHE_TTL_SECONDS });
   const search = createSearch(cfg.SEARCH_ENGINE, log);
-  const queueConn = producerConnection(cfg.REDIS_URL);
+  const queueConn = producerConnection();
   queueConn.on('error', (e) => log.warn({ err: e }, 'redis (queues) error'));
   const queues = new Queues(queueConn);
   const publicUrl = cfg.PUBLIC_SERVER_URL ?? `http://127.0.0.1:${cfg.SERVER_PORT}`;

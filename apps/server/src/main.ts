@@ -42,7 +42,6 @@ const app = createApplication(server, deps, {
   trustProxy: parseTrustProxy(cfg.TRUST_PROXY),
 });
 const realtime = attachRealtime(server, deps, {
-  redisUrl: cfg.REDIS_URL,
   presence: deps.presence,
   corsOrigins,
 });

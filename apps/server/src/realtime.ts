@@ -1,10 +1,11 @@
-// socket.io on the standalone server: the Redis adapter makes N server processes one; the handshake
+// socket.io on the standalone server: the sharded Redis adapter (Redis 7 sharded pub/sub, so a Redis
+// Cluster routes each room's channel to one node) makes N server processes one; the handshake
 // authenticates like HTTP (session cookie or x-api-key); every socket joins `user:<id>` and the
 // audience rooms of the followees it may watch; heartbeats feed the presence store, and every
 // visible change fans out to the owner's audience room minus blocked users. A sweeper (on every
 // server; claims are atomic) turns missed heartbeats into "offline".
 import type { IncomingHttpHeaders, Server as HttpServer } from 'node:http';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { createRedis } from '@tonearm/cache';
 import {
   assertCanWatch,
@@ -39,7 +40,6 @@ type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, 
 type TonearmSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export type RealtimeOptions = {
-  redisUrl: string;
   presence: PresenceStore;
   corsOrigins?: string[];
   /** How often this server sweeps expired presence (default: a quarter of the TTL, 100 ms–1 s). */
@@ -70,12 +70,14 @@ export function attachRealtime(server: HttpServer, deps: CoreDeps, opts: Realtim
   const { presence } = opts;
   // The adapter's subscriber must queue commands while (re)connecting, unlike request-path clients.
   const adapterRedis = { enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined };
-  const pub = createRedis(opts.redisUrl, adapterRedis);
-  const sub = createRedis(opts.redisUrl, adapterRedis);
+  const pub = createRedis(adapterRedis);
+  const sub = createRedis(adapterRedis);
   for (const c of [pub, sub]) c.on('error', (err) => deps.log.warn({ err }, 'socket.io redis error'));
 
   const io: IO = new Server(server, {
-    adapter: createAdapter(pub, sub),
+    // "dynamic": a broadcast to one room goes to that room's channel, which only the servers holding
+    // a socket in it subscribe to. Workers publish in the same format (ShardedEmitter).
+    adapter: createShardedAdapter(pub, sub, { subscriptionMode: 'dynamic' }),
     cors: { origin: opts.corsOrigins ?? [], credentials: true },
     // Cross-site sockets (docs/SECURITY.md): a browser always sends Origin with the handshake; one
     // not in the allowed list is refused, so another site's page cannot connect as its visitor.

@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { crc32, deflateSync } from 'node:zlib';
 import { createCaller, createTRPCContext } from '@tonearm/api';
+import { onEveryMaster } from '@tonearm/cache';
 import { env, repoRoot, resetEnvForTests } from '@tonearm/config';
 import { createSession, type MediaDeps, SESSION_COOKIE } from '@tonearm/core';
 import { Artist, mongoose, PlayEvent, Playlist, Song } from '@tonearm/db';
@@ -380,7 +381,8 @@ describe('account deletion', () => {
       }
     }
     // Redis: every key under this test's prefix naming the user, and set/zset members naming them.
-    const keys = await svc.redis.keys('*');
+    // KEYS on every master: a Cluster's keys are spread over its nodes.
+    const keys = (await onEveryMaster(svc.redis, (n) => n.keys('*'))).flat();
     const pfx = svc.redis.options.keyPrefix ?? '';
     for (const k of keys) {
       const name = k.slice(pfx.length);

@@ -41,7 +41,7 @@ describe('cache-aside through procedures', () => {
     const b = await anon.song.byId.query({ id: f.songIds[0]! });
     expect(b).toEqual(a);
     expect(count('songs.findOne') - before).toBe(1);
-    expect(await f.svc.redis.exists(`c:song:${f.songIds[0]}`)).toBe(1);
+    expect(await f.svc.redis.exists(f.svc.cache.key('song', f.songIds[0]!))).toBe(1);
   });
 
   it('returns new data on the read after a write (entity and list pages)', async () => {
@@ -104,7 +104,7 @@ describe('with Redis stopped mid-test', () => {
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
       { stdio: 'ignore' },
     );
-    const redis = createRedis(`redis://127.0.0.1:${port}`, { connectTimeout: 500 });
+    const redis = createRedis({ connectTimeout: 500 }, { url: `redis://127.0.0.1:${port}` });
     redis.on('error', () => {});
     await whenReady(redis);
     const cache = new Cache(redis);
@@ -114,7 +114,7 @@ describe('with Redis stopped mid-test', () => {
       const [hot, cold] = [f.songIds[0]!, f.songIds[3]!];
       const first = await getJson(byIdUrl(url, hot));
       expect(first.status).toBe(200);
-      expect(await redis.exists(`c:song:${hot}`)).toBe(1);
+      expect(await redis.exists(cache.key('song', hot))).toBe(1);
 
       const exited = new Promise((r) => redisProc!.once('exit', r));
       redisProc.kill('SIGTERM');

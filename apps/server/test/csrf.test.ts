@@ -3,9 +3,8 @@
 // unsupported content types are a 415, not a 500. Against the real server process.
 import { createSession, SESSION_COOKIE } from '@tonearm/core';
 import { User } from '@tonearm/db';
-import { env } from '@tonearm/config';
 import { createRealtimeClient } from '@tonearm/realtime/client';
-import { Redis } from 'ioredis';
+import { createRedis, type RedisClient as Redis } from '@tonearm/cache';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, spawnServer } from './helpers/spawn-server';
@@ -19,7 +18,7 @@ let redis: Redis;
 
 beforeAll(async () => {
   svc = await startTestServices();
-  redis = new Redis(env().REDIS_URL);
+  redis = createRedis({ enableOfflineQueue: true, commandTimeout: 5_000 });
   server = await spawnServer({ MONGODB_URI: svc.mongoUri, ALLOWED_ORIGINS: WEB });
 }, 90_000);
 afterAll(async () => {

@@ -3,15 +3,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AppRouter } from '@tonearm/api';
-import { env } from '@tonearm/config';
 import { createMediaDepsFromEnv, createSession, type MediaDeps, SESSION_COOKIE } from '@tonearm/core';
 import { Song, type SongDoc, User } from '@tonearm/db';
-import { producerConnection, Queues, workerConnection } from '@tonearm/queue';
+import { hashTagged, producerConnection, Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { startWorker, transcodeProcessor, useMediaDeps } from '@tonearm/workers';
 import { createTRPCClient, httpLink } from '@trpc/client';
-import { Redis } from 'ioredis';
-import { decode } from 'notepack.io';
+import { createRedis } from '@tonearm/cache';
 import type { ApiDeps } from '@tonearm/api';
 import { createApplication, type Route } from '../src/app';
 import { mediaEdgeRoute } from '../src/media-edge';
@@ -53,22 +51,11 @@ export async function startMediaHarness(
   opts: { routes?: (deps: ApiDeps) => Route[]; search?: ApiDeps['search'] } = {},
 ) {
   const svc = await startTestServices();
-  const cfg = env();
-  const bullPrefix = `bull-${svc.prefix}`;
-  const queues = new Queues(producerConnection(cfg.REDIS_URL), { prefix: bullPrefix });
-  const notifyRedis = new Redis(cfg.REDIS_URL);
-  const sub = new Redis(cfg.REDIS_URL);
+  const bullPrefix = hashTagged(`bull-${svc.prefix}`);
+  const queues = new Queues(producerConnection(), { prefix: bullPrefix });
+  const notifyRedis = createRedis({ enableOfflineQueue: true, commandTimeout: 5_000 });
+  const sub = createRedis({ enableOfflineQueue: true, commandTimeout: 5_000 });
   const events: CapturedEvent[] = [];
-  await sub.psubscribe('socket.io#/#*');
-  sub.on('pmessageBuffer', (_p: Buffer, _ch: Buffer, msg: Buffer) => {
-    // redis-emitter frames: [uid, packet, { rooms, flags }]
-    const [, packet, opts] = decode(msg) as [
-      string,
-      { data: [string, Record<string, unknown>] },
-      { rooms: string[] },
-    ];
-    events.push({ room: opts.rooms, event: packet.data[0], data: packet.data[1] });
-  });
 
   const server: Server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -98,6 +85,15 @@ export async function startMediaHarness(
   const userId = String(user._id);
   const sid = await createSession(svc.redis, { userId, role: 'user' }, 3600);
   const cookie = `${SESSION_COOKIE}=${sid}`;
+  // What the workers push to the uploader's sockets: the sharded adapter's channel of room
+  // user:<id>, frames in socket.io-adapter's ClusterAdapter format.
+  await sub.ssubscribe(`socket.io#/#user:${userId}#`);
+  sub.on('smessageBuffer', (_ch: Buffer, msg: Buffer) => {
+    const m = JSON.parse(msg.toString()) as {
+      data: { opts: { rooms: string[] }; packet: { data: [string, Record<string, unknown>] } };
+    };
+    events.push({ room: m.data.opts.rooms, event: m.data.packet.data[0], data: m.data.packet.data[1] });
+  });
   let last: Headers | null = null;
   const client = createTRPCClient<AppRouter>({
     links: [
@@ -126,7 +122,7 @@ export async function startMediaHarness(
     events,
     startWorker(opts = {}) {
       const w = startWorker(transcodeProcessor, {
-        connection: workerConnection(cfg.REDIS_URL),
+        connection: workerConnection(),
         prefix: bullPrefix,
         ...opts,
       });

@@ -91,7 +91,7 @@ describe('dashboard and alert metrics exist on /metrics', () => {
       passwordHash: 'x',
     });
     // The server process reads sessions without the test's key prefix.
-    const plain = createRedis(env().REDIS_URL);
+    const plain = createRedis();
     await whenReady(plain);
     const sid = await createSession(plain, { userId: String(user._id), role: 'user' }, 3600);
     plain.disconnect();

@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { AppRouter } from '@tonearm/api';
-import { env, repoRoot } from '@tonearm/config';
+import { repoRoot } from '@tonearm/config';
 import { createSession, generateApiKey, SESSION_COOKIE } from '@tonearm/core';
 import { ApiKey, Artist, Block, Follow, Song, User } from '@tonearm/db';
 import { createRealtimeClient, type RealtimeClient } from '@tonearm/realtime/client';
@@ -17,7 +17,7 @@ import {
   uid,
 } from '@tonearm/testing';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import { Redis } from 'ioredis';
+import { createRedis, type RedisClient as Redis } from '@tonearm/cache';
 import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -92,7 +92,7 @@ const trpc = (url: string, cookie: string) =>
 
 beforeAll(async () => {
   svc = await startTestServices();
-  redis = new Redis(env().REDIS_URL);
+  redis = createRedis({ enableOfflineQueue: true, commandTimeout: 5_000 });
   const serverEnv = { MONGODB_URI: svc.mongoUri, PRESENCE_TTL_MS: String(TTL_MS) };
   [s1, s2] = await Promise.all([startServerProcess(serverEnv), startServerProcess(serverEnv)]);
   [A, B, C, D, F] = (await Promise.all(['alice', 'bob', 'carol', 'dave', 'fay'].map(makeUser))) as [
@@ -351,7 +351,7 @@ describe('fan-out between two server processes', () => {
     const after = (await store.readMany([A.id])).get(A.id)!;
     expect(after.presence.state).toBe('online');
     expect(after.seq).toBe(before.seq);
-    expect(await redis.hlen(`pres:c:${A.id}`)).toBe(1);
+    expect(await redis.hlen(store.keyOf('c', A.id))).toBe(1);
     const feed = await trpc(s2.url, A.cookie).social.feed.query();
     expect(feed.friends.find((f) => f.user.id === B.id)?.nowPlaying?.title).toBe('First Song');
   });

@@ -34,7 +34,7 @@ describe('standalone server', () => {
     await Song.updateMany({}, { $set: { title: 'changed' } });
     const second = await client.song.top.query({ limit: 3 });
     expect(second).toEqual(first);
-    const hits = await svc.redis.exists('c:songs:top:3');
+    const hits = await svc.redis.exists(svc.cache.key('songs:top', '3'));
     expect(hits).toBe(1);
   });
 

@@ -14,7 +14,6 @@ import { subsonicRoute } from '../src/subsonic/handler';
 import { type MediaHarness, startMediaHarness } from './media-harness';
 import { createApiKey } from '@tonearm/core';
 import { producerConnection, Queues } from '@tonearm/queue';
-import { env } from '@tonearm/config';
 
 vi.setConfig({ testTimeout: 30_000 });
 
@@ -26,7 +25,7 @@ let handle: string;
 const ids: string[] = [];
 let rangeHeader: string | null = null;
 let api: SubsonicAPI;
-const queues = new Queues(producerConnection(env().REDIS_URL), { prefix: `bull-subsonic-${process.pid}` });
+const queues = new Queues(producerConnection(), { prefix: `bull-subsonic-${process.pid}` });
 
 async function concatLadder(song: SongDoc, rendition: string): Promise<Buffer> {
   const prefix = song.media?.hlsPrefix as string;

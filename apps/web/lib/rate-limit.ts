@@ -1,6 +1,6 @@
 // Per-IP rate limit of page and route requests (scope "web" in packages/ratelimit/src/scopes.ts),
 // run by proxy.ts. Fails open when Redis is unreachable: pages must render even if the limiter's
-// store is down (the API server still limits the calls those pages make). Reads REDIS_URL and
+// store is down (the API server still limits the calls those pages make). Reads REDIS_URL, REDIS_CLUSTER_NODES and
 // RATE_LIMITS from the environment directly: @tonearm/config's file loading would make Next trace
 // the whole repository into the proxy bundle.
 import {
@@ -20,7 +20,7 @@ function getLimiter(): RateLimiter | null {
     const url = process.env.REDIS_URL;
     if (!url) console.warn('[tonearm web] REDIS_URL is not set: page rate limiting is off');
     limiter = url
-      ? new RateLimiter(createRateLimitRedis(url), {
+      ? new RateLimiter(createRateLimitRedis(url, process.env.REDIS_CLUSTER_NODES), {
           scopes: resolveScopes(process.env.RATE_LIMITS),
           prefix: 'rl',
         })

@@ -1,7 +1,7 @@
 import { Cache, createRedis, whenReady } from '@tonearm/cache';
-import { env, loadServicesEnv } from '@tonearm/config';
+import { loadServicesEnv } from '@tonearm/config';
 import { uid } from '@tonearm/testing';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@tonearm/cache';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let redis: Redis;
@@ -9,7 +9,7 @@ let cache: Cache;
 
 beforeAll(async () => {
   loadServicesEnv();
-  redis = createRedis(env().REDIS_URL, { keyPrefix: `t${uid(4)}:`, commandTimeout: 2_000 });
+  redis = createRedis({ keyPrefix: `t${uid(4)}:`, commandTimeout: 2_000 });
   cache = new Cache(redis);
   await whenReady(redis);
 });
@@ -81,7 +81,10 @@ describe('cache-aside', () => {
   });
 
   it('falls back to the loader when Redis is unreachable', async () => {
-    const dead = createRedis('redis://127.0.0.1:1', { retryStrategy: () => null, connectTimeout: 200 });
+    const dead = createRedis(
+      { retryStrategy: () => null, connectTimeout: 200 },
+      { url: 'redis://127.0.0.1:1' },
+    );
     dead.on('error', () => {});
     const offline = new Cache(dead);
     expect(await offline.getOrLoad('ns', 'f', async () => 'from-db')).toBe('from-db');

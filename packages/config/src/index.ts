@@ -45,6 +45,26 @@ const ZEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URI'),
+  /**
+   * Redis Cluster seeds, comma-separated host:port (any few nodes; the rest are discovered). When set,
+   * every Redis user connects to the Cluster; REDIS_URL then only gives the user, password and TLS
+   * (rediss://) of every node. Unset: the single node at REDIS_URL.
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return undefined;
+      return v.split(',').flatMap((raw) => {
+        const m = /^\s*(?:rediss?:\/\/)?([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})\/?\s*$/.exec(raw);
+        const port = Number(m?.[2]);
+        if (!m?.[1] || !(port > 0 && port < 65536)) {
+          ctx.addIssue({ code: 'custom', message: `"${raw.trim()}" is not host:port` });
+          return [];
+        }
+        return [{ host: m[1].replace(/^\[|\]$/g, ''), port }];
+      });
+    }),
   S3_ENDPOINT: z.url().optional(),
   S3_REGION: z.string().default('us-east-1'),
   S3_BUCKET: z.string().default('tonearm-media'),

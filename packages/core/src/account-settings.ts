@@ -4,6 +4,7 @@
 // everything it owns (MongoDB, Redis, S3). Mail is only enqueued here; the email job sends it.
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
+import { onEveryMaster } from '@tonearm/cache';
 import { env, publicWebUrl } from '@tonearm/config';
 import {
   AccountToken,
@@ -313,15 +314,18 @@ export async function avatarUploaded(deps: CoreDeps, userId: string, key: string
 async function scanUserKeys(deps: CoreDeps, ...needles: string[]): Promise<string[]> {
   const prefix = deps.redis.options.keyPrefix ?? '';
   const out = new Set<string>();
-  for (const needle of needles) {
-    const glob = needle.replace(/[*?[\]\\]/g, '\\$&');
-    let cursor = '0';
-    do {
-      const [next, keys] = await deps.redis.scan(cursor, 'MATCH', `${prefix}*${glob}*`, 'COUNT', 1000);
-      cursor = next;
-      for (const k of keys) out.add(k.slice(prefix.length));
-    } while (cursor !== '0');
-  }
+  // SCAN on every master: a Cluster's keys are spread over its nodes (the nodes have no keyPrefix).
+  await onEveryMaster(deps.redis, async (node) => {
+    for (const needle of needles) {
+      const glob = needle.replace(/[*?[\]\\]/g, '\\$&');
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*${glob}*`, 'COUNT', 1000);
+        cursor = next;
+        for (const k of keys) out.add(k.slice(prefix.length));
+      } while (cursor !== '0');
+    }
+  });
   return [...out];
 }
 
@@ -399,12 +403,11 @@ export async function purgeUser(deps: CoreDeps, userId: string): Promise<Deletio
   if (u) await deps.cache.invalidate(SocialCache.profile, u.handle.toLowerCase());
   await deps.cache.invalidateTags(SocialCache.ofUser(userId));
   // Cache entries and generation counters are keyed by id or handle: none may stay.
+  // The deadlines first: a sweep of one would write the user's view again.
+  const mine = await store.forget(userId);
   const keys = await scanUserKeys(deps, userId, ...(u ? [`:${u.handle.toLowerCase()}`] : []));
-  if (keys.length) await deps.redis.del(...keys);
-  const dl = `${store.prefix}:dl`;
-  const members = await deps.redis.zrange(dl, '0', '-1');
-  const mine = members.filter((m) => m.startsWith(`${userId}|`));
-  if (mine.length) await deps.redis.zrem(dl, ...mine);
+  // One DEL per key: on a Cluster they live in different slots.
+  await Promise.all(keys.map((k) => deps.redis.del(k)));
   await peopleChanged(deps);
   return {
     songs: songIds.length,
@@ -413,7 +416,7 @@ export async function purgeUser(deps: CoreDeps, userId: string): Promise<Deletio
     playlists: playlists.deletedCount,
     likes: likes.deletedCount,
     follows: follows.deletedCount,
-    redisKeys: keys.length + mine.length,
+    redisKeys: keys.length + mine,
   };
 }
 

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ApiKey } from '@tonearm/db';
 import { MAX_API_KEY_RATE_LIMIT } from '@tonearm/validators';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@tonearm/cache';
 
 export const SESSION_COOKIE = 'tonearm_session';
 export const API_KEY_HEADER = 'x-api-key';
@@ -20,6 +20,10 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const sessionKey = (sid: string) => `sess:${sha256(sid)}`;
 const userSessionsKey = (userId: string) => `user-sessions:${userId}`;
 
+// Redis Cluster: a session key and the user's index set hash to different slots (a session is found
+// by its id alone), so no command or transaction spans both. The index is written first and read
+// as a superset: a session always appears in its user's index while it exists, so "sign out
+// everywhere" never misses one; an index entry whose session has expired is dropped when found.
 export async function createSession(
   redis: Redis,
   user: { userId: string; role: Role },
@@ -29,10 +33,10 @@ export async function createSession(
   const record: SessionRecord = { userId: user.userId, role: user.role, createdAt: Date.now() };
   await redis
     .multi()
-    .set(sessionKey(sid), JSON.stringify(record), 'EX', ttlSeconds)
     .sadd(userSessionsKey(user.userId), sha256(sid))
     .expire(userSessionsKey(user.userId), ttlSeconds)
     .exec();
+  await redis.set(sessionKey(sid), JSON.stringify(record), 'EX', ttlSeconds);
   return sid;
 }
 
@@ -44,20 +48,20 @@ export async function getSession(redis: Redis, sid: string): Promise<SessionReco
 
 export async function destroySession(redis: Redis, sid: string): Promise<void> {
   const rec = await getSession(redis, sid);
-  const m = redis.multi().del(sessionKey(sid));
-  if (rec) m.srem(userSessionsKey(rec.userId), sha256(sid));
-  await m.exec();
+  await redis.del(sessionKey(sid));
+  if (rec) await redis.srem(userSessionsKey(rec.userId), sha256(sid));
 }
 
 /** Ends every session of a user (password change, account deletion), or all but `exceptSid`. */
 export async function destroyUserSessions(redis: Redis, userId: string, exceptSid?: string): Promise<number> {
   const keep = exceptSid ? sha256(exceptSid) : null;
   const hashes = (await redis.smembers(userSessionsKey(userId))).filter((h) => h !== keep);
-  if (hashes.length) await redis.del(...hashes.map((h) => `sess:${h}`));
+  // One DEL per session: each key is in a slot of its own. Counts the sessions that still existed.
+  const dropped = (await Promise.all(hashes.map((h) => redis.del(`sess:${h}`)))).reduce((a, n) => a + n, 0);
   if (keep) {
     if (hashes.length) await redis.srem(userSessionsKey(userId), ...hashes);
   } else await redis.del(userSessionsKey(userId));
-  return hashes.length;
+  return dropped;
 }
 
 /** Rewrites the role in every live session of a user (promotion once an admin address is verified). */

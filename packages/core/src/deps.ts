@@ -3,7 +3,7 @@ import type { Cache } from '@tonearm/cache';
 import type { Logger } from '@tonearm/observability';
 import type { PresenceStore } from '@tonearm/realtime';
 import type { Queues } from '@tonearm/queue';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@tonearm/cache';
 import type { MediaDeps } from './media/deps';
 import type { SearchPort } from './search/port';
 

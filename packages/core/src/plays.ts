@@ -4,7 +4,7 @@
 import { PlayEvent, recordListens, Song, type SongDoc, Types } from '@tonearm/db';
 import { Jobs } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@tonearm/cache';
 import { trusted } from 'mongoose';
 import type { CoreDeps } from './deps';
 import { type SongDto, toSongDto } from './dto';

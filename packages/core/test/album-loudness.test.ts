@@ -6,7 +6,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { env } from '@tonearm/config';
 import { Album, Artist, type MediaStatus, Song, type SongDoc, Types } from '@tonearm/db';
 import { createLogger } from '@tonearm/observability';
 import { Jobs, producerConnection, Queues } from '@tonearm/queue';
@@ -21,7 +20,7 @@ const work = mkdtempSync(join(tmpdir(), 'tonearm-album-loudness-'));
 
 beforeAll(async () => {
   svc = await startTestServices();
-  queues = new Queues(producerConnection(env().REDIS_URL), { prefix: `bull-${svc.prefix}` });
+  queues = new Queues(producerConnection(), { prefix: `bull-${svc.prefix}` });
   media = createMediaDepsFromEnv({ queues, fallbackBaseUrl: 'http://127.0.0.1:9/media/' });
   await media.storage.ensureBucket();
 });

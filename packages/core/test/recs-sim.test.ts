@@ -56,7 +56,14 @@ describe('similarityRows', () => {
     expect([...floor.keys()].sort()).toEqual(['b', 'c']);
     const shrunk = rowOf({ alpha: 0.5, beta: undefined, userWeight: 'binary', minCoListeners: 1, shrink: 3 });
     expect(shrunk.get('d')).toBeCloseTo((1 / Math.sqrt(3)) * (1 / 4));
-    const top2 = rowOf({ alpha: 0.5, beta: undefined, userWeight: 'binary', minCoListeners: 1, shrink: 0, topK: 2 });
+    const top2 = rowOf({
+      alpha: 0.5,
+      beta: undefined,
+      userWeight: 'binary',
+      minCoListeners: 1,
+      shrink: 0,
+      topK: 2,
+    });
     expect([...top2.keys()]).toEqual(['c', 'b']);
     const scores = [...rowOf({}).values()];
     expect(scores).toEqual([...scores].sort((x, y) => y - x));

@@ -2,7 +2,7 @@
 // sliding window per scope, exact across processes), callers already blocked answered from memory (ephemeralCache)
 // without Redis, and the scope's failMode applied when Redis errors or hangs.
 import { Ratelimit } from '@upstash/ratelimit';
-import { Redis as IORedis, type Redis } from 'ioredis';
+import { connectRedis, parseClusterNodes, type RedisClient as Redis } from '@tonearm/cache/connect';
 import { upstashAdapter } from './redis-adapter';
 import { type Scope, type ScopeName, SCOPES } from './scopes';
 
@@ -86,7 +86,9 @@ export class RateLimiter {
     const scope = this.scopes[scopeName];
     const max = limit ?? scope.limit;
     const rl = this.limiterFor(scopeName, max, scope);
-    const key = `${scopeName}:${max}:${identifier}`;
+    // A hash tag around the whole identity: the sliding window's two keys (this window and the
+    // previous one) share a slot, as its script needs on a Redis Cluster.
+    const key = `{${scopeName}:${max}:${identifier}}`;
     let res: Awaited<ReturnType<Ratelimit['limit']>>;
     // Only the Redis round trip is guarded: a bug below must throw, not silently fail open.
     try {
@@ -154,15 +156,21 @@ export function rateLimitHeaders(d: RateLimitDecision): Record<string, string> {
   return h;
 }
 
-/** A Redis client for a limiter outside the server (the web proxy): fails fast, never queues. */
-export function createRateLimitRedis(url: string): Redis {
-  const r = new IORedis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: 500,
-    connectTimeout: 2_000,
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
-  });
+/**
+ * A Redis client for a limiter outside the server (the web proxy, which reads no config module):
+ * fails fast, never queues. `clusterNodes` is REDIS_CLUSTER_NODES (host:port,...) on a Cluster.
+ */
+export function createRateLimitRedis(url: string, clusterNodes?: string): Redis {
+  const r = connectRedis(
+    { url, clusterNodes: parseClusterNodes(clusterNodes) },
+    {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 500,
+      connectTimeout: 2_000,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+    },
+  );
   r.on('error', () => {});
   return r;
 }

@@ -3,7 +3,7 @@
 // flag that Redis 7.0 rejects: strip it, and map Upstash's sha (of the original text) to the sha of
 // the stripped text so EVALSHA keeps hitting the script cache (one round trip per check).
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@tonearm/cache';
 
 const strip = (s: string) => s.replace(/^#!lua[^\n]*\n/, '');
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');

@@ -4,9 +4,8 @@
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createRedis, whenReady } from '@tonearm/cache';
-import { env } from '@tonearm/config';
 import { awayFromWindowEdge, uid } from '@tonearm/testing';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@tonearm/cache';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiter, rateLimitHeaders, resolveScopes, SCOPES, subjectOf } from '../src';
 
@@ -14,7 +13,7 @@ let redis: Redis;
 const prefix = `rlt${uid(4)}`;
 
 beforeAll(async () => {
-  redis = createRedis(env().REDIS_URL, { keyPrefix: `${prefix}:` });
+  redis = createRedis({ keyPrefix: `${prefix}:` });
   await whenReady(redis);
 });
 afterAll(() => redis?.disconnect());
@@ -46,7 +45,7 @@ describe('RateLimiter', () => {
   });
 
   it('answers an already-blocked caller from memory without Redis', async () => {
-    const own = createRedis(env().REDIS_URL, { keyPrefix: `${prefix}:` });
+    const own = createRedis({ keyPrefix: `${prefix}:` });
     await whenReady(own);
     const rl = new RateLimiter(own, { scopes });
     const id = `ip-${uid()}`;
@@ -124,7 +123,7 @@ describe('Redis unreachable', () => {
   afterAll(() => hang?.close());
 
   it('refused connection: open scopes admit, closed scopes (auth) answer unavailable', async () => {
-    const dead = createRedis('redis://127.0.0.1:1', { retryStrategy: () => null });
+    const dead = createRedis({ retryStrategy: () => null }, { url: 'redis://127.0.0.1:1' });
     dead.on('error', () => {});
     const rl = new RateLimiter(dead, { scopes });
     const open = await rl.check('anonymous', 'x');
@@ -137,11 +136,10 @@ describe('Redis unreachable', () => {
   });
 
   it('hung Redis: the check gives up after timeoutMs and applies the scope failMode', async () => {
-    const stuck = createRedis(`redis://127.0.0.1:${hangPort}`, {
-      enableReadyCheck: false,
-      enableOfflineQueue: true,
-      commandTimeout: 10_000,
-    });
+    const stuck = createRedis(
+      { enableReadyCheck: false, enableOfflineQueue: true, commandTimeout: 10_000 },
+      { url: `redis://127.0.0.1:${hangPort}` },
+    );
     stuck.on('error', () => {});
     const rl = new RateLimiter(stuck, { scopes, timeoutMs: 200 });
     const t0 = Date.now();
@@ -153,11 +151,10 @@ describe('Redis unreachable', () => {
   });
 
   it("hung Redis, default limiter: the client's commandTimeout bounds the check", async () => {
-    const stuck = createRedis(`redis://127.0.0.1:${hangPort}`, {
-      enableReadyCheck: false,
-      enableOfflineQueue: true,
-      commandTimeout: 300,
-    });
+    const stuck = createRedis(
+      { enableReadyCheck: false, enableOfflineQueue: true, commandTimeout: 300 },
+      { url: `redis://127.0.0.1:${hangPort}` },
+    );
     stuck.on('error', () => {});
     const rl = new RateLimiter(stuck, { scopes });
     const t0 = Date.now();

@@ -1,14 +1,14 @@
 // Lua scripts of the presence store (see presence.ts for the model). One script call per heartbeat,
 // disconnect, private toggle, sweep or bulk read: each is atomic, so two servers never interleave
 // half-updates of one user, and each costs one round trip.
-// Keys are derived from ARGV[1] (the prefix) inside the scripts because the sweeper touches users it
-// only learns about from the deadline set; the store therefore needs a single Redis node (or a
-// Cluster deployment that pins these keys to one slot with a hash-tagged prefix).
+// Every key a script touches is declared in KEYS (Redis Cluster routes by them): a user's keys and
+// the deadline set of the user's bucket share the bucket's hash tag (presence.ts), so each script
+// runs on one slot. The sweeper reads due deadlines with a plain ZRANGEBYSCORE, then expires each
+// user with a script over that user's declared keys.
 
+// KEYS of every per-user script: conns hash, bucket deadline set, view, recent list, private flag.
 const common = `
-local P = ARGV[1]
-local function key(kind, uid) return P .. ':' .. kind .. ':' .. uid end
-local DL = P .. ':dl'
+local CK, DL, VK, RK, PK = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local function nowMs()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -27,7 +27,7 @@ end
 -- recent list, stores the view and bumps its seq when what followers see has changed.
 -- Returns { changed (0/1), publicJson, playStarted (0/1) }.
 local function recompute(uid, now, recentMax)
-  local vals = redis.call('HVALS', key('c', uid))
+  local vals = redis.call('HVALS', CK)
   local best, bestAt, online, onlineAt, exp, private = nil, 0, nil, -1, 0, false
   for _, raw in ipairs(vals) do
     local c = cjson.decode(raw)
@@ -50,7 +50,7 @@ local function recompute(uid, now, recentMax)
       end
     end
   end
-  if redis.call('EXISTS', key('priv', uid)) == 1 then private = true end
+  if redis.call('EXISTS', PK) == 1 then private = true end
   local real
   if best then
     real = { state = 'streaming', songId = best.songId, startedAt = best.startedAt, positionSec = best.positionSec,
@@ -63,7 +63,7 @@ local function recompute(uid, now, recentMax)
   local shown = real
   if private then shown = { state = 'offline' } end
 
-  local oldRaw = redis.call('GET', key('v', uid))
+  local oldRaw = redis.call('GET', VK)
   local old
   if oldRaw then old = cjson.decode(oldRaw) else old = { seq = 0, p = { state = 'offline' }, lp = '' } end
   local changed = ident(old.p) ~= ident(shown)
@@ -74,9 +74,9 @@ local function recompute(uid, now, recentMax)
     if playId ~= lp then
       lp = playId
       if not private then
-        redis.call('LPUSH', key('r', uid), cjson.encode({ songId = real.songId, startedAt = real.startedAt }))
-        redis.call('LTRIM', key('r', uid), 0, recentMax - 1)
-        redis.call('PEXPIRE', key('r', uid), 2592000000)
+        redis.call('LPUSH', RK, cjson.encode({ songId = real.songId, startedAt = real.startedAt }))
+        redis.call('LTRIM', RK, 0, recentMax - 1)
+        redis.call('PEXPIRE', RK, 2592000000)
         started = 1
       end
     end
@@ -86,17 +86,17 @@ local function recompute(uid, now, recentMax)
   local pv = 0
   if private then pv = 1 end
   -- 7 days: the view outlives an offline user long enough to keep seq increasing across sessions.
-  redis.call('SET', key('v', uid), cjson.encode({ p = shown, seq = seq, exp = exp, lp = lp, pv = pv }), 'PX', 604800000)
+  redis.call('SET', VK, cjson.encode({ p = shown, seq = seq, exp = exp, lp = lp, pv = pv }), 'PX', 604800000)
   local out = cjson.encode({ userId = uid, presence = shown, seq = seq, at = now })
   if changed then return { 1, out, started } end
   return { 0, out, started }
 end
 `;
 
-/** ARGV: prefix, uid, connId, sid, activityJson, ttlMs, isStickyPrivate(0/1), recentMax, maxConns */
+/** KEYS: see common. ARGV: unused, uid, connId, sid, activityJson, ttlMs, isStickyPrivate(0/1), recentMax, maxConns */
 export const HEARTBEAT = `${common}
 local uid, conn, sid, ttl = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[6])
-local ck = key('c', uid)
+local ck = CK
 if redis.call('HEXISTS', ck, conn) == 0 and redis.call('HLEN', ck) >= tonumber(ARGV[9]) then
   return { -1, '', 0 }
 end
@@ -109,68 +109,67 @@ redis.call('ZADD', DL, exp, uid .. '|' .. conn)
 return recompute(uid, now, tonumber(ARGV[8]))
 `;
 
-/** ARGV: prefix, uid, connId, sid, recentMax. Removes the connection only if the same socket owns it. */
+/** KEYS: see common. ARGV: unused, uid, connId, sid, recentMax. Removes the connection only if the same socket owns it. */
 export const LEAVE = `${common}
 local uid, conn, sid = ARGV[2], ARGV[3], ARGV[4]
-local raw = redis.call('HGET', key('c', uid), conn)
+local raw = redis.call('HGET', CK, conn)
 if not raw then return { 0, '', 0 } end
 if cjson.decode(raw).sid ~= sid then return { 0, '', 0 } end
-redis.call('HDEL', key('c', uid), conn)
+redis.call('HDEL', CK, conn)
 redis.call('ZREM', DL, uid .. '|' .. conn)
 return recompute(uid, nowMs(), tonumber(ARGV[5]))
 `;
 
-/** ARGV: prefix, uid, isPrivate(0/1), ttlMs of the private session, recentMax. */
+/** KEYS: see common. ARGV: unused, uid, isPrivate(0/1), ttlMs of the private session, recentMax. */
 export const SET_PRIVATE = `${common}
 local uid = ARGV[2]
 if ARGV[3] == '1' then
-  redis.call('SET', key('priv', uid), '1', 'PX', tonumber(ARGV[4]))
+  redis.call('SET', PK, '1', 'PX', tonumber(ARGV[4]))
 else
-  redis.call('DEL', key('priv', uid))
+  redis.call('DEL', PK)
 end
 return recompute(uid, nowMs(), tonumber(ARGV[5]))
 `;
 
 /**
- * ARGV: prefix, limit, recentMax. Claims connections whose deadline passed (atomically: a connection
- * is swept by exactly one server) and returns the users whose visible state changed, flattened:
- * { uid, publicJson, uid, publicJson, ... }.
+ * KEYS: see common (one user). ARGV: unused, uid, recentMax, connId1, connId2, ... — connections the
+ * sweeper found past their deadline. Claims each one atomically (ZREM: a connection is swept by
+ * exactly one server, and one that heartbeated since keeps its new deadline), drops it if still
+ * expired, and returns { changed, publicJson, 0 } or { 0, '', 0 } when nothing was claimed.
  */
-export const SWEEP = `${common}
+export const EXPIRE = `${common}
+local uid = ARGV[2]
 local now = nowMs()
-local due = redis.call('ZRANGEBYSCORE', DL, '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
-local users, order = {}, {}
-for _, member in ipairs(due) do
-  local sep = string.find(member, '|', 1, true)
-  local uid, conn = string.sub(member, 1, sep - 1), string.sub(member, sep + 1)
-  local raw = redis.call('HGET', key('c', uid), conn)
-  if raw and cjson.decode(raw).exp <= now then redis.call('HDEL', key('c', uid), conn) end
-  redis.call('ZREM', DL, member)
-  if not users[uid] then users[uid] = true; table.insert(order, uid) end
+local claimed = false
+for i = 4, #ARGV do
+  local member = uid .. '|' .. ARGV[i]
+  local score = redis.call('ZSCORE', DL, member)
+  if score and tonumber(score) <= now and redis.call('ZREM', DL, member) == 1 then
+    claimed = true
+    local raw = redis.call('HGET', CK, ARGV[i])
+    if raw and cjson.decode(raw).exp <= now then redis.call('HDEL', CK, ARGV[i]) end
+  end
 end
-local out = {}
-for _, uid in ipairs(order) do
-  local r = recompute(uid, now, tonumber(ARGV[3]))
-  if r[1] == 1 then table.insert(out, uid); table.insert(out, r[2]) end
-end
-return out
+if not claimed then return { 0, '', 0 } end
+return recompute(uid, now, tonumber(ARGV[3]))
 `;
 
 /**
- * ARGV: prefix, recentLimit, uid1, uid2, ... One call for a whole friend list: for each user,
+ * KEYS: view, private flag, recent list of each user, in triples (users of one bucket).
+ * ARGV: recentLimit, uid1, uid2, ... One call per bucket for a whole friend list: for each user,
  * { publicJson, recentJson1, ... } with recent plays hidden while the user is private.
  */
 export const READ_MANY = `
-local P = ARGV[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local n = tonumber(ARGV[2])
+local n = tonumber(ARGV[1])
 local out = {}
-for i = 3, #ARGV do
+for i = 2, #ARGV do
   local uid = ARGV[i]
-  local raw = redis.call('GET', P .. ':v:' .. uid)
+  local k = (i - 2) * 3
+  local raw = redis.call('GET', KEYS[k + 1])
   local row = {}
-  local private = redis.call('EXISTS', P .. ':priv:' .. uid) == 1
+  local private = redis.call('EXISTS', KEYS[k + 2]) == 1
   if raw then
     local v = cjson.decode(raw)
     if v.pv == 1 then private = true end
@@ -182,7 +181,7 @@ for i = 3, #ARGV do
     table.insert(row, cjson.encode({ userId = uid, presence = { state = 'offline' }, seq = 0, at = now }))
   end
   if not private and n > 0 then
-    for _, r in ipairs(redis.call('LRANGE', P .. ':r:' .. uid, 0, n - 1)) do table.insert(row, r) end
+    for _, r in ipairs(redis.call('LRANGE', KEYS[k + 3], 0, n - 1)) do table.insert(row, r) end
   end
   table.insert(out, row)
 end

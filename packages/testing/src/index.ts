@@ -5,7 +5,7 @@ import { Cache, createRedis, whenReady } from '@tonearm/cache';
 import { env, loadServicesEnv } from '@tonearm/config';
 import { connectDb, disconnectDb, mongoose, syncIndexes } from '@tonearm/db';
 import { createLogger } from '@tonearm/observability';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@tonearm/cache';
 
 export type TestServices = {
   dbName: string;
@@ -35,7 +35,7 @@ export async function startTestServices(): Promise<TestServices> {
   await connectDb(mongoUri);
   await syncIndexes();
   const prefix = `t${uid(4)}`;
-  const redis = createRedis(cfg.REDIS_URL, { keyPrefix: `${prefix}:`, commandTimeout: 2_000 });
+  const redis = createRedis({ keyPrefix: `${prefix}:`, commandTimeout: 2_000 });
   redis.on('error', () => {});
   await whenReady(redis);
   const log = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');

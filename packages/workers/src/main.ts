@@ -22,12 +22,12 @@ const log = logger('tonearm-worker');
 enableDefaultMetrics('worker');
 await connectDb(cfg.MONGODB_URI);
 
-const queues = new Queues(producerConnection(cfg.REDIS_URL));
+const queues = new Queues(producerConnection());
 queues.connection.on('error', (err) => log.warn({ err }, 'redis error'));
 const names = [...new Set([...queueNamesOf(Jobs), ...processors.map((p) => p.job.queue)])];
 setQueueDepthProvider(() => queueDepths(queues, names));
 
-const pool = startWorkers({ processors, connection: () => workerConnection(cfg.REDIS_URL), queues, log });
+const pool = startWorkers({ processors, connection: () => workerConnection(), queues, log });
 // Repeatable jobs (e.g. the neighbours refresh) are declared by their processors; upserting is idempotent.
 for (const p of processors) {
   for (const s of p.schedules ?? []) {

@@ -3,9 +3,9 @@
 // main.ts runs it for the process; tests run it in-process on their own connection.
 import type { Logger } from '@tonearm/observability';
 import { metrics } from '@tonearm/observability';
-import { deadLetter, QUEUE_PREFIX, type Queues } from '@tonearm/queue';
+import { deadLetter, hashTagged, QUEUE_PREFIX, type Queues } from '@tonearm/queue';
 import { type Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@tonearm/cache';
 import type { z } from 'zod';
 import { type Processor, parsePayload } from './processor';
 
@@ -56,7 +56,7 @@ export function startWorkers(opts: {
       },
       {
         connection: opts.connection(),
-        prefix: opts.prefix ?? QUEUE_PREFIX,
+        prefix: hashTagged(opts.prefix ?? QUEUE_PREFIX),
         concurrency: p.concurrency,
         lockDuration: p.lockDuration ?? 30_000,
         // How often a worker looks for jobs whose lock lapsed (a killed worker's): one small script

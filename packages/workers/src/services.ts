@@ -1,7 +1,7 @@
 // Process-wide clients the processors share (SMTP transport, S3), built lazily from the environment
 // so a worker that never sends mail never opens an SMTP connection. Tests may inject their own.
 import { S3Client } from '@aws-sdk/client-s3';
-import { createRedis, type Redis } from '@tonearm/cache';
+import { createRedis, type RedisClient as Redis } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import nodemailer, { type Transporter } from 'nodemailer';
 
@@ -12,7 +12,7 @@ let redis: Redis | undefined;
 /** Request-style Redis client for processor bookkeeping (idempotency marks). */
 export function getRedis(): Redis {
   if (!redis) {
-    redis = createRedis(env().REDIS_URL, { commandTimeout: 2_000, enableOfflineQueue: true });
+    redis = createRedis({ commandTimeout: 2_000, enableOfflineQueue: true });
     redis.on('error', () => {});
   }
   return redis;

@@ -1,8 +1,8 @@
 // Starts one BullMQ Worker for a processor. The entry point (main.ts) runs the registry in production;
 // tests and scripts use this to run a processor with their own queue prefix and lock timings.
-import { QUEUE_PREFIX } from '@tonearm/queue';
+import { hashTagged, QUEUE_PREFIX } from '@tonearm/queue';
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@tonearm/cache';
 import type { z } from 'zod';
 import { logger } from '@tonearm/observability';
 import { parsePayload, type Processor } from './processor';
@@ -22,7 +22,7 @@ export function startWorker<S extends z.ZodType>(
       }),
     {
       connection: opts.connection,
-      prefix: opts.prefix ?? QUEUE_PREFIX,
+      prefix: hashTagged(opts.prefix ?? QUEUE_PREFIX),
       concurrency: p.concurrency,
       lockDuration: opts.lockDuration ?? p.lockDuration ?? 30_000,
       stalledInterval: opts.stalledInterval ?? STALLED_INTERVAL_MS,

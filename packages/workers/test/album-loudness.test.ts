@@ -5,10 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { env } from '@tonearm/config';
 import { createMediaDepsFromEnv, enqueueAlbumLoudness, type MediaDeps } from '@tonearm/core';
 import { Album, Artist, Song, Types } from '@tonearm/db';
-import { Jobs, Queues, workerConnection } from '@tonearm/queue';
+import { hashTagged, Jobs, Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, TEST_RENDITIONS, type TestServices } from '@tonearm/testing';
 import { QueueEvents, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,12 +18,12 @@ let queues: Queues;
 let worker: Worker;
 let events: QueueEvents;
 let media: MediaDeps;
-const prefix = `bull-t${Date.now()}`;
+const prefix = hashTagged(`bull-t${Date.now()}`);
 const work = mkdtempSync(join(tmpdir(), 'tonearm-album-job-'));
 
 beforeAll(async () => {
   svc = await startTestServices();
-  queues = new Queues(workerConnection(env().REDIS_URL), { prefix });
+  queues = new Queues(workerConnection(), { prefix });
   media = createMediaDepsFromEnv({ queues, fallbackBaseUrl: 'http://127.0.0.1:9/media/' });
   await media.storage.ensureBucket();
   useMediaDeps(media);
@@ -33,12 +32,12 @@ beforeAll(async () => {
     p.job.queue,
     async (job) => p.handle(parsePayload(p.job, job.data), { job, log: svc.log }),
     {
-      connection: workerConnection(env().REDIS_URL),
+      connection: workerConnection(),
       prefix,
       concurrency: p.concurrency,
     },
   );
-  events = new QueueEvents(p.job.queue, { connection: workerConnection(env().REDIS_URL), prefix });
+  events = new QueueEvents(p.job.queue, { connection: workerConnection(), prefix });
   await events.waitUntilReady();
 });
 afterAll(async () => {

@@ -16,7 +16,6 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { env } from '@tonearm/config';
 import { createMediaDepsFromEnv, importLibrary, type MediaDeps } from '@tonearm/core';
 import { Album, Artist, ImportRun, Song, type SongDoc } from '@tonearm/db';
 import { Queues, workerConnection } from '@tonearm/queue';
@@ -35,7 +34,7 @@ const work = mkdtempSync(join(tmpdir(), 'tonearm-import-'));
 
 beforeAll(async () => {
   svc = await startTestServices();
-  queues = new Queues(workerConnection(env().REDIS_URL), { prefix });
+  queues = new Queues(workerConnection(), { prefix });
   media = createMediaDepsFromEnv({ queues, fallbackBaseUrl: 'http://127.0.0.1:9/media/' });
   await media.storage.ensureBucket();
   useMediaDeps(media);
@@ -56,7 +55,7 @@ afterAll(async () => {
 function startPool() {
   pool = startWorkers({
     processors: processors.filter((p) => ['media', 'media-cleanup', 'covers'].includes(p.job.queue)),
-    connection: () => workerConnection(env().REDIS_URL),
+    connection: () => workerConnection(),
     queues,
     log: svc.log,
     prefix,

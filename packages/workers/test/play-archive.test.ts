@@ -17,17 +17,17 @@ const p = () => processors.find((x) => x.job.name === Jobs.archivePlays.name)!;
 
 beforeAll(async () => {
   svc = await startTestServices();
-  queues = new Queues(workerConnection(env().REDIS_URL), { prefix });
+  queues = new Queues(workerConnection(), { prefix });
   worker = new Worker(
     p().job.queue,
     async (job) => p().handle(parsePayload(p().job, job.data), { job, log: svc.log }),
     {
-      connection: workerConnection(env().REDIS_URL),
+      connection: workerConnection(),
       prefix,
       concurrency: 1,
     },
   );
-  events = new QueueEvents(p().job.queue, { connection: workerConnection(env().REDIS_URL), prefix });
+  events = new QueueEvents(p().job.queue, { connection: workerConnection(), prefix });
   await events.waitUntilReady();
 });
 afterAll(async () => {

@@ -1,8 +1,5 @@
-// The neighbours job end to end through BullMQ: enqueued with the shared job definition, consumed by
-// a Worker running the registered processor, rows written; a bad payload fails without retries.
-import { env } from '@tonearm/config';
 import { generateCatalog, generatePlayLog, insertCatalog, insertPlayLog, SongNeighbors } from '@tonearm/db';
-import { Jobs, Queues, workerConnection } from '@tonearm/queue';
+import { hashTagged, Jobs, Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, type TestServices } from '@tonearm/testing';
 import { QueueEvents, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +9,7 @@ let svc: TestServices;
 let queues: Queues;
 let worker: Worker;
 let events: QueueEvents;
-const prefix = `bull-t${Date.now()}`;
+const prefix = hashTagged(`bull-t${Date.now()}`);
 
 beforeAll(async () => {
   svc = await startTestServices();
@@ -20,17 +17,17 @@ beforeAll(async () => {
   await insertCatalog(cat);
   await insertPlayLog(generatePlayLog(cat, { seed: 2, users: 40, playsPerUser: [10, 20], clusters: 4 }));
   const p = processors.find((x) => x.job.name === Jobs.songNeighbors.name)!;
-  queues = new Queues(workerConnection(env().REDIS_URL), { prefix });
+  queues = new Queues(workerConnection(), { prefix });
   worker = new Worker(
     p.job.queue,
     async (job) => p.handle(parsePayload(p.job, job.data), { job, log: svc.log }),
     {
-      connection: workerConnection(env().REDIS_URL),
+      connection: workerConnection(),
       prefix,
       concurrency: p.concurrency,
     },
   );
-  events = new QueueEvents(p.job.queue, { connection: workerConnection(env().REDIS_URL), prefix });
+  events = new QueueEvents(p.job.queue, { connection: workerConnection(), prefix });
   await events.waitUntilReady();
 });
 afterAll(async () => {

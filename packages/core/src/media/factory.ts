@@ -3,7 +3,7 @@ import { Cache } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { MediaSigner, S3Storage, signerConfigFromEnv } from '@tonearm/media';
 import type { Queues } from '@tonearm/queue';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@tonearm/cache';
 import type { MediaDeps } from './deps';
 import { createTranscodeNotifier } from './notify';
 import { CacheNs, CacheTag } from '../catalog';

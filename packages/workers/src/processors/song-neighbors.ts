@@ -5,13 +5,13 @@ import { Cache, createRedis } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { refreshSongNeighbors } from '@tonearm/core';
 import { Jobs } from '@tonearm/queue';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@tonearm/cache';
 import { defineProcessor } from '../processor';
 
 let shared: { redis: Redis; cache: Cache } | undefined;
 function deps() {
   if (!shared) {
-    const redis = createRedis(env().REDIS_URL, { enableOfflineQueue: true, commandTimeout: 5_000 });
+    const redis = createRedis({ enableOfflineQueue: true, commandTimeout: 5_000 });
     shared = { redis, cache: new Cache(redis, { defaultTtlSeconds: env().CACHE_TTL_SECONDS }) };
   }
   return shared;

@@ -1,10 +1,10 @@
 // The transcode processor: a thin shell over core's runTranscode (probe, loudness, ladder into a fresh
 // prefix, verify, publish in one update). One job at a time per process: a ladder already uses every
 // core through its parallel encoder processes.
+import { createRedis } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { abandonTranscode, createMediaDepsFromEnv, type MediaDeps, runTranscode } from '@tonearm/core';
 import { Jobs, producerConnection, Queues } from '@tonearm/queue';
-import { Redis } from 'ioredis';
 import { defineProcessor } from '../processor';
 
 let deps: MediaDeps | undefined;
@@ -18,8 +18,8 @@ export async function workerMediaDeps(): Promise<MediaDeps> {
   if (deps) return deps;
   const cfg = env();
   const built = createMediaDepsFromEnv({
-    queues: new Queues(producerConnection(cfg.REDIS_URL)),
-    notifyRedis: new Redis(cfg.REDIS_URL, { maxRetriesPerRequest: 1 }),
+    queues: new Queues(producerConnection()),
+    notifyRedis: createRedis({ enableOfflineQueue: true, commandTimeout: undefined }),
     fallbackBaseUrl: `http://127.0.0.1:${cfg.SERVER_PORT}/media/`,
   });
   await built.storage.ensureBucket();
