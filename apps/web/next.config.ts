@@ -6,7 +6,13 @@ const config: NextConfig = {
   poweredByHeader: false,
   // Workspace packages the web app runs (they ship TS source). The router is not among them: the web
   // app takes its type only and calls the standalone server over HTTP (docs/SECURITY.md).
-  transpilePackages: ['@tonearm/validators', '@tonearm/player', '@tonearm/ratelimit', '@tonearm/realtime'],
+  transpilePackages: [
+    '@tonearm/config',
+    '@tonearm/validators',
+    '@tonearm/player',
+    '@tonearm/ratelimit',
+    '@tonearm/realtime',
+  ],
   typescript: { ignoreBuildErrors: false },
   // nosniff, Referrer-Policy, Permissions-Policy, framing: every path (the CSP comes from proxy.ts).
   headers: async () => [{ source: '/:path*', headers: STATIC_SECURITY_HEADERS }],

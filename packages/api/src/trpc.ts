@@ -1,15 +1,15 @@
 // tRPC initialisation: the error formatter, the timing/error middleware, and the base procedures
 // (public, protected, admin, API key with scope). Procedures are thin: validate, authorise, call core.
+import { isProduction } from '@tonearm/config';
 import { initTRPC } from '@trpc/server';
 import { metrics } from '@tonearm/observability';
 import { rateLimitHeaders, subjectOf } from '@tonearm/ratelimit';
-import type { AppErrorData } from '@tonearm/validators';
-import { AppError, type ApiKeyScope } from '@tonearm/validators';
+import { AppError, type AppErrorData, type ApiKeyScope } from '@tonearm/validators';
 import { ZodError, z } from 'zod';
 import type { TRPCContext } from './context';
 import { toAppError, toTRPCError } from './errors';
 
-const isProduction = process.env.NODE_ENV === 'production';
+const production = isProduction();
 
 const t = initTRPC.context<TRPCContext>().create({
   errorFormatter({ shape, error, ctx }) {
@@ -33,7 +33,7 @@ const t = initTRPC.context<TRPCContext>().create({
         ? { fieldErrors: flat.fieldErrors as Record<string, string[]>, formErrors: flat.formErrors }
         : {}),
       ...(app.details ? { details: app.details } : {}),
-      stack: isProduction ? undefined : shape.data.stack,
+      stack: production ? undefined : shape.data.stack,
     };
     return {
       ...shape,

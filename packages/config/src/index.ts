@@ -1,4 +1,5 @@
-// Typed environment for every Tonearm process. The only module that reads process.env (lint enforces it).
+// Typed environment for every Tonearm process. With ./web.ts, the only product module that reads
+// process.env (biome's noProcessEnv, configured from tooling/layers.ts, enforces it).
 // In dev and CI, scripts/services.sh writes .data/services.env; it fills variables the environment lacks.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -36,6 +37,11 @@ export function loadServicesEnv(): void {
 export function rawEnv(name: string): string | undefined {
   loadServicesEnv();
   return process.env[name];
+}
+
+/** NODE_ENV === 'production', without validating the rest (read by modules that load before env()). */
+export function isProduction(): boolean {
+  return rawEnv('NODE_ENV') === 'production';
 }
 
 const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -168,13 +174,13 @@ export function env(): Env {
   return cached;
 }
 
-/** Test hook: forget the parsed environment so the next env() re-reads process.env. */
 /** The web player's public URL (PUBLIC_WEB_URL, else the dev player on WEB_PORT). */
 export function publicWebUrl(): string {
   const e = env();
   return (e.PUBLIC_WEB_URL ?? `http://127.0.0.1:${e.WEB_PORT}`).replace(/\/$/, '');
 }
 
+/** Test hook: forget the parsed environment so the next env() re-reads process.env. */
 export function resetEnvForTests(): void {
   cached = undefined;
 }
