@@ -53,18 +53,23 @@ export function graphProblems(nodes = declaredGraph()): string[] {
   return out;
 }
 
+/** The graph as text, one line per package (docs/ARCHITECTURE.md embeds it through `pnpm docs`). */
+export function graphText(nodes = declaredGraph()): string {
+  const width = Math.max(...nodes.map((n) => n.name.length));
+  return nodes
+    .map((n) => {
+      const dev = n.devDeps.length ? `   (tests: ${n.devDeps.join(', ')})` : '';
+      return `${n.name.padEnd(width)} → ${n.deps.join(', ') || '—'}${dev}`;
+    })
+    .join('\n');
+}
+
 if (import.meta.main) {
   const nodes = declaredGraph();
   if (process.argv.includes('--mermaid')) {
     console.log('flowchart BT');
     for (const n of nodes) for (const d of n.deps) console.log(`  ${n.name} --> ${d}`);
-  } else {
-    const width = Math.max(...nodes.map((n) => n.name.length));
-    for (const n of nodes) {
-      const dev = n.devDeps.length ? `   (tests: ${n.devDeps.join(', ')})` : '';
-      console.log(`${n.name.padEnd(width)} → ${n.deps.join(', ') || '—'}${dev}`);
-    }
-  }
+  } else console.log(graphText(nodes));
   const problems = graphProblems(nodes);
   for (const p of problems) console.error(`✗ ${p}`);
   process.exit(problems.length ? 1 : 0);
