@@ -101,7 +101,7 @@ export const ZEnv = z.object({
     .default(2 * 3600),
   /** AAC coder for the ladder: twoloop (quality, default) or fast (about 2× cheaper). */
   MEDIA_AAC_CODER: z.enum(['twoloop', 'fast']).default('twoloop'),
-  /** Encoder processes per transcode (0 = one per core). */
+  /** Encoder processes per transcode (0 = one per rung of the ladder). */
   MEDIA_ENCODER_PROCESSES: z.coerce.number().int().min(0).default(0),
   SESSION_SECRET: z.string().min(16).default('dev-only-session-secret-change-me'),
   /** Encrypts Subsonic app passwords at rest (AES-256-GCM, key = SHA-256 of this); set it in production. */

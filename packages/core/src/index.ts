@@ -11,7 +11,6 @@ export * from './playlists';
 export * from './social';
 export * from './search';
 export * from './media';
-export * from './auth';
 export * from './email';
 export * from './plays';
 export * from './recommend';
