@@ -7,9 +7,8 @@ const config: NextConfig = {
   // Workspace packages the web app runs (they ship TS source). The router is not among them: the web
   // app takes its type only and calls the standalone server over HTTP (docs/SECURITY.md).
   transpilePackages: [
+    '@tonearm/config',
     '@tonearm/validators',
-    // Only its browser-safe tag mapping (library/tag-map) is imported, for the upload page.
-    '@tonearm/core',
     '@tonearm/player',
     '@tonearm/ratelimit',
     '@tonearm/realtime',

@@ -1,3 +1,4 @@
+import { publicServerUrl } from '@tonearm/config/web';
 import type { Metadata, Viewport } from 'next';
 import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
@@ -22,7 +23,7 @@ export const dynamic = 'force-dynamic';
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // The per-request CSP nonce set by proxy.ts: the inline theme script must carry it.
   const nonce = (await headers()).get('x-nonce') ?? undefined;
-  const apiUrl = process.env.PUBLIC_SERVER_URL ?? `http://127.0.0.1:${process.env.SERVER_PORT ?? 18001}`;
+  const apiUrl = publicServerUrl();
   return (
     <html lang="en" suppressHydrationWarning>
       <head>

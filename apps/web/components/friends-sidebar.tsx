@@ -83,7 +83,7 @@ function FriendActions({ f }: { f: FriendActivity }) {
 
 export function FriendsSidebar() {
   const feed = useFriendsActivity(true);
-  if (feed.isUnavailable || !feed.data) return null;
+  if (!feed.data) return null;
   return (
     <aside className="friends" aria-labelledby="friends-heading">
       <h2 id="friends-heading">Friends’ activity</h2>
@@ -104,5 +104,5 @@ export function FriendsSidebar() {
 /** True when the sidebar has something to show, so the shell can make room for it. */
 export function useHasFriendsSidebar(isSignedIn: boolean): boolean {
   const feed = useFriendsActivity(isSignedIn);
-  return isSignedIn && !feed.isUnavailable && feed.data !== undefined;
+  return isSignedIn && feed.data !== undefined;
 }

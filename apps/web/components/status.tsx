@@ -1,12 +1,9 @@
 'use client';
-// Loading, "not on this server yet" and error states of a section, each in one calm line.
+// Loading and error states of a section, each in one calm line.
 import { describeError } from '../lib/errors';
 import type { Loadable } from '../lib/hooks/feature';
 
 export function LoadStatus<T>({ state, what }: { state: Loadable<T>; what: string }) {
-  if (state.isUnavailable) {
-    return <p className="notice">{describeError(state.error)}</p>;
-  }
   if (state.error) {
     return (
       <p className="notice error" role="alert">

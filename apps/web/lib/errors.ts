@@ -1,7 +1,6 @@
 // Turns any failure into one sentence a person can act on. Server errors carry the AppError shape
 // (see @tonearm/validators); their messages are already written for people when exposed.
 import type { AppErrorData } from '@tonearm/validators';
-import { FeatureUnavailableError } from './hooks/feature';
 
 function appData(e: unknown): Partial<AppErrorData> | undefined {
   if (typeof e !== 'object' || e === null || !('data' in e)) return undefined;
@@ -10,7 +9,6 @@ function appData(e: unknown): Partial<AppErrorData> | undefined {
 }
 
 export function describeError(e: unknown): string {
-  if (e instanceof FeatureUnavailableError) return e.message;
   const data = appData(e);
   const message = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
   if (data?.fieldErrors) {

@@ -1,8 +1,8 @@
 // Per-IP rate limit of page and route requests (scope "web" in packages/ratelimit/src/scopes.ts),
 // run by proxy.ts. Fails open when Redis is unreachable: pages must render even if the limiter's
-// store is down (the API server still limits the calls those pages make). Reads REDIS_URL, REDIS_CLUSTER_NODES and
-// RATE_LIMITS from the environment directly: @tonearm/config's file loading would make Next trace
-// the whole repository into the proxy bundle.
+// store is down (the API server still limits the calls those pages make). Reads REDIS_URL,
+// REDIS_CLUSTER_NODES, RATE_LIMITS and TRUST_PROXY through @tonearm/config/web (no file loading for Next to trace).
+import { webEnv } from '@tonearm/config/web';
 import {
   clientAddress,
   createRateLimitRedis,
@@ -17,11 +17,12 @@ import { type NextRequest, NextResponse } from 'next/server';
 let limiter: RateLimiter | null | undefined;
 function getLimiter(): RateLimiter | null {
   if (limiter === undefined) {
-    const url = process.env.REDIS_URL;
+    const e = webEnv();
+    const url = e.REDIS_URL;
     if (!url) console.warn('[tonearm web] REDIS_URL is not set: page rate limiting is off');
     limiter = url
-      ? new RateLimiter(createRateLimitRedis(url, process.env.REDIS_CLUSTER_NODES), {
-          scopes: resolveScopes(process.env.RATE_LIMITS),
+      ? new RateLimiter(createRateLimitRedis(url, e.REDIS_CLUSTER_NODES), {
+          scopes: resolveScopes(e.RATE_LIMITS),
           prefix: 'rl',
         })
       : null;
@@ -38,7 +39,7 @@ let warned = false;
  * header, never one shared "unknown" bucket.
  */
 function envTrust(): TrustProxy {
-  if (!trustProxy) trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+  if (!trustProxy) trustProxy = parseTrustProxy(webEnv().TRUST_PROXY);
   return trustProxy;
 }
 

@@ -2,6 +2,7 @@
 // (proxy.ts): Next.js puts the nonce on its own scripts when the request carries the policy, and the
 // root layout puts it on the theme script. 'strict-dynamic' lets those scripts load the chunks.
 // The other headers are static and set for every path in next.config.ts.
+import { publicServerUrl, type WebEnv, webEnv } from '@tonearm/config/web';
 
 const origin = (u: string | undefined) => {
   if (!u) return null;
@@ -13,8 +14,8 @@ const origin = (u: string | undefined) => {
 };
 
 /** Origins the player talks to: the API (HTTP + socket.io), the media edge, S3 for uploads. */
-export function apiOrigins(env: Record<string, string | undefined> = process.env): string[] {
-  const api = origin(env.PUBLIC_SERVER_URL) ?? `http://127.0.0.1:${env.SERVER_PORT ?? 18001}`;
+export function apiOrigins(env: WebEnv = webEnv()): string[] {
+  const api = origin(publicServerUrl(env))!;
   const out = new Set([api, api.replace(/^http/, 'ws')]);
   for (const u of [env.MEDIA_BASE_URL, env.S3_ENDPOINT]) {
     const o = origin(u);
@@ -22,11 +23,11 @@ export function apiOrigins(env: Record<string, string | undefined> = process.env
   }
   // Uploads to AWS S3 (no custom endpoint): the bucket's virtual-hosted origin.
   if (!env.S3_ENDPOINT) out.add('https://*.amazonaws.com');
-  for (const o of (env.CSP_EXTRA_ORIGINS ?? '').split(',')) if (origin(o.trim())) out.add(origin(o.trim())!);
+  for (const o of env.CSP_EXTRA_ORIGINS.split(',')) if (origin(o.trim())) out.add(origin(o.trim())!);
   return [...out];
 }
 
-export function contentSecurityPolicy(nonce: string, env: Record<string, string | undefined> = process.env) {
+export function contentSecurityPolicy(nonce: string, env: WebEnv = webEnv()) {
   const remote = apiOrigins(env).join(' ');
   // Only `next dev` evaluates code (React's dev tooling); a built app under test or production does not.
   const dev = env.NODE_ENV === 'development';

@@ -1,47 +1,55 @@
 // tRPC initialisation: the error formatter, the timing/error middleware, and the base procedures
 // (public, protected, admin, API key with scope). Procedures are thin: validate, authorise, call core.
+import { isProduction } from '@tonearm/config';
 import { initTRPC } from '@trpc/server';
 import { metrics } from '@tonearm/observability';
 import { rateLimitHeaders, subjectOf } from '@tonearm/ratelimit';
-import type { AppErrorData } from '@tonearm/validators';
-import { AppError, type ApiKeyScope } from '@tonearm/validators';
+import { AppError, type AppErrorData, type ApiKeyScope } from '@tonearm/validators';
 import { ZodError, z } from 'zod';
 import type { TRPCContext } from './context';
 import { toAppError, toTRPCError } from './errors';
 
-const isProduction = process.env.NODE_ENV === 'production';
+const production = isProduction();
 
-const t = initTRPC.context<TRPCContext>().create({
-  errorFormatter({ shape, error, ctx }) {
-    const app = toAppError(error);
-    const zod =
-      app.code !== 'BAD_REQUEST'
-        ? null
-        : error.cause instanceof ZodError
-          ? error.cause
-          : app.cause instanceof ZodError
-            ? app.cause
-            : null;
-    const flat = zod ? z.flattenError(zod) : null;
-    const data: AppErrorData & typeof shape.data = {
-      ...shape.data,
-      code: app.code,
-      httpStatus: app.status,
-      appCode: app.code,
-      requestId: ctx?.requestId,
-      ...(flat
-        ? { fieldErrors: flat.fieldErrors as Record<string, string[]>, formErrors: flat.formErrors }
-        : {}),
-      ...(app.details ? { details: app.details } : {}),
-      stack: isProduction ? undefined : shape.data.stack,
-    };
-    return {
-      ...shape,
-      message: app.expose ? app.message : 'Internal server error',
-      data,
-    };
-  },
-});
+/** Who may call a procedure, set by the base procedures below; docs/API.md is generated from it. */
+export interface ProcedureMeta {
+  access: string;
+}
+
+const t = initTRPC
+  .context<TRPCContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    errorFormatter({ shape, error, ctx }) {
+      const app = toAppError(error);
+      const zod =
+        app.code !== 'BAD_REQUEST'
+          ? null
+          : error.cause instanceof ZodError
+            ? error.cause
+            : app.cause instanceof ZodError
+              ? app.cause
+              : null;
+      const flat = zod ? z.flattenError(zod) : null;
+      const data: AppErrorData & typeof shape.data = {
+        ...shape.data,
+        code: app.code,
+        httpStatus: app.status,
+        appCode: app.code,
+        requestId: ctx?.requestId,
+        ...(flat
+          ? { fieldErrors: flat.fieldErrors as Record<string, string[]>, formErrors: flat.formErrors }
+          : {}),
+        ...(app.details ? { details: app.details } : {}),
+        stack: production ? undefined : shape.data.stack,
+      };
+      return {
+        ...shape,
+        message: app.expose ? app.message : 'Internal server error',
+        data,
+      };
+    },
+  });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -99,15 +107,15 @@ const rateLimited = t.middleware(async ({ path, ctx, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(observed).use(rateLimited);
+export const publicProcedure = t.procedure.meta({ access: 'public' }).use(observed).use(rateLimited);
 
 /** A signed-in person (a session, not an API key): account settings, keys, the social graph. */
-export const sessionProcedure = publicProcedure.use(({ ctx, next }) => {
+export const sessionProcedure = publicProcedure.meta({ access: 'session' }).use(({ ctx, next }) => {
   if (!ctx.session) throw AppError.unauthorized();
   return next({ ctx: { ...ctx, userId: ctx.session.userId, session: ctx.session } });
 });
 
-export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
+export const adminProcedure = publicProcedure.meta({ access: 'admin' }).use(({ ctx, next }) => {
   if (!ctx.session) throw AppError.unauthorized();
   if (ctx.session.role !== 'admin') throw AppError.forbidden('Admins only');
   return next({ ctx: { ...ctx, userId: ctx.session.userId } });
@@ -118,7 +126,7 @@ export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
  * any API key whatever its scopes: every procedure a key may call names the scope it needs.
  */
 export const apiKeyProcedure = (scope: ApiKeyScope) =>
-  publicProcedure.use(({ ctx, next }) => {
+  publicProcedure.meta({ access: `session or key \`${scope}\`` }).use(({ ctx, next }) => {
     if (ctx.session) return next({ ctx: { ...ctx, userId: ctx.session.userId } });
     if (!ctx.apiKey) throw AppError.unauthorized('An API key or a session is required');
     if (!ctx.apiKey.scopes.includes(scope)) throw AppError.forbidden(`API key lacks scope "${scope}"`);

@@ -1,4 +1,5 @@
-// Typed environment for every Tonearm process. The only module that reads process.env (lint enforces it).
+// Typed environment for every Tonearm process. With ./web.ts, the only product module that reads
+// process.env (biome's noProcessEnv, configured from tooling/layers.ts, enforces it).
 // In dev and CI, scripts/services.sh writes .data/services.env; it fills variables the environment lacks.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -38,9 +39,14 @@ export function rawEnv(name: string): string | undefined {
   return process.env[name];
 }
 
+/** NODE_ENV === 'production', without validating the rest (read by modules that load before env()). */
+export function isProduction(): boolean {
+  return rawEnv('NODE_ENV') === 'production';
+}
+
 const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
-const ZEnv = z.object({
+export const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
@@ -115,7 +121,7 @@ const ZEnv = z.object({
     .default(2 * 3600),
   /** AAC coder for the ladder: twoloop (quality, default) or fast (about 2× cheaper). */
   MEDIA_AAC_CODER: z.enum(['twoloop', 'fast']).default('twoloop'),
-  /** Encoder processes per transcode (0 = one per core). */
+  /** Encoder processes per transcode (0 = one per rung of the ladder). */
   MEDIA_ENCODER_PROCESSES: z.coerce.number().int().min(0).default(0),
   SESSION_SECRET: z.string().min(16).default('dev-only-session-secret-change-me'),
   /** Encrypts Subsonic app passwords at rest (AES-256-GCM, key = SHA-256 of this); set it in production. */
@@ -193,13 +199,13 @@ export function env(): Env {
   return cached;
 }
 
-/** Test hook: forget the parsed environment so the next env() re-reads process.env. */
 /** The web player's public URL (PUBLIC_WEB_URL, else the dev player on WEB_PORT). */
 export function publicWebUrl(): string {
   const e = env();
   return (e.PUBLIC_WEB_URL ?? `http://127.0.0.1:${e.WEB_PORT}`).replace(/\/$/, '');
 }
 
+/** Test hook: forget the parsed environment so the next env() re-reads process.env. */
 export function resetEnvForTests(): void {
   cached = undefined;
 }

@@ -1,5 +1,6 @@
 // Structured JSON logs in Elastic Common Schema field names, so ELK ingests them as they are.
 // One root logger per process; request-scoped children carry the request id, user id and procedure.
+import { rawEnv } from '@tonearm/config';
 import { pino, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -69,7 +70,7 @@ function serializeError(e: unknown): unknown {
  */
 export function createLogger(
   service: string,
-  level = process.env.LOG_LEVEL ?? 'info',
+  level = rawEnv('LOG_LEVEL') ?? 'info',
   destination?: pino.DestinationStream,
 ): Logger {
   const options: pino.LoggerOptions = {

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { RequireSession } from '../../components/require-session';
+import { useApiUrl } from '../../lib/api-url';
 import { describeError } from '../../lib/errors';
 import { useTRPC } from '../../lib/trpc';
 import { usePageTitle } from '../../lib/use-page-title';
@@ -15,7 +16,7 @@ function SubsonicApps() {
   const create = useMutation(trpc.subsonic.createAppPassword.mutationOptions({ onSuccess }));
   const revoke = useMutation(trpc.subsonic.revokeAppPassword.mutationOptions({ onSuccess }));
   const [shown, setShown] = useState<string | null>(null);
-  const server = typeof window === 'undefined' ? '' : (process.env.NEXT_PUBLIC_SERVER_URL ?? '');
+  const server = useApiUrl();
   return (
     <section aria-labelledby="subsonic-title" data-testid="subsonic-apps">
       <h2 id="subsonic-title">Subsonic apps</h2>

@@ -75,10 +75,8 @@ function SearchView() {
         {query && r ? `${total} results for ${query}` : ''}
       </p>
 
-      {!query && !results.isUnavailable && (
-        <p className="muted section">Type to search. Typos are fine: “bad bony” finds Bad Bunny.</p>
-      )}
-      {(query || results.isUnavailable) && (
+      {!query && <p className="muted section">Type to search. Typos are fine: “bad bony” finds Bad Bunny.</p>}
+      {query && (
         <div className="section">
           <LoadStatus state={results} what="results" />
         </div>

@@ -1,5 +1,5 @@
-// Catalog reads for pages: songs (on the router), albums, artists, "More like this" and the home
-// page's personal shelves (wired as their procedures land: issues 3, 4 and 6).
+// Catalog reads for pages: songs, albums, artists, "More like this" and the home page's personal
+// shelves.
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../trpc';
 import { type AlbumView, type ArtistView, type Song, type Track, toTrack } from '../types';
@@ -22,7 +22,7 @@ function all<T>(parts: Loadable<unknown>[], build: () => T): Loadable<T> {
   const error = parts.find((p) => p.error)?.error ?? null;
   const isPending = parts.some((p) => p.isPending);
   const ready = !error && parts.every((p) => p.data !== undefined);
-  return { data: ready ? build() : undefined, error, isPending, isUnavailable: false };
+  return { data: ready ? build() : undefined, error, isPending };
 }
 
 /** Albums hold far fewer songs than this; one page is the whole album. */

@@ -1,10 +1,10 @@
 // Uploads of many files and whole folders. Picked files are read in the browser first (format and tags,
 // lib/upload/read-tags.ts) and shown in an editable table; a folder's tracks are grouped as the import
-// groups them (tag-map's harmoniseAlbumGroups fills a missing album artist from the folder's others).
+// groups them (@tonearm/validators/tags' harmoniseAlbumGroups fills a missing album artist from the folder's others).
 // On confirm each file goes its own way: upload.create gives a presigned S3 PUT, the browser sends the
 // file straight to storage (with progress), upload.finalize checks it and starts the transcode, and the
 // song's status is followed until it is ready. Two files travel at once.
-import { harmoniseAlbumGroups, type TrackTags } from '@tonearm/core/library/tag-map';
+import { harmoniseAlbumGroups, type TrackTags } from '@tonearm/validators/tags';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeError } from '../errors';

@@ -1,7 +1,7 @@
 // Files a person gives the upload page: a drop of files and whole folders (the entries API walks a
 // dropped folder recursively), the multi-file picker, or the folder picker (<input webkitdirectory>).
 // Each comes with its path relative to what was picked, so a folder's files can be grouped as the
-// import groups them (tag-map's harmoniseAlbumGroups).
+// import groups them (@tonearm/validators/tags' harmoniseAlbumGroups).
 
 export type PickedFile = { file: File; path: string };
 

@@ -1,9 +1,8 @@
 // Reads a file's format and tags in the browser with music-metadata's browser API (parseBlob), then maps
-// them with the import's own mapping (@tonearm/core's tag-map), so what the table shows is what
+// them with the import's own mapping (@tonearm/validators/tags), so what the table shows is what
 // `pnpm import` would have filed. The server decides the format again by the bytes; this only lets a
 // person see and fix the tags before anything is sent, and refuses the obvious non-audio early.
-import type { TrackTags } from '@tonearm/core/library/tag-map';
-import { mapTags } from '@tonearm/core/library/tag-map';
+import { mapTags, type TrackTags } from '@tonearm/validators/tags';
 import { folderOf } from './collect';
 
 /** Matches the server's default limit (MAX_UPLOAD_BYTES); the server checks again and has the last word. */

@@ -20,7 +20,7 @@ import {
   harmoniseAlbumGroups,
   nameKey,
   type TrackTags,
-} from './tag-map';
+} from '@tonearm/validators/tags';
 import { FORMAT_STORAGE, readTrackFile, SkipError, type TrackFile } from './tags';
 
 /** BullMQ priority of an import's transcodes: uploads carry none, so they always go first. */

@@ -29,7 +29,7 @@ import {
   upsertArtist,
   withLibraryLock,
 } from '../library/import';
-import { nameKey, type TrackTags } from '../library/tag-map';
+import { nameKey, type TrackTags } from '@tonearm/validators/tags';
 import { readTrackFile, SkipError } from '../library/tags';
 import type { MediaDeps } from './deps';
 
