@@ -175,6 +175,7 @@ test('a folder of three tagged files: tags pre-filled, edited, uploaded to one a
 test('files dropped on the drop zone are listed with their tags; a text file named .flac is refused', async ({
   page,
 }) => {
+  await page.setViewportSize({ width: 1400, height: 1100 });
   await signUp(page, newUser('Dropper'));
   await page.goto('/upload');
   const payload = await Promise.all(

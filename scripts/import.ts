@@ -12,15 +12,23 @@
 //   --limit N      only the first N files found
 //   --no-wait      return once everything is queued (a worker transcodes later)
 //   --worker       also run the transcode and cover workers in this process (no worker running)
+//   --watch        after the first run, keep watching the folders and import what changes (until
+//                  Ctrl-C); with --json, one summary object per run, one per line
 import { parseArgs } from 'node:util';
 import { env, rawEnv } from '@tonearm/config';
-import { createMediaDepsFromEnv, IMPORT_PRIORITY, type ImportProgress, importLibrary } from '@tonearm/core';
+import {
+  createMediaDepsFromEnv,
+  IMPORT_PRIORITY,
+  type ImportProgress,
+  importLibrary,
+  watchLibrary,
+} from '@tonearm/core';
 import { connectDb, disconnectDb, syncIndexes } from '@tonearm/db';
 import { createLogger } from '@tonearm/observability';
 import { producerConnection, Queues, QUEUE_PREFIX, workerConnection } from '@tonearm/queue';
 
 const usage =
-  'usage: pnpm import [--dry-run] [--json] [--concurrency N] [--priority P] [--limit N] [--no-wait] [--worker] <path...>';
+  'usage: pnpm import [--dry-run] [--json] [--concurrency N] [--priority P] [--limit N] [--no-wait] [--worker] [--watch] <path...>';
 let parsed: ReturnType<typeof parse>;
 function parse() {
   return parseArgs({
@@ -33,6 +41,7 @@ function parse() {
       limit: { type: 'string' },
       'no-wait': { type: 'boolean', default: false },
       worker: { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -129,8 +138,7 @@ const onProgress = (p: ImportProgress) => {
   }
 };
 
-let code = 0;
-try {
+const runOnce = async () => {
   const summary = await importLibrary({ log, media }, positionals, {
     dryRun: args['dry-run'],
     concurrency,
@@ -149,6 +157,22 @@ try {
         (summary.dryRun ? '' : `; ${summary.ready} ready, ${summary.failed} failed`),
     );
     for (const s of summary.skipped) console.log(`  skipped ${s.path}: ${s.reason}`);
+  }
+};
+
+let code = 0;
+try {
+  await runOnce();
+  if (args.watch) {
+    const watcher = await watchLibrary(positionals, runOnce, {
+      onError: (e) => console.error(`[import] a run failed: ${(e as Error).message}`),
+    });
+    if (!args.json) console.log(`[import] watching ${positionals.join(', ')} (Ctrl-C to stop)`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await watcher.close();
   }
 } catch (e) {
   console.error(`[import] failed: ${(e as Error).message}`);

@@ -19,6 +19,7 @@ export * from '@tonearm/validators/tags';
 export * from './library/tags';
 export * from './library/import';
 export * from './library/import-runs';
+export * from './library/watch';
 export * from './people';
 export * from './account-settings';
 export * from './admin';
