@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { harmoniseAlbumGroups } from '@tonearm/core/library/tag-map';
+import { harmoniseAlbumGroups } from '@tonearm/validators/tags';
 import { type FixtureFormat, makeCoverPng, makeTaggedFile } from '@tonearm/testing/audio-fixtures';
 import { describe, expect, it } from 'vitest';
 import { fieldProblem } from '../lib/hooks/use-upload';

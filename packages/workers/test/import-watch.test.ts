@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (cli && cli.exitCode === null) cli.kill('SIGKILL');
   // What the CLI left: its queued transcodes (no worker ran) and the sources it stored in S3.
-  const queues = new Queues(workerConnection(env().REDIS_URL), { prefix: queuePrefix });
+  const queues = new Queues(workerConnection(), { prefix: queuePrefix });
   const media = createMediaDepsFromEnv({ queues, fallbackBaseUrl: 'http://127.0.0.1:9/media/' });
   for (const s of await Song.find({}).select({ _id: 1 }).lean()) await removeSong(media, String(s._id));
   await queues
