@@ -22,7 +22,7 @@ import {
   User,
   type UserDoc,
 } from '@tonearm/db';
-import { Jobs } from '@tonearm/queue';
+import { DEAD_LETTER_QUEUE, Jobs, queueNamesOf } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
 import { Types } from 'mongoose';
 import { destroyUserSessions, type Role, setSessionsRole } from './auth';
@@ -353,7 +353,8 @@ export async function deleteAccount(
 
 export async function purgeUser(deps: CoreDeps, userId: string): Promise<DeletionReport> {
   const id = new Types.ObjectId(userId);
-  const u = await User.findById(id, { handle: 1 }).lean();
+  const u = await User.findById(id, { handle: 1, email: 1 }).lean();
+  let bullJobs = 0;
   // Sign out first, so nothing keeps writing while the rest goes.
   await destroyUserSessions(deps.redis, userId);
   let s3Objects = 0;
@@ -398,6 +399,29 @@ export async function purgeUser(deps: CoreDeps, userId: string): Promise<Deletio
   // Cache entries and generation counters are keyed by id or handle: none may stay.
   const keys = await scanUserKeys(deps, userId, ...(u ? [`:${u.handle.toLowerCase()}`] : []));
   if (keys.length) await deps.redis.del(...keys);
+  // BullMQ: finished, failed, dead-lettered and pending jobs whose data names the user (mails to
+  // their address, their avatar's image job, their plays' counting jobs). A running job finishes.
+  if (deps.queues) {
+    const email = u?.email?.toLowerCase() ?? null;
+    // By id anywhere in the job (ids are unique), by address only as a mail's exact recipient (a
+    // dead-lettered job keeps the original's data under `data`).
+    const names = (data: unknown): boolean => {
+      const d = data as { to?: unknown; data?: { to?: unknown } } | null;
+      const to = d?.to ?? d?.data?.to;
+      return email !== null && typeof to === 'string' && to.toLowerCase() === email;
+    };
+    for (const name of [...queueNamesOf(Jobs), DEAD_LETTER_QUEUE]) {
+      const q = deps.queues.get(name);
+      const jobs = await q.getJobs(['completed', 'failed', 'delayed', 'waiting', 'prioritized']);
+      for (const job of jobs) {
+        if (!job?.id) continue;
+        const text = `${job.id} ${JSON.stringify(job.data ?? null)}`;
+        if (!text.includes(userId) && !names(job.data)) continue;
+        await job.remove().catch(() => {});
+        bullJobs += 1;
+      }
+    }
+  }
   const dl = `${store.prefix}:dl`;
   const members = await deps.redis.zrange(dl, '0', '-1');
   const mine = members.filter((m) => m.startsWith(`${userId}|`));
@@ -410,7 +434,7 @@ export async function purgeUser(deps: CoreDeps, userId: string): Promise<Deletio
     playlists: playlists.deletedCount,
     likes: likes.deletedCount,
     follows: follows.deletedCount,
-    redisKeys: keys.length + mine.length,
+    redisKeys: keys.length + mine.length + bullJobs,
   };
 }
 
