@@ -468,13 +468,13 @@ describe('avatars', () => {
     bytes: Buffer,
     contentType: 'image/png' | 'image/jpeg' | 'image/webp' = 'image/png',
   ) {
-    const { key, url } = await api.account.avatarUpload({ contentType, bytes: bytes.length });
-    const put = await fetch(url, {
-      method: 'PUT',
-      headers: { 'content-type': contentType },
-      body: new Uint8Array(bytes),
-    });
+    const { key, url, headers } = await api.account.avatarUpload({ contentType, bytes: bytes.length });
+    expect(headers).toEqual({ 'content-type': contentType, 'if-none-match': '*' });
+    const put = await fetch(url, { method: 'PUT', headers, body: new Uint8Array(bytes) });
     expect(put.status).toBe(200);
+    // Create-only: a second PUT of other bytes is refused by S3, so the job reads what was sent.
+    const again = await fetch(url, { method: 'PUT', headers, body: new Uint8Array(bytes.length) });
+    expect(again.status).toBe(412);
     await api.account.avatarUploaded({ key });
     return `cover-user-${userId}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
   }
@@ -539,7 +539,7 @@ describe('avatars', () => {
     const slot = await api.account.avatarUpload({ contentType: 'image/png', bytes: body.length });
     const wrongType = await fetch(slot.url, {
       method: 'PUT',
-      headers: { 'content-type': 'image/svg+xml' },
+      headers: { ...slot.headers, 'content-type': 'image/svg+xml' },
       body,
     });
     expect(wrongType.status).toBe(403);

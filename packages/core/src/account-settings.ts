@@ -284,10 +284,13 @@ export async function createAvatarUpload(
   userId: string,
   contentType: string,
   bytes: number,
-): Promise<{ key: string; url: string }> {
+): Promise<{ key: string; url: string; headers: Record<string, string> }> {
   const media = requireMedia(deps);
   const key = `avatars/${userId}/src-${randomBytes(9).toString('base64url')}`;
-  return { key, url: await media.storage.presignPut(key, contentType, bytes) };
+  // Create-only (If-None-Match: * signed), like song uploads: the URL writes the original once, so
+  // what the image job reads cannot be replaced after avatarUploaded.
+  const url = await media.storage.presignPut(key, contentType, bytes, 600, { createOnly: true });
+  return { key, url, headers: { 'content-type': contentType, 'if-none-match': '*' } };
 }
 
 /** The original is in S3: the cover/image job resizes it (kind 'user') and sets avatarKey. */
