@@ -98,6 +98,10 @@ test.beforeAll(async () => {
     SMTP_URL: smtpUrl,
     TONEARM_QUEUE_PREFIX: queuePrefix,
     RATE_LIMITS: roomy,
+    // The bucket's CORS is shared with the suite's own stack: keep its player's origin allowed too.
+    S3_CORS_ORIGINS: [process.env.WEB_PORT ?? '18002', String(webPort)]
+      .flatMap((p) => [`http://127.0.0.1:${p}`, `http://localhost:${p}`])
+      .join(','),
   };
   start(['--filter', '@tonearm/server', 'start'], common);
   start(['--filter', '@tonearm/workers', 'start'], { ...common, WORKER_METRICS_PORT: '0' });

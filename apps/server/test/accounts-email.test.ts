@@ -22,6 +22,7 @@ import { processors, setServicesForTests, startWorkers, type WorkerPool } from '
 import { type ParsedMail, simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
+import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { coverRoute } from '../src/cover-route';
@@ -330,7 +331,8 @@ describe('the first admin', () => {
 
 describe('account deletion', () => {
   it('leaves nothing of the user in MongoDB, Redis or S3', async () => {
-    const { api, me, password, handle, cookie } = await signUp(`del_${uid()}@example.test`);
+    const email = `del_${uid()}@example.test`;
+    const { api, me, password, handle, cookie } = await signUp(email);
     const friend = await signUp(`f_${uid()}@example.test`);
     const uidObj = new mongoose.Types.ObjectId(me.id);
     // Everything a person accumulates: an upload with media in S3, plays, a playlist, a like, follows,
@@ -365,6 +367,18 @@ describe('account deletion', () => {
     await friend.api.people.profile({ handle });
     await friend.api.user.followers({ userId: me.id, limit: 5 });
 
+    // Jobs naming the user in BullMQ: the verification mail (sent, kept as completed), a failed one.
+    await mailTo(email, /Confirm your email address/);
+    await queues.enqueue(
+      Jobs.sendEmail,
+      { template: 'passwordChanged', to: email, name: 'Tester' },
+      { jobId: `del-test-${me.id}`, attempts: 1 },
+    );
+    await waitFor(async () => {
+      const busy = await queues.get(Jobs.sendEmail.queue).getJobs(['active', 'waiting', 'delayed']);
+      return busy.length === 0;
+    });
+
     const bad = await errorOf(api.account.delete({ password, confirmHandle: 'someone_else' }));
     expect(bad.code).toBe('BAD_REQUEST');
     const report = await api.account.delete({ password, confirmHandle: handle });
@@ -390,6 +404,28 @@ describe('account deletion', () => {
       const type = await svc.redis.type(name);
       if (type === 'zset' && (await svc.redis.zrange(name, '0', '-1')).some((m) => m.includes(me.id)))
         leftovers.push(`redis zset member in ${name}`);
+    }
+    // BullMQ (this file's queues): no job id or payload naming the user's id or address.
+    const raw = new Redis(env().REDIS_URL);
+    try {
+      for (const k of await raw.keys(`${prefix}:*`)) {
+        const type = await raw.type(k);
+        const content =
+          type === 'hash'
+            ? JSON.stringify(await raw.hgetall(k))
+            : type === 'string'
+              ? ((await raw.get(k)) ?? '')
+              : type === 'list'
+                ? (await raw.lrange(k, 0, -1)).join(' ')
+                : type === 'zset'
+                  ? (await raw.zrange(k, '0', '-1')).join(' ')
+                  : type === 'set'
+                    ? (await raw.smembers(k)).join(' ')
+                    : '';
+        if ([k, content].some((x) => x.includes(me.id) || x.includes(email))) leftovers.push(`bullmq ${k}`);
+      }
+    } finally {
+      raw.disconnect();
     }
     // S3: the upload's media, its upload key's tombstone and the avatar.
     const areas = [`songs/${String(song._id)}/`, `uploads/${String(song._id)}/`, `avatars/${me.id}/`];
@@ -434,13 +470,13 @@ describe('avatars', () => {
     bytes: Buffer,
     contentType: 'image/png' | 'image/jpeg' | 'image/webp' = 'image/png',
   ) {
-    const { key, url } = await api.account.avatarUpload({ contentType, bytes: bytes.length });
-    const put = await fetch(url, {
-      method: 'PUT',
-      headers: { 'content-type': contentType },
-      body: new Uint8Array(bytes),
-    });
+    const { key, url, headers } = await api.account.avatarUpload({ contentType, bytes: bytes.length });
+    expect(headers).toEqual({ 'content-type': contentType, 'if-none-match': '*' });
+    const put = await fetch(url, { method: 'PUT', headers, body: new Uint8Array(bytes) });
     expect(put.status).toBe(200);
+    // Create-only: a second PUT of other bytes is refused by S3, so the job reads what was sent.
+    const again = await fetch(url, { method: 'PUT', headers, body: new Uint8Array(bytes.length) });
+    expect(again.status).toBe(412);
     await api.account.avatarUploaded({ key });
     return `cover-user-${userId}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
   }
@@ -505,7 +541,7 @@ describe('avatars', () => {
     const slot = await api.account.avatarUpload({ contentType: 'image/png', bytes: body.length });
     const wrongType = await fetch(slot.url, {
       method: 'PUT',
-      headers: { 'content-type': 'image/svg+xml' },
+      headers: { ...slot.headers, 'content-type': 'image/svg+xml' },
       body,
     });
     expect(wrongType.status).toBe(403);

@@ -24,7 +24,7 @@ import {
   User,
   type UserDoc,
 } from '@tonearm/db';
-import { Jobs } from '@tonearm/queue';
+import { DEAD_LETTER_QUEUE, Jobs, queueNamesOf } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
 import { Types } from 'mongoose';
 import { destroyUserSessions, type Role, setSessionsRole } from './auth';
@@ -286,10 +286,13 @@ export async function createAvatarUpload(
   userId: string,
   contentType: string,
   bytes: number,
-): Promise<{ key: string; url: string }> {
+): Promise<{ key: string; url: string; headers: Record<string, string> }> {
   const media = requireMedia(deps);
   const key = `avatars/${userId}/src-${randomBytes(9).toString('base64url')}`;
-  return { key, url: await media.storage.presignPut(key, contentType, bytes) };
+  // Create-only (If-None-Match: * signed), like song uploads: the URL writes the original once, so
+  // what the image job reads cannot be replaced after avatarUploaded.
+  const url = await media.storage.presignPut(key, contentType, bytes, 600, { createOnly: true });
+  return { key, url, headers: { 'content-type': contentType, 'if-none-match': '*' } };
 }
 
 /** The original is in S3: the cover/image job resizes it (kind 'user') and sets avatarKey. */
@@ -358,7 +361,8 @@ export async function deleteAccount(
 
 export async function purgeUser(deps: CoreDeps, userId: string): Promise<DeletionReport> {
   const id = new Types.ObjectId(userId);
-  const u = await User.findById(id, { handle: 1 }).lean();
+  const u = await User.findById(id, { handle: 1, email: 1 }).lean();
+  let bullJobs = 0;
   // Sign out first, so nothing keeps writing while the rest goes.
   await destroyUserSessions(deps.redis, userId);
   let s3Objects = 0;
@@ -408,6 +412,29 @@ export async function purgeUser(deps: CoreDeps, userId: string): Promise<Deletio
   const keys = await scanUserKeys(deps, userId, ...(u ? [`:${u.handle.toLowerCase()}`] : []));
   // One DEL per key: on a Cluster they live in different slots.
   await Promise.all(keys.map((k) => deps.redis.del(k)));
+  // BullMQ: finished, failed, dead-lettered and pending jobs whose data names the user (mails to
+  // their address, their avatar's image job, their plays' counting jobs). A running job finishes.
+  if (deps.queues) {
+    const email = u?.email?.toLowerCase() ?? null;
+    // By id anywhere in the job (ids are unique), by address only as a mail's exact recipient (a
+    // dead-lettered job keeps the original's data under `data`).
+    const names = (data: unknown): boolean => {
+      const d = data as { to?: unknown; data?: { to?: unknown } } | null;
+      const to = d?.to ?? d?.data?.to;
+      return email !== null && typeof to === 'string' && to.toLowerCase() === email;
+    };
+    for (const name of [...queueNamesOf(Jobs), DEAD_LETTER_QUEUE]) {
+      const q = deps.queues.get(name);
+      const jobs = await q.getJobs(['completed', 'failed', 'delayed', 'waiting', 'prioritized']);
+      for (const job of jobs) {
+        if (!job?.id) continue;
+        const text = `${job.id} ${JSON.stringify(job.data ?? null)}`;
+        if (!text.includes(userId) && !names(job.data)) continue;
+        await job.remove().catch(() => {});
+        bullJobs += 1;
+      }
+    }
+  }
   await peopleChanged(deps);
   return {
     songs: songIds.length,
@@ -416,7 +443,7 @@ export async function purgeUser(deps: CoreDeps, userId: string): Promise<Deletio
     playlists: playlists.deletedCount,
     likes: likes.deletedCount,
     follows: follows.deletedCount,
-    redisKeys: keys.length + mine,
+    redisKeys: keys.length + mine + bullJobs,
   };
 }
 

@@ -138,8 +138,8 @@ function Profile() {
   async function onAvatar(file: File) {
     try {
       const type = file.type as 'image/jpeg' | 'image/png' | 'image/webp';
-      const { key, url } = await upload.mutateAsync({ contentType: type, bytes: file.size });
-      const put = await fetch(url, { method: 'PUT', body: file, headers: { 'content-type': type } });
+      const { key, url, headers } = await upload.mutateAsync({ contentType: type, bytes: file.size });
+      const put = await fetch(url, { method: 'PUT', body: file, headers });
       if (!put.ok) throw new Error(`Upload failed (${put.status})`);
       await uploaded.mutateAsync({ key });
       f.ok('Avatar uploaded; it appears once resized');

@@ -41,10 +41,10 @@ export const accountRouter = {
   signOutOthers: sessionProcedure
     .output(z.object({ signedOut: z.number() }))
     .mutation(({ ctx }) => signOutOtherSessions(ctx.deps, ctx.userId, ctx.session.sessionId)),
-  /** A presigned PUT for the avatar original (JPEG, PNG or WebP, up to 5 MB). */
+  /** A presigned, create-only PUT for the avatar original (JPEG, PNG or WebP, up to 5 MB); send `headers`. */
   avatarUpload: sessionProcedure
     .input(ZAvatarUploadInput)
-    .output(z.object({ key: z.string(), url: z.string() }))
+    .output(z.object({ key: z.string(), url: z.string(), headers: z.record(z.string(), z.string()) }))
     .mutation(({ ctx, input }) => createAvatarUpload(ctx.deps, ctx.userId, input.contentType, input.bytes)),
   /** After the PUT: the image job resizes it and the profile shows it. */
   avatarUploaded: sessionProcedure
