@@ -31,17 +31,10 @@ export function workerConnection(): RedisClient {
   });
 }
 
-/**
- * Producers on the request path: fail fast instead of queueing commands while Redis is away. The
- * timeout bounds an enqueue during a Redis Cluster failover, when the slot's master is gone and
- * ioredis holds the command until the cluster names a new one (`pnpm drill redis-master`).
- */
+/** Producers on the request path: fail fast instead of queueing commands while Redis is away. */
 export function producerConnection(): RedisClient {
-  return createRedis({ maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 3_000 });
+  return createRedis({ maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: undefined });
 }
-
-/** How long an enqueue may take before the caller gets a TimeoutError (a 503 on the request path). */
-export const ENQUEUE_TIMEOUT_MS = 3_000;
 
 /** Memoised queues per connection, so producers share one Queue object per name. */
 export class Queues {
@@ -81,19 +74,7 @@ export class Queues {
     opts: Pick<JobsOptions, 'jobId' | 'delay' | 'attempts' | 'backoff' | 'priority'> = {},
   ) {
     const data = job.schema.parse(payload);
-    const add = this.get(job.queue).add(job.name, data, { ...job.defaults, ...opts });
-    // A deadline of our own: during a Redis Cluster failover ioredis holds a command for the lost
-    // master's slot until the cluster names a new one, past any commandTimeout. A caller that gives
-    // up may see the job added anyway; the jobId keeps that to one job.
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(Object.assign(new Error('enqueue timed out'), { name: 'TimeoutError' })),
-        ENQUEUE_TIMEOUT_MS,
-      );
-    });
-    add.catch(() => {}); // a rejection after the deadline has nobody to report to
-    return Promise.race([add, deadline]).finally(() => clearTimeout(timer));
+    return this.get(job.queue).add(job.name, data, { ...job.defaults, ...opts });
   }
 
   async close(): Promise<void> {
