@@ -1,12 +1,17 @@
 // `pnpm drill [name...]`: fault drills against a local cluster (2 servers with the dev media edge, a
 // worker, Redis, the MongoDB stand-in, versitygw) under bounded loopback load. Each prints requests
 // sent, errors by status and code, 5xx carrying stack traces, the time to recover, the load average,
-// and its own data-loss checks. Names: server, redis, mongo, s3, s3-long, worker, queue (all when none given).
+// and its own data-loss checks. Names: server, redis, mongo, s3, s3-long, worker, queue (all when none given),
+// and redis-master on a Redis Cluster (`TONEARM_REDIS_CLUSTER=1 pnpm drill redis-master`).
 // The cluster runs on its own services under .data/drill (Redis AOF, MongoDB H2 file): see drill/env.ts.
 import './drill/env';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createRedis } from '@tonearm/cache';
+import { repoRoot } from '@tonearm/config';
 import { createSession, SESSION_COOKIE } from '@tonearm/core';
 import {
   connectDb,
@@ -21,8 +26,7 @@ import {
   User,
 } from '@tonearm/db';
 import { cachedTrack, S3Storage } from '@tonearm/media';
-import { producerConnection, Queues } from '@tonearm/queue';
-import { Redis } from 'ioredis';
+import { producerConnection, QUEUE_PREFIX, Queues } from '@tonearm/queue';
 import {
   groupRssMb,
   kill,
@@ -34,6 +38,7 @@ import {
   startWorker,
 } from './drill/cluster';
 import { load1, print, runLoad } from './drill/load';
+import { clusterRunning, killNode, masterOf, roleOf, waitPromotion } from './drill/redis-cluster';
 
 type Drill = { name: string; title: string; run(): Promise<void> };
 
@@ -46,7 +51,7 @@ const byId = (i: number) =>
   `/trpc/song.byId?input=${encodeURIComponent(JSON.stringify({ id: songIds[i % songIds.length] }))}`;
 
 // A listener reporting plays (sessions live in Redis, which keeps them across its restart: AOF).
-const rawRedis = new Redis(process.env.REDIS_URL ?? '', { maxRetriesPerRequest: 1 });
+const rawRedis = createRedis({ maxRetriesPerRequest: 1, enableOfflineQueue: true, commandTimeout: 5_000 });
 rawRedis.on('error', () => {});
 const queues = new Queues(producerConnection());
 queues.connection.on('error', () => {});
@@ -490,6 +495,56 @@ const drills: Drill[] = [
       );
     },
   },
+  {
+    name: 'redis-master',
+    title: 'kill -9 the Redis Cluster master of the BullMQ slot (replica promoted, no restart)',
+    async run() {
+      if (!clusterRunning())
+        throw new Error('no Redis Cluster: run TONEARM_REDIS_CLUSTER=1 pnpm drill redis-master');
+      const c = await ensureCluster();
+      // The master holding every BullMQ key ({bull}): its loss stalls the play-count jobs too.
+      const victim = masterOf(QUEUE_PREFIX);
+      if (!victim) throw new Error(`no master serves ${QUEUE_PREFIX}`);
+      const plays = new Plays();
+      await snapshotCounters();
+      const at: { faultAt: number; restoredAt?: number } = { faultAt: 0 };
+      let promoted: Promise<{ master: string | null; ms: number }> = Promise.resolve({ master: null, ms: 0 });
+      const r = await runLoad({
+        targets: c.urls,
+        request: mixed(plays),
+        rate: 150,
+        total: 2_250,
+        onStart: (t0) => {
+          promoted = sleep(3_000).then(() => {
+            killNode(victim);
+            at.faultAt = performance.now() - t0;
+            return waitPromotion(QUEUE_PREFIX, victim).then((p) => {
+              at.restoredAt = performance.now() - t0;
+              return p;
+            });
+          });
+        },
+      });
+      const p = await promoted;
+      // Every sample, for a timeline of what failed when (.data/drill/redis-master-samples.json).
+      writeFileSync(
+        join(repoRoot(), '.data', 'drill', 'redis-master-samples.json'),
+        JSON.stringify({ at, samples: r.samples.map(({ body: _b, ...x }) => x) }),
+      );
+      const verified = await plays.verify(r, c.urls());
+      // The killed node comes back (same port, its nodes.conf) and rejoins as a replica.
+      services('start', victim);
+      await sleep(3_000);
+      print(this.title, r, at, {
+        'killed master': victim,
+        'replica promoted': `${p.master} after ${p.ms} ms`,
+        ...verified,
+        'old master back as': roleOf(victim),
+        'processes restarted by hand': 'none',
+        'worker ready after': await readyz(c.w),
+      });
+    },
+  },
 ];
 
 async function docCounts() {
@@ -525,6 +580,8 @@ console.log(`[drill] services under .data/drill; load average (1 min) ${load1()}
 let failed = false;
 for (const d of drills) {
   if (only.length && !only.includes(d.name)) continue;
+  // Without names, the Cluster drill runs only when the drill's services include a Cluster.
+  if (!only.length && d.name === 'redis-master' && !clusterRunning()) continue;
   try {
     await d.run();
   } catch (e) {

@@ -22,7 +22,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export type ServiceName = 'redis' | 'mongo' | 's3';
+export type ServiceName = 'redis' | 'mongo' | 's3' | `redis-c${1 | 2 | 3 | 4 | 5 | 6}`;
 
 export function services(cmd: 'up' | 'down' | 'status' | 'stop' | 'start', name?: ServiceName): string {
   return execFileSync('bash', [join(ROOT, 'scripts', 'services.sh'), cmd, ...(name ? [name] : [])], {

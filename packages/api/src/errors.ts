@@ -37,8 +37,12 @@ const NETWORK_CODES = new Set([
   'ENOTFOUND',
 ]);
 
-/** ioredis with the offline queue off (createRedis) fails fast with these when Redis is away. */
-const REDIS_UNAVAILABLE = /ECONNREFUSED|Connection is closed|Stream isn't writeable|Command timed out/;
+/**
+ * ioredis with the offline queue off (createRedis) fails fast with these when Redis is away; the
+ * last ones are a Redis Cluster's during a failover or while no node answers.
+ */
+const REDIS_UNAVAILABLE =
+  /ECONNREFUSED|Connection is closed|Stream isn't writeable|Command timed out|Too many Cluster redirections|Cluster isn't ready|Failed to refresh slots cache|CLUSTERDOWN|TRYAGAIN/;
 
 /**
  * A backing service that is away: MongoDB or Redis unreachable, a connection-level failure, or a 5xx

@@ -70,6 +70,9 @@ function clusterOptions(url: string, o: RedisOptions): ClusterOptions {
     retryDelayOnTryAgain: 100,
     maxRedirections: 16,
     slotsRefreshTimeout: 2_000,
+    // A promoted replica is learnt within a second even by a client that sees no MOVED (its
+    // commands for the slot were going to the dead master).
+    slotsRefreshInterval: 1_000,
     // Sharded pub/sub (SSUBSCRIBE) follows each channel's slot to its master (the socket.io adapter).
     shardedSubscribers: true,
     redisOptions: {

@@ -80,6 +80,53 @@ describe('cache-aside', () => {
     expect(await cache.getOrLoad('list', 'p2', async () => [20], { tags: ['songs'] })).toEqual([20]);
   });
 
+  it('leaves stale an entry whose tag was invalidated while it loaded', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = cache.getOrLoad(
+      'list',
+      'race',
+      async () => {
+        await gate;
+        return 'stale';
+      },
+      { tags: ['race-tag'] },
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    await cache.invalidateTags('race-tag');
+    release();
+    expect(await slow).toBe('stale');
+    expect(await cache.getOrLoad('list', 'race', async () => 'fresh', { tags: ['race-tag'] })).toBe('fresh');
+  });
+
+  it('invalidates a tag without touching the entries under it (no per-entry work)', async () => {
+    const ids = Array.from({ length: 2_000 }, (_, i) => `bulk${i}`);
+    await Promise.all(ids.map((id) => cache.getOrLoad('bulk', id, async () => id, { tags: ['bulk-tag'] })));
+    const gen = Number((await redis.get(cache.tagKey('bulk-tag'))) ?? 0);
+    const sample = ids.filter((_, i) => i % 40 === 0);
+    const ttls = await Promise.all(sample.map((id) => redis.ttl(cache.key('bulk', id))));
+    await cache.invalidateTags('bulk-tag');
+    // One counter moved by one; every entry is still stored as it was (it goes with its TTL), and no
+    // member set of the tag exists to be walked.
+    expect(Number(await redis.get(cache.tagKey('bulk-tag')))).toBe(gen + 1);
+    const after = await Promise.all(sample.map((id) => redis.ttl(cache.key('bulk', id))));
+    for (const [i, t] of after.entries()) expect(t).toBeGreaterThanOrEqual(ttls[i]! - 2);
+    expect(await redis.exists(`${cache.prefix}:tag:bulk-tag`)).toBe(0);
+    // ...and every one of them is a miss now.
+    let loads = 0;
+    for (const id of sample)
+      await cache.getOrLoad(
+        'bulk',
+        id,
+        async () => {
+          loads++;
+          return id;
+        },
+        { tags: ['bulk-tag'] },
+      );
+    expect(loads).toBe(sample.length);
+  });
+
   it('falls back to the loader when Redis is unreachable', async () => {
     const dead = createRedis(
       { retryStrategy: () => null, connectTimeout: 200 },

@@ -26,7 +26,7 @@ export const ENV_DOCS: Record<string, EnvDoc> = {
   REDIS_CLUSTER_NODES: {
     default: 'unset (one node at `REDIS_URL`)',
     meaning:
-      'Redis Cluster seed nodes `host:port,...` (or `redis://` URLs): every Redis user switches to the Cluster client (`TONEARM_REDIS_CLUSTER=1 scripts/services.sh up` starts a local one)',
+      'Redis Cluster seed nodes `host:port,...`: every Redis user (cache, sessions, presence, rate limits, BullMQ, socket.io) connects to the Cluster, and `REDIS_URL` then gives only user, password and TLS (docs/OPERATIONS.md; `TONEARM_REDIS_CLUSTER=1 bash scripts/services.sh up` starts a local one)',
   },
   S3_ENDPOINT: { default: 'from services.env (unset = AWS)', meaning: 'S3-compatible endpoint' },
   S3_REGION: { meaning: 'media bucket region' },
