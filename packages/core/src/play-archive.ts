@@ -133,7 +133,7 @@ async function finishBatch(batchId: string, state: string): Promise<{ events: nu
         },
       }));
       const failed = await PlayArchive.collection
-        .bulkWrite(ops, { ordered: false })
+        .bulkWrite(ops as never, { ordered: false })
         .then(() => [] as number[])
         .catch((e: { writeErrors?: { index: number; code: number }[] | { index: number; code: number } }) => {
           const errs = e.writeErrors ? [e.writeErrors].flat() : [];
