@@ -118,14 +118,33 @@ async function finishBatch(batchId: string, state: string): Promise<{ events: nu
       groups.set(k, g);
     }
     const list = [...groups.values()];
-    for (let i = 0; i < list.length; i += 50)
-      await Promise.all(
-        list
-          .slice(i, i + 50)
-          .map((g) =>
-            bumpRow(g.key, batchId, { plays: g.plays, playedSec: g.playedSec, completed: g.completed }),
-          ),
-      );
+    // One bulk write per 1,000 rows (unordered); a row whose upsert lost a race for its first insert
+    // (or met its own guard) is retried alone as a plain guarded update.
+    for (let i = 0; i < list.length; i += 1_000) {
+      const part = list.slice(i, i + 1_000);
+      const ops = part.map((g) => ({
+        updateOne: {
+          filter: { ...g.key, batches: { $ne: batchId } },
+          update: {
+            $inc: { plays: g.plays, playedSec: g.playedSec, completed: g.completed },
+            $push: { batches: batchId },
+          },
+          upsert: true,
+        },
+      }));
+      const failed = await PlayArchive.collection
+        .bulkWrite(ops as never, { ordered: false })
+        .then(() => [] as number[])
+        .catch((e: { writeErrors?: { index: number; code: number }[] | { index: number; code: number } }) => {
+          const errs = e.writeErrors ? [e.writeErrors].flat() : [];
+          if (!errs.length || errs.some((w) => w.code !== 11000)) throw e;
+          return errs.map((w) => w.index);
+        });
+      for (const idx of failed) {
+        const g = part[idx]!;
+        await bumpRow(g.key, batchId, { plays: g.plays, playedSec: g.playedSec, completed: g.completed });
+      }
+    }
     events = evs.length;
     rows = list.length;
     await PlayArchiveRun.updateOne({ _id: batchId }, { $set: { state: 'rolled', events, rows } });

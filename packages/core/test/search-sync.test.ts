@@ -122,6 +122,19 @@ describe('index sync across processes (the outbox)', () => {
     );
   });
 
+  it('an artist created by an upsert that returns the document before (null) is found', async () => {
+    const res = await Artist.findOneAndUpdate(
+      { name: 'Ultramarine Cartographers' },
+      { $setOnInsert: { name: 'Ultramarine Cartographers' } },
+      { upsert: true, returnDocument: 'before' },
+    );
+    expect(res).toBeNull();
+    const found = (s: SearchSync) =>
+      s.index.searchSync({ q: 'ultramarine cartographers', kinds: ['artist'] }).artists[0]?.name ===
+      'Ultramarine Cartographers';
+    await eventually(() => found(a) && found(b));
+  });
+
   it('a song that is not playable is not searchable, and becomes so when ready', async () => {
     const id = await createSong('Cobalt Juniper', 'transcoding');
     await sleep(300);

@@ -43,11 +43,14 @@ export async function syncIndexes(): Promise<void> {
     ['play_events', 'userId_1_startedAt_-1'],
   ];
   const db = mongoose.connection.db;
-  for (const [coll, name] of legacy)
-    await db
-      ?.collection(coll)
-      .dropIndex(name)
-      .catch(() => {});
+  if (!db) return;
+  for (const [coll, name] of legacy) {
+    const present = await db
+      .collection(coll)
+      .indexes()
+      .catch(() => []);
+    if (present.some((i) => i.name === name)) await db.collection(coll).dropIndex(name);
+  }
 }
 
 /** The native driver's Db, for benchmarks and aggregation-heavy jobs. */

@@ -280,6 +280,11 @@ export function searchOutboxPlugin(schema: Schema, kind: SearchEntityKind): void
         const r = res as { upsertedId?: unknown; _id?: unknown } | null;
         const created = r?.upsertedId ?? r?._id;
         const extra = created != null && !o.ids.has(String(created)) ? [String(created)] : [];
+        // An upsert that returned nothing (returnDocument 'before' on an insert): find what it made.
+        if (created == null && this.getOptions().upsert) {
+          const now = await this.model.find(this.getFilter(), { _id: 1 }).lean<{ _id: unknown }[]>();
+          for (const d of now) if (!o.ids.has(String(d._id))) extra.push(String(d._id));
+        }
         await closeSearchChanges(kind, o.seqs, extra).catch(() => {});
       },
     );
