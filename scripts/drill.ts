@@ -3,6 +3,8 @@
 // sent, errors by status and code, 5xx carrying stack traces, the time to recover, the load average,
 // and its own data-loss checks. Names: server, redis, mongo, s3, s3-long, worker, queue (all when none given).
 // The cluster runs on its own services under .data/drill (Redis AOF, MongoDB H2 file): see drill/env.ts.
+// Size: About 540 lines: one table of fault drills, each a short scenario over the cluster helpers in
+// scripts/drill/.
 import './drill/env';
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';

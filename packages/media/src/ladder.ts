@@ -4,6 +4,9 @@
 // A lossless source (FLAC, ALAC, WAV, AIFF at 44.1 kHz, up to 24 bits) also gets a FLAC-in-fMP4 top
 // rung, LOSSLESS_RUNG, whose decoded audio is the source's samples, bit for bit (docs/GAPLESS.md).
 // Edit the LADDER table to change rungs; keep rates between 64k and 320k.
+// Size: About 450 lines: one pipeline (decode once, encode rungs, verify, record) whose steps share the
+// rung state; ffmpeg, HLS parsing and gapless arithmetic are in ffmpeg.ts, hls.ts and
+// @tonearm/player/gapless-math.
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
