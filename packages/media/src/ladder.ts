@@ -195,30 +195,8 @@ export function encodeGroup(
   const args: string[] = rungs.flatMap(() => ['-map', '0:a']);
   args.push('-c:a', 'aac', '-aac_coder', coder, '-profile:a', 'aac_low');
   args.push(...rungs.flatMap((r, i) => rungEncoderOptions(r, i)));
-  args.push(
-    '-f',
-    'hls',
-    '-hls_time',
-    String(TARGET_DURATION_SEC),
-    '-hls_playlist_type',
-    'vod',
-    '-hls_segment_type',
-    'fmp4',
-    '-hls_flags',
-    'independent_segments',
-    '-hls_fmp4_init_filename',
-    'init.mp4',
-    '-hls_segment_filename',
-    join(outDir, '%v', 'seg_%03d.m4s'),
-    '-var_stream_map',
-    rungs.map((r, i) => `a:${i},name:${r.name}`).join(' '),
-  );
-  const cmd = ffmpeg()
-    .input(pcmFile)
-    .inputOptions(...PCM_INPUT_OPTIONS)
-    .output(join(outDir, '%v', 'index.m3u8'))
-    .outputOptions(...args);
-  return run(cmd, opts);
+  const streams = rungs.map((r, i) => `a:${i},name:${r.name}`).join(' ');
+  return runHlsEncoder(pcmFile, outDir, [...args, ...hlsOutputOptions(outDir, streams)], opts);
 }
 
 /**
@@ -250,6 +228,14 @@ export function encodeFlac(
     '5',
     '-strict',
     '-2',
+    ...hlsOutputOptions(outDir, `a:0,name:${LOSSLESS_RUNG.name}`),
+  ];
+  return runHlsEncoder(pcmFile, outDir, args, opts);
+}
+
+/** ffmpeg's HLS muxer options every rung shares: 6 s fMP4 segments, one folder per variant. */
+function hlsOutputOptions(outDir: string, varStreamMap: string): string[] {
+  return [
     '-f',
     'hls',
     '-hls_time',
@@ -265,8 +251,17 @@ export function encodeFlac(
     '-hls_segment_filename',
     join(outDir, '%v', 'seg_%03d.m4s'),
     '-var_stream_map',
-    `a:0,name:${LOSSLESS_RUNG.name}`,
+    varStreamMap,
   ];
+}
+
+/** One encoder process over the decoded PCM, writing `<outDir>/<variant>/index.m3u8` and segments. */
+function runHlsEncoder(
+  pcmFile: string,
+  outDir: string,
+  args: string[],
+  opts: { onTime?: (sec: number) => void; signal?: AbortSignal },
+): Promise<string> {
   const cmd = ffmpeg()
     .input(pcmFile)
     .inputOptions(...PCM_INPUT_OPTIONS)
