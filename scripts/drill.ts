@@ -4,6 +4,8 @@
 // and its own data-loss checks. Names: server, redis, mongo, s3, s3-long, worker, queue (all when none given),
 // and redis-master on a Redis Cluster (`TONEARM_REDIS_CLUSTER=1 pnpm drill redis-master`).
 // The cluster runs on its own services under .data/drill (Redis AOF, MongoDB H2 file): see drill/env.ts.
+// Size: About 540 lines: one table of fault drills, each a short scenario over the cluster helpers in
+// scripts/drill/.
 import './drill/env';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';

@@ -62,7 +62,7 @@ export const LAYERS: Record<PackageName, Layer> = {
   },
   realtime: {
     dir: 'packages/realtime',
-    may: ['config', 'cache'],
+    may: ['config', 'cache', 'validators'],
     why: 'Socket event maps, rooms and presence store; its client and events subpaths run in the browser.',
   },
   db: {
@@ -82,7 +82,13 @@ export const LAYERS: Record<PackageName, Layer> = {
   },
   media: {
     dir: 'packages/media',
-    may: INFRA,
+    may: [...INFRA, 'player', 'validators'],
+    only: {
+      player: {
+        subpaths: ['gapless-math'],
+        why: 'The pipeline shares the gapless sample arithmetic with the player (pure, no browser code); nothing else of the player.',
+      },
+    },
     why: 'ffmpeg ladder, S3 storage, URL signing: media mechanics without catalog knowledge.',
   },
   ratelimit: {

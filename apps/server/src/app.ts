@@ -1,5 +1,7 @@
 // The standalone server as a factory: createApplication(httpServer, deps) wires tRPC over HTTP
 // (batching on), health endpoints and metrics onto a node:http server. Tests start it on port 0.
+// Size: About 315 lines: the HTTP routing table of the server process (tRPC, GET fast path, health,
+// metrics, Subsonic, covers, edge) and its error handling.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { appRouter, createTRPCContext, logTrpcError, toAppError } from '@tonearm/api';

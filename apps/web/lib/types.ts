@@ -1,6 +1,6 @@
-// Shapes the UI renders. Where a procedure exists on the router, the shape is derived from its
-// output type (so renaming a field breaks the typecheck here); where it has not landed yet, the
-// shape is the one its issue describes, and the hook in lib/hooks/ that will call it maps to it.
+// Shapes the UI renders, derived from the router's output types (so renaming a field breaks the
+// typecheck here) or from the shared contracts in @tonearm/validators.
+import type { MediaStatus } from '@tonearm/validators';
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from './trpc';
 

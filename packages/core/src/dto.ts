@@ -1,22 +1,10 @@
 // Plain JSON shapes that leave the domain layer (and the cache). Ids are strings, dates ISO strings,
-// so a cached value and a freshly loaded one are identical.
+// so a cached value and a freshly loaded one are identical. The catalog shapes (song, artist, album)
+// are z.infer of the schemas in @tonearm/validators/dto, which the router declares as `.output()`.
 import type { AlbumDoc, ArtistDoc, PlaylistDoc, SongDoc, UserDoc } from '@tonearm/db';
+import type { AlbumDto, ArtistDto, SongDto } from '@tonearm/validators';
 
-export type SongDto = {
-  id: string;
-  title: string;
-  artistId: string;
-  artistName: string;
-  albumId: string | null;
-  albumTitle: string | null;
-  trackNumber: number | null;
-  durationSec: number;
-  genre: string | null;
-  playCount: number;
-  status: 'uploaded' | 'transcoding' | 'ready' | 'failed';
-  /** S3 prefix of the album's processed cover (covers/album/<id>/<hash>/), null for none. */
-  coverKey: string | null;
-};
+export type { AlbumDto, ArtistDto, SongDto };
 
 export function toSongDto(s: SongDoc): SongDto {
   return {
@@ -30,12 +18,10 @@ export function toSongDto(s: SongDoc): SongDto {
     durationSec: s.durationSec ?? 0,
     genre: s.genre ?? null,
     playCount: s.playCount ?? 0,
-    status: (s.media?.status ?? 'uploaded') as SongDto['status'],
+    status: s.media?.status ?? 'uploaded',
     coverKey: s.coverKey ?? null,
   };
 }
-
-export type ArtistDto = { id: string; name: string; genres: string[]; bio: string; playCount: number };
 
 export function toArtistDto(a: ArtistDoc): ArtistDto {
   return {
@@ -46,17 +32,6 @@ export function toArtistDto(a: ArtistDoc): ArtistDto {
     playCount: a.playCount ?? 0,
   };
 }
-
-export type AlbumDto = {
-  id: string;
-  title: string;
-  artistId: string;
-  artistName: string;
-  year: number | null;
-  genre: string | null;
-  playCount: number;
-  coverKey: string | null;
-};
 
 export function toAlbumDto(a: AlbumDoc): AlbumDto {
   return {

@@ -1,5 +1,6 @@
 // Mongoose models of the whole domain, with their indexes. The only place that knows collection names.
 // Edit here when a field or an index changes; keep the validators package's output schemas in step.
+import { GAPLESS_SOURCES, MEDIA_STATUSES, RENDITION_CODECS } from '@tonearm/validators';
 import { type InferSchemaType, model, Schema, type Types } from 'mongoose';
 import { guardSongMedia } from './media-guard';
 import { searchOutboxPlugin } from './models-search';
@@ -105,14 +106,15 @@ AlbumSchema.index({ groupKey: 1 });
 AlbumSchema.index({ playCount: -1, _id: 1 });
 AlbumSchema.index({ updatedAt: 1 });
 
-export const MEDIA_STATUSES = ['uploaded', 'transcoding', 'ready', 'failed'] as const;
-export type MediaStatus = (typeof MEDIA_STATUSES)[number];
+/** Defined once in @tonearm/validators/media; re-exported for code that reads songs. */
+export { MEDIA_STATUSES };
+export type { MediaStatus } from '@tonearm/validators';
 
 const RenditionSchema = new Schema(
   {
     name: { type: String, required: true },
     /** 'aac' (AAC-LC) or 'flac' (the lossless rung); documents written before it read as 'aac'. */
-    codec: { type: String, enum: ['aac', 'flac'], default: 'aac' },
+    codec: { type: String, enum: RENDITION_CODECS, default: 'aac' },
     bitrateKbps: { type: Number, required: true },
     bandwidth: { type: Number, required: true },
     averageBandwidth: { type: Number, required: true },
@@ -126,7 +128,7 @@ const RenditionSchema = new Schema(
      */
     frames: { type: Number, default: 0 },
     /** Where the priming is signalled: 'elst' (the fMP4 edit list) or 'metadata' (only here). */
-    gaplessSource: { type: String, enum: ['elst', 'metadata'], default: 'metadata' },
+    gaplessSource: { type: String, enum: GAPLESS_SOURCES, default: 'metadata' },
     playlist: { type: String, default: null },
   },
   { _id: false },

@@ -7,6 +7,8 @@
 // that demuxer forced (-f), protocols limited to file and pipe, and a time limit (SIGKILL past it). A
 // playlist (HLS, concat, SDP...) uploaded as audio/mpeg is thus refused without ffmpeg ever seeing it,
 // and no demuxer that could follow a URL is reachable.
+// Size: About 370 lines: each ffmpeg/ffprobe invocation with its argument list and output parsing, kept
+// together so flags are read in one place.
 import { execFile } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';

@@ -4,8 +4,20 @@
 // A lossless source (FLAC, ALAC, WAV, AIFF at 44.1 kHz, up to 24 bits) also gets a FLAC-in-fMP4 top
 // rung, LOSSLESS_RUNG, whose decoded audio is the source's samples, bit for bit (docs/GAPLESS.md).
 // Edit the LADDER table to change rungs; keep rates between 64k and 320k.
+// Size: About 450 lines: one pipeline (decode once, encode rungs, verify, record) whose steps share the
+// rung state; ffmpeg, HLS parsing and gapless arithmetic are in ffmpeg.ts, hls.ts and
+// @tonearm/player/gapless-math.
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  AAC_FRAME_SAMPLES,
+  aacGaplessInfo,
+  FFMPEG_AAC_PRIMING_SAMPLES,
+  FLAC_BLOCK_SAMPLES,
+  FLAC_LEAD_IN_SAMPLES,
+  flacGaplessInfo,
+  type GaplessInfo,
+} from '@tonearm/player/gapless-math';
 import ffmpeg from 'fluent-ffmpeg';
 import {
   decodeOnce,
@@ -75,21 +87,14 @@ export type AacCoder = 'twoloop' | 'fast';
  */
 export const LOSSLESS_RUNG: Rung = { name: 'lossless', kbps: 1411 };
 
-/**
- * Zero samples ahead of the source in the FLAC rung. FLAC has no encoder delay, but the AAC rungs
- * carry 1024 samples of priming, and ffmpeg's HLS muxer cuts every rung at the first frame at or
- * after each 6 s boundary of its own media time. Without the lead-in the FLAC rung's segments start
- * 1024 samples later in the song than the AAC rungs' (a level switch at segment i would leave a
- * 23 ms hole); with it and 1024-sample FLAC blocks, every rung has the same frame grid and the same
- * segment boundaries, and the player cuts the lead-in exactly like AAC priming.
- */
-export const FLAC_LEAD_IN_SAMPLES = 1024;
-/** FLAC block size of the lossless rung: the AAC frame length, so both rungs share frame boundaries. */
-export const FLAC_BLOCK_SAMPLES = 1024;
-
-/** ffmpeg's native AAC encoder starts every stream with 1024 samples of priming (its initial_padding). */
-export const FFMPEG_AAC_PRIMING = 1024;
-export const AAC_FRAME_SAMPLES = 1024;
+// The gapless sample arithmetic (priming, padding, the FLAC lead-in) is defined once, in the
+// player's pure gapless-math module, and used here to compute what each rendition records.
+export {
+  AAC_FRAME_SAMPLES,
+  FLAC_BLOCK_SAMPLES,
+  FLAC_LEAD_IN_SAMPLES,
+  FFMPEG_AAC_PRIMING_SAMPLES as FFMPEG_AAC_PRIMING,
+} from '@tonearm/player/gapless-math';
 
 export type RenditionResult = {
   name: string;
@@ -190,30 +195,8 @@ export function encodeGroup(
   const args: string[] = rungs.flatMap(() => ['-map', '0:a']);
   args.push('-c:a', 'aac', '-aac_coder', coder, '-profile:a', 'aac_low');
   args.push(...rungs.flatMap((r, i) => rungEncoderOptions(r, i)));
-  args.push(
-    '-f',
-    'hls',
-    '-hls_time',
-    String(TARGET_DURATION_SEC),
-    '-hls_playlist_type',
-    'vod',
-    '-hls_segment_type',
-    'fmp4',
-    '-hls_flags',
-    'independent_segments',
-    '-hls_fmp4_init_filename',
-    'init.mp4',
-    '-hls_segment_filename',
-    join(outDir, '%v', 'seg_%03d.m4s'),
-    '-var_stream_map',
-    rungs.map((r, i) => `a:${i},name:${r.name}`).join(' '),
-  );
-  const cmd = ffmpeg()
-    .input(pcmFile)
-    .inputOptions(...PCM_INPUT_OPTIONS)
-    .output(join(outDir, '%v', 'index.m3u8'))
-    .outputOptions(...args);
-  return run(cmd, opts);
+  const streams = rungs.map((r, i) => `a:${i},name:${r.name}`).join(' ');
+  return runHlsEncoder(pcmFile, outDir, [...args, ...hlsOutputOptions(outDir, streams)], opts);
 }
 
 /**
@@ -245,6 +228,14 @@ export function encodeFlac(
     '5',
     '-strict',
     '-2',
+    ...hlsOutputOptions(outDir, `a:0,name:${LOSSLESS_RUNG.name}`),
+  ];
+  return runHlsEncoder(pcmFile, outDir, args, opts);
+}
+
+/** ffmpeg's HLS muxer options every rung shares: 6 s fMP4 segments, one folder per variant. */
+function hlsOutputOptions(outDir: string, varStreamMap: string): string[] {
+  return [
     '-f',
     'hls',
     '-hls_time',
@@ -260,8 +251,17 @@ export function encodeFlac(
     '-hls_segment_filename',
     join(outDir, '%v', 'seg_%03d.m4s'),
     '-var_stream_map',
-    `a:0,name:${LOSSLESS_RUNG.name}`,
+    varStreamMap,
   ];
+}
+
+/** One encoder process over the decoded PCM, writing `<outDir>/<variant>/index.m3u8` and segments. */
+function runHlsEncoder(
+  pcmFile: string,
+  outDir: string,
+  args: string[],
+  opts: { onTime?: (sec: number) => void; signal?: AbortSignal },
+): Promise<string> {
   const cmd = ffmpeg()
     .input(pcmFile)
     .inputOptions(...PCM_INPUT_OPTIONS)
@@ -314,21 +314,21 @@ async function describeRendition(
   const { peak, average } = bitrates(segments);
   const firstEdit = init.editList.find((e) => e.mediaTime >= 0);
   const elstPriming = firstEdit && firstEdit.mediaTime > 0 ? firstEdit.mediaTime : 0;
-  let primingSamples: number;
+  let gapless: GaplessInfo;
   let encodedSamples: number;
-  if (codec === 'flac') {
-    // FLAC codes the exact length: the trun durations are what a decoder outputs, and no more.
-    primingSamples = FLAC_LEAD_IN_SAMPLES;
-    encodedSamples = containerSamples;
-    if (frames !== Math.ceil((FLAC_LEAD_IN_SAMPLES + sourceSamples) / FLAC_BLOCK_SAMPLES))
-      throw new Error(`${rung.name}: ${frames} FLAC blocks for ${sourceSamples} samples`);
-  } else {
-    primingSamples = elstPriming || FFMPEG_AAC_PRIMING;
-    encodedSamples = frames * AAC_FRAME_SAMPLES;
+  try {
+    if (codec === 'flac') {
+      // FLAC codes the exact length: the trun durations are what a decoder outputs, and no more.
+      encodedSamples = containerSamples;
+      gapless = flacGaplessInfo(frames, containerSamples, sourceSamples);
+    } else {
+      encodedSamples = frames * AAC_FRAME_SAMPLES;
+      gapless = aacGaplessInfo(frames, sourceSamples, elstPriming || FFMPEG_AAC_PRIMING_SAMPLES);
+    }
+  } catch (err) {
+    throw new Error(`${rung.name}: ${(err as Error).message}`);
   }
-  const paddingSamples = encodedSamples - primingSamples - sourceSamples;
-  if (paddingSamples < 0 || paddingSamples >= AAC_FRAME_SAMPLES || (codec === 'flac' && paddingSamples !== 0))
-    throw new Error(`${rung.name}: implausible padding ${paddingSamples} samples`);
+  const { primingSamples, paddingSamples } = gapless;
   const first = manifest.segments[0];
   const measured =
     verifyPriming && first

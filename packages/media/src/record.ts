@@ -1,23 +1,11 @@
 // What the pipeline records about a transcoded song, in the shape the song document stores under
 // `media` (and playback.start hands the player): one function, used by the transcode job when it
 // publishes and by the gapless test fixtures, so the tests play exactly what the pipeline records.
+// The record's shape is ZRendition in @tonearm/validators/media (one contract for db, API, player).
+import type { RenditionRecord } from '@tonearm/validators';
 import type { LadderResult } from './ladder';
 
-export type RenditionRecord = {
-  name: string;
-  /** `aac` (AAC-LC rungs) or `flac` (the lossless rung of a lossless source). Older records: `aac`. */
-  codec: 'aac' | 'flac';
-  bitrateKbps: number;
-  bandwidth: number;
-  averageBandwidth: number;
-  codecs: string;
-  primingSamples: number;
-  paddingSamples: number;
-  frames: number;
-  gaplessSource: 'elst' | 'metadata';
-  /** Media playlist, relative to the ladder's prefix (e.g. `128k/index.m3u8`). */
-  playlist: string;
-};
+export type { RenditionRecord };
 
 export type SongMediaRecord = {
   renditions: RenditionRecord[];

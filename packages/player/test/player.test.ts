@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { chooseLevel, ThroughputEstimator } from '../src/abr';
 import { initTimescale, restoreFrameDurations } from '../src/fmp4';
-import { aacGaplessInfo, expectedAacFrames, mseCut, trackStarts } from '../src/gapless-math';
+import {
+  aacGaplessInfo,
+  expectedAacFrames,
+  FLAC_LEAD_IN_SAMPLES,
+  flacGaplessInfo,
+  mseCut,
+  trackStarts,
+} from '../src/gapless-math';
 import { parseMaster, parseMedia } from '../src/hls';
 import { normalisationGain } from '../src/loudness';
 
@@ -18,6 +25,24 @@ describe('gapless math', () => {
     expect(() => aacGaplessInfo(300, 321_937)).toThrow(RangeError);
     expect(() => aacGaplessInfo(400, 321_937)).toThrow(RangeError);
     expect(() => aacGaplessInfo(316.5, 321_937)).toThrow(RangeError);
+    // One frame more than the encoder emits: padding of a frame or more is not one encode.
+    expect(() => aacGaplessInfo(317, 321_937)).toThrow(/padding 1647/);
+    // The edit list's priming, when the container records one, replaces ffmpeg's default.
+    expect(aacGaplessInfo(317, 321_937, 2048)).toEqual({ primingSamples: 2048, paddingSamples: 623 });
+  });
+
+  it('gives the FLAC rung its lead-in as priming and no padding, and rejects anything else', () => {
+    const source = 321_937;
+    const blocks = Math.ceil((FLAC_LEAD_IN_SAMPLES + source) / 1024);
+    expect(flacGaplessInfo(blocks, FLAC_LEAD_IN_SAMPLES + source, source)).toEqual({
+      primingSamples: 1024,
+      paddingSamples: 0,
+    });
+    expect(() => flacGaplessInfo(blocks + 1, FLAC_LEAD_IN_SAMPLES + source, source)).toThrow(/FLAC blocks/);
+    expect(() => flacGaplessInfo(blocks, FLAC_LEAD_IN_SAMPLES + source + 1024, source)).toThrow(
+      /padding 1024/,
+    );
+    expect(() => flacGaplessInfo(0, 0, source)).toThrow(RangeError);
   });
 
   it('places each track so its first real sample lands on the running sum of the previous ones', () => {

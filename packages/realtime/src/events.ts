@@ -1,8 +1,12 @@
 // The socket.io contract between servers, workers and browsers: every payload is a Zod schema here,
-// and the typed event maps are derived from them. Client-safe (zod only): the web player imports it.
+// and the typed event maps are derived from them. Client-safe (zod and validators only): the web
+// player imports it.
 // Add an event here first (name `resource:action`), then emit it; never emit an untyped event.
+import { type SongTranscode, ZSongTranscode } from '@tonearm/validators';
 import { z } from 'zod';
 
+// Lower-case only (stricter than validators' ZObjectId): ids here name socket rooms, which must not
+// differ by case.
 const ZObjectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be a 24-hex id');
 
 export const ZDevice = z
@@ -74,14 +78,8 @@ export const ZPlayStarted = z.object({
 });
 export type PlayStarted = z.infer<typeof ZPlayStarted>;
 
-/** Transcoding progress pushed by the transcode worker (issue 2) to `user:<uploaderId>`. */
-export const ZSongTranscode = z.object({
-  songId: z.string(),
-  status: z.enum(['uploaded', 'transcoding', 'ready', 'failed']),
-  progress: z.number().min(0).max(1),
-  error: z.string().nullable().optional(),
-});
-export type SongTranscode = z.infer<typeof ZSongTranscode>;
+/** Transcoding progress pushed by the transcode worker to `user:<uploaderId>` (defined in validators). */
+export { type SongTranscode, ZSongTranscode };
 
 /** A followee hid their listening ("nobody") or removed you as a follower: drop them from the sidebar. */
 export const ZFriendHidden = z.object({ userId: z.string() });

@@ -3,6 +3,8 @@
 // password), counts the call against the same rate-limit scopes as tRPC, dispatches to core's
 // subsonic services and answers in the Subsonic envelope (XML by default, JSON with f=json).
 // Unknown or unimplemented endpoints answer Subsonic error 0 "not implemented", never a 500.
+// Size: One file (~780 lines) on purpose: it is the table of every /rest/ endpoint, each a few lines
+// that map parameters onto core; the logic lives in core/src/subsonic.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiDeps } from '@tonearm/api';
 import { toAppError } from '@tonearm/api';

@@ -2,6 +2,8 @@
 // to. GaplessEngine (gapless-engine.ts, @tonearm/player: one MSE SourceBuffer, sample-accurate cuts,
 // loudness normalisation) is used wherever MSE and Web Audio exist; HlsEngine below (hls.js on two
 // <audio> "decks", the spare one preloading the next track) is the fallback, e.g. native HLS on iOS.
+// Size: About 390 lines: the PlaybackEngine interface and the hls.js fallback engine, which share the
+// listener contract.
 import { canPlayCodecs, isLosslessCodec, type RecordedRendition } from '@tonearm/player';
 import Hls, { type ErrorData, type HlsConfig } from 'hls.js';
 import { nominalKbps } from './bitrate';

@@ -2,6 +2,8 @@
 // The player: one engine and two stores living in the root layout, so playback, the queue and the
 // volume survive navigation (and, through localStorage, a reload). Components read state with
 // usePlayerState / usePlayerTime and act through usePlayer().
+// Size: About 650 lines: the player controller (createPlayer) and its React provider and hooks; moving
+// the controller into a framework-free module with unit tests is open work (issue 21).
 import {
   createContext,
   type ReactNode,

@@ -1,25 +1,32 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { createArtist, deleteArtist, getArtist, listArtists, updateArtist } from '@tonearm/core';
-import { ZCreateArtistInput, ZIdInput, ZPageOnlyInput, ZUpdateArtistInput, zPage } from '@tonearm/validators';
+import {
+  ZArtistDto,
+  ZCreateArtistInput,
+  ZIdInput,
+  zPage,
+  ZPageOnlyInput,
+  ZUpdateArtistInput,
+} from '@tonearm/validators';
 import { adminProcedure, publicProcedure } from '../trpc';
-import { ZArtistOutput, ZDeletedOutput } from './outputs';
+import { ZDeletedOutput } from './outputs';
 
 export const artistRouter = {
   byId: publicProcedure
     .input(ZIdInput)
-    .output(ZArtistOutput)
+    .output(ZArtistDto)
     .query(({ ctx, input }) => getArtist(ctx.deps, input.id)),
   list: publicProcedure
     .input(ZPageOnlyInput.default({ limit: 20 }))
-    .output(zPage(ZArtistOutput))
+    .output(zPage(ZArtistDto))
     .query(({ ctx, input }) => listArtists(ctx.deps, input)),
   create: adminProcedure
     .input(ZCreateArtistInput)
-    .output(ZArtistOutput)
+    .output(ZArtistDto)
     .mutation(({ ctx, input }) => createArtist(ctx.deps, input)),
   update: adminProcedure
     .input(ZUpdateArtistInput)
-    .output(ZArtistOutput)
+    .output(ZArtistDto)
     .mutation(({ ctx, input }) => updateArtist(ctx.deps, input)),
   delete: adminProcedure
     .input(ZIdInput)

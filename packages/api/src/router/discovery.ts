@@ -1,12 +1,11 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { moreLikeThis, recommendedFor } from '@tonearm/core';
-import { ZObjectId } from '@tonearm/validators';
+import { ZObjectId, ZSongDto } from '@tonearm/validators';
 import { z } from 'zod';
 import { apiKeyProcedure, publicProcedure } from '../trpc';
-import { ZSongOutput } from './song';
 
 export const ZMoreLikeThisOutput = z.array(
-  ZSongOutput.extend({
+  ZSongDto.extend({
     score: z.number(),
     reasons: z
       .array(z.enum(['listeners', 'album', 'artist', 'genre', 'popular']))

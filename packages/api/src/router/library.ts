@@ -1,9 +1,8 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { likeSong, listLikes, unlikeSong } from '@tonearm/core';
-import { ZPageOnlyInput, ZSongIdInput, zPage } from '@tonearm/validators';
+import { zPage, ZPageOnlyInput, ZSongDto, ZSongIdInput } from '@tonearm/validators';
 import { z } from 'zod';
 import { apiKeyProcedure } from '../trpc';
-import { ZSongOutput } from './song';
 
 export const libraryRouter = {
   like: apiKeyProcedure('library:write')
@@ -17,6 +16,6 @@ export const libraryRouter = {
   /** Newest first; a song deleted since comes back with song: null. */
   likes: apiKeyProcedure('library:read')
     .input(ZPageOnlyInput.default({ limit: 20 }))
-    .output(zPage(z.object({ songId: z.string(), likedAt: z.string(), song: ZSongOutput.nullable() })))
+    .output(zPage(z.object({ songId: z.string(), likedAt: z.string(), song: ZSongDto.nullable() })))
     .query(({ ctx, input }) => listLikes(ctx.deps, ctx.userId, input)),
 } satisfies TRPCRouterRecord;

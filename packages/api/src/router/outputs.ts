@@ -1,26 +1,7 @@
-// Output schemas shared by several routers. A procedure's `.output()` is the contract clients
-// compile against: rename a field here and every consumer's typecheck says where it is read.
+// Output schemas shared by several routers and used by the API alone. A procedure's `.output()` is
+// the contract clients compile against; the catalog DTOs (ZSongDto, ZArtistDto, ZAlbumDto) live in
+// @tonearm/validators/dto, where core's types come from too.
 import { z } from 'zod';
-
-export const ZArtistOutput = z.object({
-  id: z.string(),
-  name: z.string(),
-  genres: z.array(z.string()),
-  bio: z.string(),
-  playCount: z.number(),
-});
-
-export const ZAlbumOutput = z.object({
-  id: z.string(),
-  title: z.string(),
-  artistId: z.string(),
-  artistName: z.string(),
-  year: z.number().nullable(),
-  genre: z.string().nullable(),
-  playCount: z.number(),
-  /** Cover prefix: GET <server>/covers/<coverKey><64|300|640>.<avif|webp|jpg>; null = none. */
-  coverKey: z.string().nullable().default(null),
-});
 
 export const ZUserOutput = z.object({
   id: z.string(),

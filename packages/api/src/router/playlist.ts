@@ -17,17 +17,17 @@ import {
   ZDeletePlaylistInput,
   ZIdInput,
   ZMoveEntryInput,
+  zPage,
   ZPageOnlyInput,
   ZRemoveEntryInput,
   ZSetVisibilityInput,
+  ZSongDto,
   ZUpdatePlaylistInput,
   ZUserPageInput,
-  zPage,
 } from '@tonearm/validators';
 import { z } from 'zod';
 import { apiKeyProcedure, publicProcedure } from '../trpc';
 import { ZDeletedOutput } from './outputs';
-import { ZSongOutput } from './song';
 
 const playlistFields = {
   id: z.string(),
@@ -44,7 +44,7 @@ const ZEntry = z.object({ entryId: z.string(), songId: z.string(), addedAt: z.st
 const ZPlaylistOutput = z.object({ ...playlistFields, entries: z.array(ZEntry) });
 const ZPlaylistWithSongsOutput = z.object({
   ...playlistFields,
-  entries: z.array(ZEntry.extend({ song: ZSongOutput.nullable() })),
+  entries: z.array(ZEntry.extend({ song: ZSongDto.nullable() })),
 });
 const ZPlaylistSummaryOutput = z.object({ ...playlistFields, entryCount: z.number() });
 

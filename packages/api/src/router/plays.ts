@@ -1,9 +1,8 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { recentlyPlayed, reportPlay } from '@tonearm/core';
-import { ZObjectId } from '@tonearm/validators';
+import { ZObjectId, ZSongDto } from '@tonearm/validators';
 import { z } from 'zod';
 import { apiKeyProcedure } from '../trpc';
-import { ZSongOutput } from './song';
 
 export const ZReportPlayInput = z.strictObject({
   eventId: z
@@ -34,6 +33,6 @@ export const playRouter = {
   /** The caller's recently played songs, newest first, each once. */
   recent: apiKeyProcedure('library:read')
     .input(z.strictObject({ limit: z.number().int().min(1).max(50).default(10) }).default({ limit: 10 }))
-    .output(z.array(z.object({ song: ZSongOutput, playedAt: z.string() })))
+    .output(z.array(z.object({ song: ZSongDto, playedAt: z.string() })))
     .query(({ ctx, input }) => recentlyPlayed(ctx.userId, input.limit)),
 } satisfies TRPCRouterRecord;

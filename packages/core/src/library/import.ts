@@ -5,6 +5,8 @@
 // folder changes nothing; a moved file is recognised by its hash, a re-tagged one by its path.
 // Nothing is half-imported: a song whose source could not be stored or whose transcode failed is
 // removed with its S3 objects (and an album or artist left empty by that) and listed under skipped.
+// Size: About 750 lines: one pipeline (scan, read, group, store, queue, wait) whose stages share the
+// run's state and report; tags, tag mapping and scanning are in their own modules.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';

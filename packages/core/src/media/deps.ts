@@ -2,14 +2,10 @@
 // browser-push emitter, and the upload limits. Servers, workers and tests each build one.
 import type { MediaSigner, S3Storage } from '@tonearm/media';
 import type { Queues } from '@tonearm/queue';
+import type { SongTranscode } from '@tonearm/validators';
 
-export type TranscodeEvent = {
-  songId: string;
-  status: 'uploaded' | 'transcoding' | 'ready' | 'failed';
-  /** 0..1 */
-  progress: number;
-  error?: string;
-};
+/** The song:transcode event (ZSongTranscode in @tonearm/validators/media). */
+export type TranscodeEvent = SongTranscode;
 
 export type MediaLimits = { maxUploadBytes: number; maxDurationSec: number };
 

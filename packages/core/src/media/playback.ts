@@ -2,33 +2,11 @@
 // HLS prefix (as signed cookies and as signed-URL parameters), with what the player needs for loudness
 // normalisation and gapless cuts.
 import { Album, type AlbumDoc, Song, type SongDoc } from '@tonearm/db';
-import type { RenditionRecord } from '@tonearm/media';
-import { AppError } from '@tonearm/validators';
+import { AppError, type PlaybackGrantDto } from '@tonearm/validators';
 import type { CoreDeps } from '../deps';
 import { mediaOf } from './upload';
 
-export type PlaybackGrantDto = {
-  songId: string;
-  masterUrl: string;
-  /** Append to every playlist/segment URL (hls.js xhrSetup) when cookies cannot be used. */
-  signedQuery: string;
-  /** Cookies to set for the CDN (name → value); the API also sends them as Set-Cookie. */
-  cookies: { name: string; value: string; path: string; maxAgeSec: number }[];
-  expiresAt: number;
-  durationSec: number;
-  loudness: { integratedLufs: number | null; truePeakDb: number | null; rangeLu: number | null };
-  /**
-   * The song's album and the album's loudness, measured over all its tracks (album-mode
-   * normalisation: one gain for the whole album); null for a single, or loudness null until measured.
-   */
-  album: { id: string; loudnessLufs: number | null; truePeakDb: number | null } | null;
-  gapless: {
-    sampleRate: number;
-    sourceSamples: number;
-    /** Each rendition's `playlist` is relative to the master's directory. */
-    renditions: RenditionRecord[];
-  };
-};
+export type { PlaybackGrantDto };
 
 export async function startPlayback(deps: CoreDeps, songId: string): Promise<PlaybackGrantDto> {
   const media = mediaOf(deps);

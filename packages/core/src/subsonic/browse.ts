@@ -2,6 +2,8 @@
 // only songs whose media is 'ready' are listed, and albums and artists only through such songs, so a
 // client never shows something it cannot play. Ids are Tonearm's ObjectId strings (stable); the one
 // music folder is id 1.
+// Size: About 475 lines: one mapper per OpenSubsonic browse endpoint, each short, sharing the
+// ready-only filters at the top.
 import {
   Album,
   type AlbumDoc,

@@ -2,6 +2,8 @@
 // port (typo-tolerant), stars onto Like (songs) and Star (albums/artists), playlists through core's
 // playlist service (revision-checked edits), the saved play queue, scrobbles into play events, and
 // getSimilarSongs2 / getTopSongs from "More like this" and the charts.
+// Size: About 430 lines: one adapter per OpenSubsonic state endpoint, each a few lines over core's
+// services.
 import {
   Album,
   type AlbumDoc,
