@@ -15,6 +15,13 @@ import { createLogger } from '@tonearm/observability';
 import { Queues } from '@tonearm/queue';
 import { withDbName } from '@tonearm/testing';
 import { moreLikeThis, recommendedFor, refreshSongNeighbors, reportPlay } from '../../packages/core/src';
+import {
+  Baskets,
+  DEFAULT_SIM,
+  type SimOptions,
+  scoreHistory,
+  similarityRows,
+} from '../../packages/core/src/recs-sim';
 import { type PlayRow, readPlayRows } from './files';
 
 /** mulberry32: a small seeded generator, so the split is the same on every run. */
@@ -41,23 +48,35 @@ export type Split = {
   held: Map<string, Set<string>>;
 };
 
-/** Listeners with ≥ 5 items, `users` of them drawn with the seed; 20% of each one's items held out. */
-export function splitRows(rows: PlayRow[], users: number, seed: number): Split {
+/**
+ * Every listener with ≥ 5 items has 20% of them held out (shuffled with the seed); `users` of those
+ * listeners, drawn with the seed, are evaluated. Training holds every other pair of every listener
+ * (`evaluatedOnly`: only the evaluated listeners' pairs, the protocol of the first runs).
+ */
+export function splitRows(rows: PlayRow[], users: number, seed: number, evaluatedOnly = false): Split {
   const r = rng(seed);
   const byUser = new Map<string, PlayRow[]>();
-  for (const row of rows) byUser.set(row.user, [...(byUser.get(row.user) ?? []), row]);
+  for (const row of rows) {
+    const list = byUser.get(row.user);
+    if (list) list.push(row);
+    else byUser.set(row.user, [row]);
+  }
+  const all = [...byUser.keys()].sort();
   const eligible = shuffle(
-    [...byUser.keys()].filter((u) => (byUser.get(u)?.length ?? 0) >= 5).sort(),
+    all.filter((u) => (byUser.get(u)?.length ?? 0) >= 5),
     r,
-  ).slice(0, users);
+  );
+  const evaluated = new Set(eligible.slice(0, users));
   const train = new Map<string, PlayRow[]>();
   const held = new Map<string, Set<string>>();
   for (const u of eligible) {
+    if (evaluatedOnly && !evaluated.has(u)) continue;
     const items = shuffle([...byUser.get(u)!], r);
     const k = Math.max(1, Math.floor(items.length * 0.2));
-    held.set(u, new Set(items.slice(0, k).map((x) => x.item)));
+    if (evaluated.has(u)) held.set(u, new Set(items.slice(0, k).map((x) => x.item)));
     train.set(u, items.slice(k));
   }
+  if (!evaluatedOnly) for (const u of all) if (!train.has(u)) train.set(u, byUser.get(u)!);
   return { train, held };
 }
 
@@ -79,12 +98,14 @@ export async function runRecsEval(file: string, argv: string[] = process.argv.sl
   const users = opt('--users', 600);
   const seed = opt('--seed', 42);
   const rows = readPlayRows(file);
-  const { train, held } = splitRows(rows, users, seed);
+  const { train, held } = splitRows(rows, users, seed, argv.includes('--train-evaluated-only'));
   const trainRows = [...train.values()].flat();
   const items = [...new Set(trainRows.map((r) => r.item))];
   console.log(
-    `[eval recs] ${file}: ${rows.length} rows; ${train.size} listeners, ${trainRows.length} training pairs over ${items.length} items, ${[...held.values()].reduce((n, h) => n + h.size, 0)} held out (seed ${seed})`,
+    `[eval recs] ${file}: ${rows.length} rows; ${held.size} listeners evaluated, ${train.size} in training, ${trainRows.length} training pairs over ${items.length} items, ${[...held.values()].reduce((n, h) => n + h.size, 0)} held out (seed ${seed})`,
   );
+
+  if (argv.includes('--sweep-only')) return sweep(train, held);
 
   // --- the product ---
   await connectDb(withDbName(env().MONGODB_URI, 'eval_recs'));
@@ -151,25 +172,25 @@ export async function runRecsEval(file: string, argv: string[] = process.argv.sl
   console.log(`  neighbour job: ${job.rowsWritten} rows in ${(job.tookMs / 1000).toFixed(1)} s`);
 
   // --- baselines from the same training pairs ---
-  const n = new Map<string, number>();
-  const co = new Map<string, Map<string, number>>();
-  for (const rowsOfUser of train.values()) {
-    const its = rowsOfUser.map((x) => x.item);
-    for (const a of its) {
-      n.set(a, (n.get(a) ?? 0) + 1);
-      let m = co.get(a);
-      if (!m) {
-        m = new Map();
-        co.set(a, m);
-      }
-      for (const b of its) if (a !== b) m.set(b, (m.get(b) ?? 0) + 1);
-    }
-  }
-  const pop: Scores = new Map([...n.entries()]);
-  const cooc = (a: string): Scores => co.get(a) ?? new Map();
+  const bk = new Baskets();
+  for (const [u, rowsOfUser] of train) for (const x of rowsOfUser) bk.add(u, x.item);
+  bk.freeze();
+  const pop: Scores = new Map(bk.songKeys.map((k, i) => [k, bk.listeners(i)]));
+  const coMemo = new Map<string, Scores>();
+  const cooc = (a: string): Scores => {
+    let m = coMemo.get(a);
+    if (m) return m;
+    m = new Map();
+    const ia = bk.indexOf(a);
+    for (const u of ia === undefined ? [] : bk.usersOf[ia]!)
+      for (const s of bk.basket[u]!) if (s !== ia) m.set(bk.songKeys[s]!, (m.get(bk.songKeys[s]!) ?? 0) + 1);
+    coMemo.set(a, m);
+    return m;
+  };
   const cosine = (a: string): Scores => {
     const out: Scores = new Map();
-    for (const [b, c] of co.get(a) ?? []) out.set(b, c / Math.sqrt((n.get(a) ?? 1) * (n.get(b) ?? 1)));
+    const na = pop.get(a) ?? 1;
+    for (const [b, c] of cooc(a)) out.set(b, c / Math.sqrt(na * (pop.get(b) ?? 1)));
     return out;
   };
   const sumOver = (hist: string[], f: (a: string) => Scores): Scores => {
@@ -189,8 +210,8 @@ export async function runRecsEval(file: string, argv: string[] = process.argv.sl
     acc.set(k, a);
   };
   let i = 0;
-  for (const [u, rowsOfUser] of train) {
-    const h = held.get(u)!;
+  for (const [u, h] of held) {
+    const rowsOfUser = train.get(u)!;
     const own = new Set(rowsOfUser.map((x) => x.item));
     const hist = rowsOfUser.map((x) => x.item);
     const top = [...rowsOfUser].sort((a, b) => b.count - a.count || (a.item < b.item ? -1 : 1))[0]!.item;
@@ -206,9 +227,10 @@ export async function runRecsEval(file: string, argv: string[] = process.argv.sl
     add('foryou popularity', topN(pop, 10, own), h, own, 'recall');
     add('foryou co-occurrence', topN(sumOver(hist, cooc), 10, own), h, own, 'recall');
     add('foryou item cosine', topN(sumOver(hist, cosine), 10, own), h, own, 'recall');
-    if (++i % 100 === 0) console.log(`  evaluated ${i}/${train.size}`);
+    if (++i % 100 === 0) console.log(`  evaluated ${i}/${held.size}`);
   }
-  const L = train.size;
+  const L = held.size;
+  if (argv.includes('--sweep')) sweep(train, held);
   console.log(`  More like this, hit-rate@10 (seed = the listener's top training item), ${L} listeners:`);
   for (const [k, a] of acc)
     if (k.startsWith('mlt'))
@@ -229,4 +251,108 @@ export async function runRecsEval(file: string, argv: string[] = process.argv.sl
   queues.connection.disconnect();
   redis.disconnect();
   await disconnectDb();
+}
+
+/** The similarity variants compared (docs/SEARCH.md), in memory with the job's own functions. */
+export const SWEEP: { name: string; sim: Partial<SimOptions> }[] = [
+  {
+    name: 'cosine, >= 2 co-listeners, shrink 3, top 50 (before)',
+    sim: { minCoListeners: 2, shrink: 3, topK: 50, userWeight: 'binary', alpha: 0.5 },
+  },
+  { name: 'cosine, all pairs, top 300', sim: { userWeight: 'binary', topK: 300, alpha: 0.5 } },
+  { name: 'asymmetric a=0.7 + idf, top 300', sim: { alpha: 0.7, topK: 300, userWeight: 'idf' } },
+  { name: 'asymmetric a=0.9 + idf, top 300', sim: { alpha: 0.9, topK: 300, userWeight: 'idf' } },
+  {
+    name: 'asymmetric a=0.9 + idf, shrink 3, top 300',
+    sim: { alpha: 0.9, topK: 300, userWeight: 'idf', shrink: 3 },
+  },
+  { name: 'RP3b b=0.3, top 300', sim: { alpha: 1, beta: 0.3, topK: 300, userWeight: 'inverse' } },
+  { name: 'RP3b b=0.5, top 300', sim: { alpha: 1, beta: 0.5, topK: 300, userWeight: 'inverse' } },
+  { name: 'RP3b b=0.1, top 300', sim: { alpha: 1, beta: 0.1, topK: 300, userWeight: 'inverse' } },
+  { name: 'RP3b b=0.2, top 300', sim: { alpha: 1, beta: 0.2, topK: 300, userWeight: 'inverse' } },
+  { name: 'RP3b b=0.2, top 100', sim: { alpha: 1, beta: 0.2, topK: 100, userWeight: 'inverse' } },
+  { name: 'RP3b b=0.2, top 200', sim: { alpha: 1, beta: 0.2, topK: 200, userWeight: 'inverse' } },
+  { name: 'RP3b b=0.2, idf listeners, top 200', sim: { alpha: 1, beta: 0.2, topK: 200, userWeight: 'idf' } },
+  {
+    name: 'RP3b b=0.2, shrink 1, top 200',
+    sim: { alpha: 1, beta: 0.2, topK: 200, userWeight: 'inverse', shrink: 1 },
+  },
+];
+
+function sweep(train: Map<string, PlayRow[]>, held: Map<string, Set<string>>): void {
+  const b = new Baskets();
+  for (const [u, rows] of train) for (const r of rows) b.add(u, r.item);
+  b.freeze();
+  const now = Date.now();
+  console.log(
+    "  sweep (in memory, the job's similarityRows + For you's scoreHistory), MLT hit@10 / For you recall@10:",
+  );
+  const co = (a: string) => {
+    const m = new Map<string, number>();
+    const ia = b.indexOf(a);
+    for (const u of ia === undefined ? [] : b.usersOf[ia]!)
+      for (const s of b.basket[u]!) if (s !== ia) m.set(b.songKeys[s]!, (m.get(b.songKeys[s]!) ?? 0) + 1);
+    return m;
+  };
+  const baselines = { 'raw co-occurrence (baseline)': 0, 'item cosine, all pairs (baseline)': 0.5 } as const;
+  for (const [name, expo] of Object.entries(baselines)) {
+    let hit = 0;
+    let recall = 0;
+    const score = (a: string) => {
+      const m = co(a);
+      if (expo === 0) return m;
+      const na = b.listeners(b.indexOf(a)!);
+      for (const [k, c] of m) m.set(k, c / Math.sqrt(na * b.listeners(b.indexOf(k)!)));
+      return m;
+    };
+    for (const [u, h] of held) {
+      const rowsOfUser = train.get(u)!;
+      const own = new Set(rowsOfUser.map((x) => x.item));
+      const top = [...rowsOfUser].sort((a, c) => c.count - a.count || (a.item < c.item ? -1 : 1))[0]!.item;
+      const rank = (m: Map<string, number>) =>
+        [...m.entries()]
+          .filter(([k]) => !own.has(k))
+          .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+          .slice(0, 10)
+          .map(([k]) => k);
+      if (rank(score(top)).some((x) => h.has(x))) hit++;
+      const sum = new Map<string, number>();
+      for (const x of own) for (const [k, v] of score(x)) sum.set(k, (sum.get(k) ?? 0) + v);
+      recall += rank(sum).filter((x) => h.has(x)).length / h.size;
+    }
+    console.log(`    ${name.padEnd(56)} ${(hit / held.size).toFixed(3)}  ${(recall / held.size).toFixed(3)}`);
+  }
+  for (const v of SWEEP) {
+    const sim = { ...DEFAULT_SIM, ...v.sim };
+    const rows = new Map<string, { song: string; score: number }[]>();
+    for (const row of similarityRows(
+      b,
+      b.songKeys.map((_, i) => i),
+      sim,
+    ))
+      rows.set(row.song, row.neighbors);
+    let hit = 0;
+    let recall = 0;
+    for (const [u, h] of held) {
+      const rowsOfUser = train.get(u)!;
+      const own = new Set(rowsOfUser.map((x) => x.item));
+      const top = [...rowsOfUser].sort((a, c) => c.count - a.count || (a.item < c.item ? -1 : 1))[0]!.item;
+      const mlt = (rows.get(top) ?? []).filter((n) => !own.has(n.song)).slice(0, 10);
+      if (mlt.some((n) => h.has(n.song))) hit++;
+      const hist = new Map(rowsOfUser.map((x) => [x.item, { plays: 1, last: new Date(now) }]));
+      const scored = scoreHistory(
+        hist,
+        [...hist.keys()].map((song) => ({ song, neighbors: rows.get(song) ?? [] })),
+        now,
+      );
+      const fy = [...scored.entries()]
+        .sort((a, c) => c[1] - a[1] || (a[0] < c[0] ? -1 : 1))
+        .slice(0, 10)
+        .map(([k]) => k);
+      recall += fy.filter((x) => h.has(x)).length / h.size;
+    }
+    console.log(
+      `    ${v.name.padEnd(56)} ${(hit / held.size).toFixed(3)}  ${(recall / held.size).toFixed(3)}`,
+    );
+  }
 }

@@ -14,6 +14,7 @@ import {
   type Candidate,
   DEFAULT_FOR_YOU,
   DEFAULT_SIM,
+  MLT_SIM,
   type Reason,
   type SimOptions,
   scoreHistory,
@@ -21,9 +22,11 @@ import {
   type Taste,
 } from './recs-sim';
 
-export { DEFAULT_SIM, MLT_WEIGHTS, type Reason, type SimOptions } from './recs-sim';
+export { DEFAULT_SIM, MLT_SIM, MLT_WEIGHTS, type Reason, type SimOptions } from './recs-sim';
 
 export type NeighborsOptions = Partial<SimOptions> & {
+  /** The similarity of the "More like this" blend (default MLT_SIM). */
+  mlt?: Partial<SimOptions>;
   /** Only listens this recent count (days). */
   windowDays?: number;
   /** Distinct songs per listener taken into pairs (the most recent): bounds the pair step. */
@@ -141,13 +144,15 @@ export async function refreshSongNeighbors(
   const now = opts.now ?? new Date();
   const since = new Date(now.getTime() - (opts.windowDays ?? 180) * 86_400_000);
   const max = opts.maxSongsPerListener ?? 300;
-  const sim: SimOptions = {
-    topK: opts.topK ?? DEFAULT_SIM.topK,
-    minCoListeners: opts.minCoListeners ?? DEFAULT_SIM.minCoListeners,
-    shrink: opts.shrink ?? DEFAULT_SIM.shrink,
-    alpha: opts.alpha ?? DEFAULT_SIM.alpha,
-    userWeight: opts.userWeight ?? DEFAULT_SIM.userWeight,
-  };
+  // The similarity options given override DEFAULT_SIM (setting α alone leaves β at 1 − α).
+  const given = Object.fromEntries(
+    (['topK', 'minCoListeners', 'shrink', 'alpha', 'beta', 'userWeight'] as const)
+      .filter((k) => opts[k] !== undefined)
+      .map((k) => [k, opts[k]]),
+  ) as Partial<SimOptions>;
+  const sim: SimOptions = { ...DEFAULT_SIM, ...given };
+  if (given.alpha !== undefined && given.beta === undefined) delete sim.beta;
+  const mltSim: SimOptions = { ...MLT_SIM, ...opts.mlt };
   const stored = await deps.redis.get(WATERMARK_KEY);
   const mode = opts.mode === 'full' || !stored ? 'full' : 'incremental';
   // The newest listener row this run covers; rows updated during the run wait for the next one.
@@ -228,12 +233,17 @@ export async function refreshSongNeighbors(
     await SongNeighbors.bulkWrite(batch as never, { ordered: false });
     batch = [];
   };
-  const push = async (songId: string, listenersN: number, neighbors: { song: string; score: number }[]) => {
+  const push = async (
+    songId: string,
+    listenersN: number,
+    neighbors: { song: string; score: number }[],
+    mltNeighbors: { song: string; score: number }[],
+  ) => {
     const meta = content.byId.get(songId);
     if (!meta) return; // plays of a song since deleted
     const similar = blendCandidates({
       self: songId,
-      neighbors: neighbors.map((n) => ({ id: n.song, score: n.score })),
+      neighbors: mltNeighbors.map((n) => ({ id: n.song, score: n.score })),
       album: meta.albumId ? (content.album.get(String(meta.albumId)) ?? []) : [],
       artist: meta.artistId ? (content.artist.get(String(meta.artistId)) ?? []) : [],
       genre: meta.genre ? (content.genre.get(meta.genre) ?? []) : [],
@@ -261,10 +271,14 @@ export async function refreshSongNeighbors(
     });
     if (batch.length >= (opts.batch ?? 500)) await flush();
   };
-  for (const row of similarityRows(baskets, seeds, sim, listenersOf))
-    await push(row.song, row.listeners, row.neighbors);
+  // Two similarities over the same baskets, row by row: "For you" and the "More like this" blend.
+  const mltRows = similarityRows(baskets, seeds, mltSim, listenersOf);
+  for (const row of similarityRows(baskets, seeds, sim, listenersOf)) {
+    const m = mltRows.next();
+    await push(row.song, row.listeners, row.neighbors, m.done ? [] : m.value.neighbors);
+  }
   // Full: songs nobody played in the window still get their content blend (cold songs).
-  if (mode === 'full') for (const id of content.byId.keys()) if (!written.has(id)) await push(id, 0, []);
+  if (mode === 'full') for (const id of content.byId.keys()) if (!written.has(id)) await push(id, 0, [], []);
   await flush();
   if (mode === 'full') await SongNeighbors.deleteMany({ computedAt: trusted({ $lt: computedAt }) }); // rows of deleted songs
 
@@ -335,7 +349,7 @@ async function mltCandidates(
               reasons: (c.reasons ?? []) as Reason[],
             }));
       }
-      return blend(songId, want);
+      return blendOnTheSpot(songId, want);
     },
     { ttlSeconds: 600, tags: [mltTag(songId), 'mlt:all'] },
   );
@@ -378,7 +392,7 @@ export async function listenerSongs(
 }
 
 /** The blend on the spot, for a song without a precomputed row (added since the last job run). */
-async function blend(songId: string, want: number): Promise<Candidate[] | null> {
+export async function blendOnTheSpot(songId: string, want: number): Promise<Candidate[] | null> {
   const song = await Song.findById(songId).lean<SongDoc>();
   if (!song) return null;
   const self = song._id;

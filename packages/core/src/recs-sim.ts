@@ -15,19 +15,40 @@ export type SimOptions = {
    * candidate's own popularity (1 = conditional probability P(b | a)), lower α penalises hubs more.
    */
   alpha: number;
+  /** Exponent of the candidate's listener count n_b (default 1 − α); RP3β's popularity penalty. */
+  beta?: number;
+  /** Locality: the score raised to this power (> 1 lets strong neighbours dominate a sum). */
+  power?: number;
   /**
    * How much one co-listener counts: 'binary' (1 each) or 'idf' (1 / ln(e − 1 + basket size): a
-   * listener who plays everything says less about any one pair, BM25's saturation on the user side).
+   * listener who plays everything says less about any one pair, BM25's saturation on the user side),
+   * or 'inverse' (1 / basket size: the random walk item → listener → item of P3/RP3β).
    */
-  userWeight: 'binary' | 'idf';
+  userWeight: 'binary' | 'idf' | 'inverse';
 };
 
-/** What ships (chosen by `pnpm eval recs --sweep`; docs/SEARCH.md). */
+/**
+ * "For you" neighbours: RP3β (β = 0.3) — the two-step walk song → listener → song, divided by the
+ * candidate's listener count to the 0.3. Chosen by `pnpm eval recs --sweep` (docs/SEARCH.md).
+ */
 export const DEFAULT_SIM: SimOptions = {
+  topK: 200,
+  minCoListeners: 1,
+  shrink: 0,
+  alpha: 1,
+  beta: 0.3,
+  userWeight: 'inverse',
+};
+
+/**
+ * "More like this" neighbours: asymmetric cosine α = 0.9 with idf-weighted listeners (one seed, so
+ * little division by the candidate's popularity; heavy listeners count less). Same sweep.
+ */
+export const MLT_SIM: SimOptions = {
   topK: 100,
   minCoListeners: 1,
   shrink: 0,
-  alpha: 0.5,
+  alpha: 0.9,
   userWeight: 'idf',
 };
 
@@ -100,8 +121,14 @@ export function* similarityRows(
   const cnt = new Int32Array(S);
   const touched: number[] = [];
   const uw = b.basket.map((items) =>
-    opts.userWeight === 'idf' ? 1 / Math.log(Math.E - 1 + items.length) : 1,
+    opts.userWeight === 'idf'
+      ? 1 / Math.log(Math.E - 1 + items.length)
+      : opts.userWeight === 'inverse'
+        ? 1 / items.length
+        : 1,
   );
+  const beta = opts.beta ?? 1 - opts.alpha;
+  const power = opts.power ?? 1;
   for (const a of seeds) {
     const na = b.listeners(a);
     for (const u of b.usersOf[a] ?? []) {
@@ -119,8 +146,9 @@ export function* similarityRows(
       const c = cnt[s]!;
       if (c >= opts.minCoListeners) {
         const nb = Math.max(listenersOf(s), c);
-        let score = acc[s]! / (powA * nb ** (1 - opts.alpha));
+        let score = acc[s]! / (powA * nb ** beta);
         if (opts.shrink > 0) score *= c / (c + opts.shrink);
+        if (power !== 1) score **= power;
         out.push({ song: s, score });
       }
       cnt[s] = 0;

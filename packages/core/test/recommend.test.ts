@@ -6,7 +6,9 @@ import {
   generatePlayLog,
   insertCatalog,
   insertPlayLog,
+  ListenerSong,
   PlayEvent,
+  recordListens,
   Song,
   SongNeighbors,
   Types,
@@ -16,7 +18,7 @@ import {
 import { readyMedia, startTestServices, TEST_RENDITIONS, type TestServices } from '@tonearm/testing';
 import { trusted } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CoreDeps, moreLikeThis, refreshSongNeighbors } from '../src';
+import { type CoreDeps, moreLikeThis, recommendedFor, refreshSongNeighbors } from '../src';
 
 let svc: TestServices;
 let deps: CoreDeps;
@@ -223,4 +225,34 @@ describe('moreLikeThis', () => {
     await refreshSongNeighbors(deps, { mode: 'full', topK: 20, now: new Date('2026-12-01') });
     expect(await svc.redis.exists(key)).toBe(0);
   });
+});
+
+describe('what the listener already plays', () => {
+  it('neither list returns a song the listener played, even one played after the job ran', async () => {
+    await refreshSongNeighbors(deps, { mode: 'full', now: new Date('2026-12-01') });
+    let checked = 0;
+    for (const u of log.users.slice(0, 12)) {
+      const uid = String(u._id);
+      const mine = new Set(log.plays.filter((p) => String(p.userId) === uid).map((p) => String(p.songId)));
+      const seed = [...mine][0]!;
+      // A song from the signed-out list, played just now: it must leave both lists at once.
+      const before = await moreLikeThis(deps, seed, 10);
+      const fresh = before.find((r) => !mine.has(r.id))!;
+      await recordListens([{ userId: uid, songId: fresh.id, startedAt: new Date() }]);
+      mine.add(fresh.id);
+      const mlt = await moreLikeThis(deps, seed, 10, { forUserId: uid });
+      const fy = await recommendedFor(deps, uid, 10);
+      expect(mlt).toHaveLength(10);
+      expect(fy).toHaveLength(10);
+      for (const r of [...mlt, ...fy]) expect(mine.has(r.id), r.id).toBe(false);
+      expect(fy[0]!.reasons).toContain('listeners');
+      checked++;
+    }
+    expect(checked).toBe(12);
+    // includePlayed asks for them back.
+    const u = String(log.users[0]!._id);
+    const all = await recommendedFor(deps, u, 50, { includePlayed: true });
+    const rows = await ListenerSong.find({ userId: log.users[0]!._id }).lean();
+    expect(all.some((r) => rows.some((x) => String(x.songId) === r.id))).toBe(true);
+  }, 120_000);
 });

@@ -52,18 +52,54 @@ export async function recordListens(listens: Listen[], now = new Date()): Promis
         last: l.startedAt,
       });
   }
-  const ops = [...merged.entries()].map(([_id, m]) => ({
-    updateOne: {
-      filter: { _id },
-      update: {
-        $inc: { plays: m.plays },
-        $max: { last: m.last },
-        $set: { updatedAt: now },
-        $setOnInsert: { userId: m.userId, songId: m.songId },
-      },
-      upsert: true,
-    },
-  }));
-  for (let i = 0; i < ops.length; i += 2_000)
-    await ListenerSong.collection.bulkWrite(ops.slice(i, i + 2_000) as never, { ordered: false });
+  // Rows that do not exist yet are inserted in bulk (most of a bulk load); the rest are updated by _id.
+  const entries = [...merged.entries()];
+  for (let i = 0; i < entries.length; i += 2_000) {
+    const chunk = entries.slice(i, i + 2_000);
+    const existing = new Set(
+      (
+        await ListenerSong.collection
+          .find({ _id: { $in: chunk.map(([id]) => id) } } as never, { projection: { _id: 1 } })
+          .toArray()
+      ).map((d) => String(d._id)),
+    );
+    const fresh = chunk.filter(([id]) => !existing.has(id));
+    const raced: typeof chunk = [];
+    if (fresh.length)
+      await ListenerSong.collection
+        .insertMany(
+          fresh.map(([_id, m]) => ({
+            _id,
+            userId: m.userId,
+            songId: m.songId,
+            plays: m.plays,
+            last: m.last,
+            updatedAt: now,
+          })) as never,
+          { ordered: false },
+        )
+        .catch((e: { writeErrors?: { code?: number; index: number }[]; code?: number }) => {
+          const errs = e.writeErrors ?? [];
+          if (!errs.length || errs.some((w) => w.code !== 11000)) throw e;
+          // Inserted meanwhile by another report: those take the update path.
+          for (const w of errs) raced.push(fresh[w.index]!);
+        });
+    const update = [...chunk.filter(([id]) => existing.has(id)), ...raced];
+    if (update.length)
+      await ListenerSong.collection.bulkWrite(
+        update.map(([_id, m]) => ({
+          updateOne: {
+            filter: { _id },
+            update: {
+              $inc: { plays: m.plays },
+              $max: { last: m.last },
+              $set: { updatedAt: now },
+              $setOnInsert: { userId: m.userId, songId: m.songId },
+            },
+            upsert: true,
+          },
+        })) as never,
+        { ordered: false },
+      );
+  }
 }
