@@ -132,7 +132,7 @@ export async function runRecsEval(file: string, argv: string[] = process.argv.sl
     };
   });
   for (let i = 0; i < docs.length; i += 2_000) await Song.insertMany(docs.slice(i, i + 2_000));
-  const redis = createRedis(env().REDIS_URL, { keyPrefix: 'eval-recs:', commandTimeout: 10_000 });
+  const redis = createRedis(env().REDIS_URL, { keyPrefix: 'eval-recs:', commandTimeout: 60_000 });
   await whenReady(redis);
   await redis.del('recs:neighbors:watermark');
   const queues = new Queues(createRedis(env().REDIS_URL), { prefix: 'eval-recs-q' });

@@ -27,11 +27,23 @@ import {
   type Reason,
   type SimOptions,
   scoreHistory,
+  packCandidates,
+  packNeighbors,
   similarityRows,
   type Taste,
+  unpackCandidates,
+  unpackNeighbors,
 } from './recs-sim';
 
-export { DEFAULT_SIM, MLT_SIM, MLT_WEIGHTS, type Reason, type SimOptions } from './recs-sim';
+export {
+  DEFAULT_SIM,
+  MLT_SIM,
+  MLT_WEIGHTS,
+  type Reason,
+  type SimOptions,
+  unpackCandidates,
+  unpackNeighbors,
+} from './recs-sim';
 
 export type NeighborsOptions = Partial<SimOptions> & {
   /** The similarity of the "More like this" blend (default MLT_SIM). */
@@ -280,13 +292,9 @@ export async function refreshSongNeighbors(
         filter: { songId: new Types.ObjectId(songId) },
         update: {
           $set: {
-            neighbors: neighbors.map((n) => ({ songId: new Types.ObjectId(n.song), score: n.score })),
+            packed: packNeighbors(neighbors),
             listenerCount: listenersN,
-            similar: similar.map((c) => ({
-              songId: new Types.ObjectId(c.id),
-              score: c.score,
-              reasons: c.reasons,
-            })),
+            packedSimilar: packCandidates(similar),
             computedAt,
           },
         },
@@ -369,16 +377,10 @@ async function mltCandidates(
       if (!live) {
         const row = await SongNeighbors.findOne(
           { songId: new Types.ObjectId(songId) },
-          { similar: 1 },
+          { packedSimilar: 1 },
         ).lean();
-        if (row?.similar?.length)
-          return row.similar
-            .filter((c) => c.songId)
-            .map((c) => ({
-              id: String(c.songId),
-              score: c.score ?? 0,
-              reasons: (c.reasons ?? []) as Reason[],
-            }));
+        const similar = unpackCandidates(row?.packedSimilar);
+        if (similar.length) return similar;
       }
       return blendOnTheSpot(songId, want);
     },
@@ -433,10 +435,8 @@ export async function blendOnTheSpot(songId: string, want: number): Promise<Cand
   const song = await Song.findById(songId).lean<SongDoc>();
   if (!song) return null;
   const self = song._id;
-  const row = await SongNeighbors.findOne({ songId: self }, { neighbors: 1 }).lean();
-  const neighbors = (row?.neighbors ?? [])
-    .filter((n) => n.songId && typeof n.score === 'number')
-    .map((n) => ({ id: String(n.songId), score: n.score as number }));
+  const row = await SongNeighbors.findOne({ songId: self }, { packed: 1 }).lean();
+  const neighbors = unpackNeighbors(row?.packed).map((n) => ({ id: n.song, score: n.score }));
   const ready: QueryFilter<SongDoc> = { _id: trusted({ $ne: self }), 'media.status': 'ready' };
   const fields = { _id: 1, playCount: 1 };
   const find = (q: QueryFilter<SongDoc>) =>
@@ -486,15 +486,13 @@ export async function recommendedFor(
   if (history.size) {
     const rows = await SongNeighbors.find(
       { songId: trusted({ $in: [...history.keys()].map((id) => new Types.ObjectId(id)) }) },
-      { songId: 1, neighbors: 1 },
+      { songId: 1, packed: 1 },
     ).lean();
     const scored = scoreHistory(
       history,
       rows.map((r) => ({
         song: String(r.songId),
-        neighbors: (r.neighbors ?? [])
-          .filter((n) => n.songId && typeof n.score === 'number')
-          .map((n) => ({ song: String(n.songId), score: n.score as number })),
+        neighbors: unpackNeighbors(r.packed),
       })),
       now,
       DEFAULT_FOR_YOU,
