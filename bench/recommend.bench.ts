@@ -80,7 +80,7 @@ export default async function (h: Harness) {
   const newPlays = extra.plays.map((p, i) => ({
     ...p,
     eventId: `bench-new-${i}`,
-    userId: log.users[i % log.users.length]!._id,
+    userId: log.users[Math.floor(i / 20) % log.users.length]!._id,
     startedAt: new Date(p.startedAt.getTime() + 30 * 86_400_000),
   }));
 
