@@ -80,7 +80,7 @@ export default async function (h: Harness) {
   const newPlays = extra.plays.map((p, i) => ({
     ...p,
     eventId: `bench-new-${i}`,
-    userId: log.users[i % log.users.length]!._id,
+    userId: log.users[Math.floor(i / 20) % log.users.length]!._id,
     startedAt: new Date(p.startedAt.getTime() + 30 * 86_400_000),
   }));
 
@@ -101,7 +101,7 @@ export default async function (h: Harness) {
       'load s': Math.round((performance.now() - tl) / 100) / 10,
     },
   });
-  const redis = createRedis({ keyPrefix: 'bench-recs:', commandTimeout: 30_000 });
+  const redis = createRedis(env().REDIS_URL, { keyPrefix: 'bench-recs:', commandTimeout: 30_000 });
   await whenReady(redis);
   await redis.del('recs:neighbors:watermark');
   const deps = {

@@ -22,9 +22,9 @@ try {
     console.log(
       `[eval search] ${r.n} queries over ${r.catalog} names: recall@1 ${r.recallAt1.toFixed(3)} recall@5 ${r.recallAt5.toFixed(3)} top result@1 ${r.topResultAt1.toFixed(3)} (p50 ${r.p50Ms.toFixed(2)} ms)`,
     );
-    for (const m of r.misses.slice(0, 20))
+    for (const m of r.misses.slice(0, 30))
       console.log(
-        `  miss: ${JSON.stringify(m.q)} → want ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.got.slice(0, 3))}`,
+        `  miss${m.rank >= 0 ? ` (at ${m.rank + 1})` : ''}: ${JSON.stringify(m.q)} → want ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.got.slice(0, 3))}`,
       );
   } else if (mode === 'recs' && file) {
     const { runRecsEval } = await import('./eval/recs');

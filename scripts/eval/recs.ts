@@ -13,7 +13,7 @@ import { env } from '@tonearm/config';
 import { connectDb, disconnectDb, mongoose, Song, syncIndexes, Types } from '@tonearm/db';
 import { createLogger } from '@tonearm/observability';
 import { Queues } from '@tonearm/queue';
-import { withDbName } from '@tonearm/testing';
+import { readyMedia, withDbName } from '@tonearm/testing';
 import { moreLikeThis, recommendedFor, refreshSongNeighbors, reportPlay } from '../../packages/core/src';
 import {
   Baskets,
@@ -128,14 +128,14 @@ export async function runRecsEval(file: string, argv: string[] = process.argv.sl
       artistName: item,
       durationSec: 200,
       playCount: listeners.get(item) ?? 0,
-      media: { status: 'ready' },
+      media: readyMedia(`songs/${_id}/hls/v1/`),
     };
   });
   for (let i = 0; i < docs.length; i += 2_000) await Song.insertMany(docs.slice(i, i + 2_000));
-  const redis = createRedis({ keyPrefix: 'eval-recs:', commandTimeout: 10_000 });
+  const redis = createRedis(env().REDIS_URL, { keyPrefix: 'eval-recs:', commandTimeout: 60_000 });
   await whenReady(redis);
   await redis.del('recs:neighbors:watermark');
-  const queues = new Queues(createRedis(), { prefix: 'eval-recs-q' });
+  const queues = new Queues(createRedis(env().REDIS_URL), { prefix: 'eval-recs-q' });
   const deps = {
     redis,
     queues,

@@ -13,7 +13,8 @@ export type SearchEval = {
   recallAt1: number;
   recallAt5: number;
   topResultAt1: number;
-  misses: { q: string; expected: string; got: string[] }[];
+  /** Every query whose answer is not first; rank -1 when it is not in the top 5. */
+  misses: { q: string; expected: string; got: string[]; rank: number }[];
   p50Ms: number;
 };
 
@@ -66,7 +67,7 @@ export function evaluateSearch(cases: SearchCase[], names: { name: string; plays
     const rank = got.findIndex((g) => compact(g) === want);
     if (rank === 0) at1++;
     if (rank >= 0 && rank < 5) at5++;
-    else misses.push({ q: c.q, expected: c.expected, got });
+    if (rank !== 0) misses.push({ q: c.q, expected: c.expected, got, rank });
     const top = r.top ? (r.top.kind === 'artist' ? r.top.hit.name : r.top.hit.title) : null;
     if (top !== null && compact(top) === want && r.top?.kind === c.kind) top1++;
   }

@@ -3,7 +3,16 @@
 // report), stored as top-K neighbours and the served blend per song (song_neighbors), and read on
 // the serving path only by _id or single-field indexes (the dev stand-in ignores compound ones).
 // The arithmetic lives in recs-sim.ts, shared with the offline evaluation.
-import { ListenerSong, Song, type SongDoc, SongNeighbors, Types } from '@tonearm/db';
+import {
+  ListenerIndex,
+  ListenerSong,
+  RecsDirty,
+  Song,
+  type SongDoc,
+  SongListeners,
+  SongNeighbors,
+  Types,
+} from '@tonearm/db';
 import { AppError } from '@tonearm/validators';
 import { type QueryFilter, trusted } from 'mongoose';
 import type { CoreDeps } from './deps';
@@ -18,11 +27,23 @@ import {
   type Reason,
   type SimOptions,
   scoreHistory,
+  packCandidates,
+  packNeighbors,
   similarityRows,
   type Taste,
+  unpackCandidates,
+  unpackNeighbors,
 } from './recs-sim';
 
-export { DEFAULT_SIM, MLT_SIM, MLT_WEIGHTS, type Reason, type SimOptions } from './recs-sim';
+export {
+  DEFAULT_SIM,
+  MLT_SIM,
+  MLT_WEIGHTS,
+  type Reason,
+  type SimOptions,
+  unpackCandidates,
+  unpackNeighbors,
+} from './recs-sim';
 
 export type NeighborsOptions = Partial<SimOptions> & {
   /** The similarity of the "More like this" blend (default MLT_SIM). */
@@ -65,6 +86,22 @@ type Meta = {
   playCount?: number | null;
   media?: { status?: string | null } | null;
 };
+
+/** Documents by _id, in chunks (the only index the dev stand-in has besides unique ones). */
+async function byIds<T>(
+  model: { find: (q: object, p: object) => { lean: () => Promise<unknown> } },
+  ids: Types.ObjectId[],
+  projection: object,
+): Promise<(T & { _id: Types.ObjectId })[]> {
+  const out: (T & { _id: Types.ObjectId })[] = [];
+  for (let i = 0; i < ids.length; i += 5_000)
+    out.push(
+      ...((await model
+        .find({ _id: trusted({ $in: ids.slice(i, i + 5_000) }) }, projection)
+        .lean()) as never[]),
+    );
+  return out;
+}
 
 /** Reads (listener, song) rows into baskets, each listener's most recent `max` songs. */
 async function loadBaskets(
@@ -155,9 +192,9 @@ export async function refreshSongNeighbors(
   const mltSim: SimOptions = { ...MLT_SIM, ...opts.mlt };
   const stored = await deps.redis.get(WATERMARK_KEY);
   const mode = opts.mode === 'full' || !stored ? 'full' : 'incremental';
-  // The newest listener row this run covers; rows updated during the run wait for the next one.
-  const newest = await ListenerSong.findOne({}, { updatedAt: 1 }).sort({ updatedAt: -1 }).lean();
-  const upTo = newest?.updatedAt ?? null;
+  // The listeners with plays not folded in yet; plays reported during the run wait for the next one.
+  const runStart = new Date();
+  const dirty = await RecsDirty.find({}, { _id: 1, at: 1 }).lean();
   const idle = (): NeighborsRun => ({
     mode,
     songs: 0,
@@ -174,34 +211,33 @@ export async function refreshSongNeighbors(
   let listeners = 0;
   let listenersOf: ((s: number) => number) | undefined;
   if (mode === 'incremental') {
-    if (!upTo || upTo.getTime() <= Number(stored)) return idle();
-    const fresh = await ListenerSong.find(
-      { updatedAt: trusted({ $gt: new Date(Number(stored)), $lte: upTo }) },
-      { userId: 1 },
-    ).lean();
-    const freshUsers = [...new Set(fresh.map((f) => String(f.userId)))];
-    listeners = freshUsers.length;
-    // Their songs are the seeds; the seeds' listeners' baskets give the seeds' co-occurrences.
-    const touched = await ListenerSong.find(
-      { userId: trusted({ $in: freshUsers.map((u) => new Types.ObjectId(u)) }) },
-      { songId: 1, last: 1 },
-    ).lean();
-    const seedIds = [...new Set(touched.filter((t) => t.last >= since).map((t) => String(t.songId)))];
-    const coUsers = await ListenerSong.find(
-      { songId: trusted({ $in: seedIds.map((s) => new Types.ObjectId(s)) }) },
-      { userId: 1 },
-    ).lean();
-    const loaded = await loadBaskets(
-      {
-        userId: trusted({
-          $in: [...new Set(coUsers.map((c) => String(c.userId)))].map((u) => new Types.ObjectId(u)),
-        }),
-      },
-      since,
-      max,
+    if (!dirty.length) return idle();
+    listeners = dirty.length;
+    // Their songs are the seeds (every pair whose count changed has one); the seeds' listeners'
+    // baskets give the seeds' co-occurrences. All reads by _id.
+    const touched = await byIds<{ songs?: Types.ObjectId[] }>(
+      ListenerIndex,
+      dirty.map((d) => d._id),
+      { songs: 1 },
     );
-    baskets = loaded.baskets;
-    pairs = loaded.pairs + touched.length + coUsers.length + fresh.length;
+    const seedIds = [...new Set(touched.flatMap((t) => (t.songs ?? []).map(String)))];
+    const coRows = await byIds<{ users?: Types.ObjectId[] }>(
+      SongListeners,
+      seedIds.map((id) => new Types.ObjectId(id)),
+      { users: 1 },
+    );
+    const coUsers = [...new Set(coRows.flatMap((r) => (r.users ?? []).map(String)))];
+    baskets = new Baskets();
+    for (const row of await byIds<{ songs?: Types.ObjectId[] }>(
+      ListenerIndex,
+      coUsers.map((u) => new Types.ObjectId(u)),
+      { songs: 1 },
+    )) {
+      const songs = (row.songs ?? []).slice(-max); // the most recently added
+      pairs += songs.length;
+      for (const song of songs) baskets.add(String(row._id), String(song));
+    }
+    pairs += touched.length + coRows.length;
     const seedSet = new Set(seedIds);
     seeds = seedIds.map((s) => baskets.indexOf(s)).filter((i): i is number => i !== undefined);
     // Non-seed songs got no new listener: their stored count is current.
@@ -256,13 +292,9 @@ export async function refreshSongNeighbors(
         filter: { songId: new Types.ObjectId(songId) },
         update: {
           $set: {
-            neighbors: neighbors.map((n) => ({ songId: new Types.ObjectId(n.song), score: n.score })),
+            packed: packNeighbors(neighbors),
             listenerCount: listenersN,
-            similar: similar.map((c) => ({
-              songId: new Types.ObjectId(c.id),
-              score: c.score,
-              reasons: c.reasons,
-            })),
+            packedSimilar: packCandidates(similar),
             computedAt,
           },
         },
@@ -284,7 +316,14 @@ export async function refreshSongNeighbors(
 
   if (mode === 'full') await deps.cache.invalidateTags('mlt:all');
   else await Promise.all([...written].map((id) => deps.cache.invalidateTags(mltTag(id))));
-  if (upTo) await deps.redis.set(WATERMARK_KEY, String(upTo.getTime()));
+  // Done with these listeners, unless they played again during the run (their `at` moved on).
+  const done = dirty.filter((d) => d.at <= runStart).map((d) => d._id);
+  for (let i = 0; i < done.length; i += 5_000)
+    await RecsDirty.deleteMany({
+      _id: trusted({ $in: done.slice(i, i + 5_000) }),
+      at: trusted({ $lte: runStart }),
+    });
+  await deps.redis.set(WATERMARK_KEY, String(runStart.getTime()));
   return {
     mode,
     songs: seeds.length,
@@ -292,7 +331,7 @@ export async function refreshSongNeighbors(
     listeners,
     pairsRead: pairs,
     tookMs: Math.round(performance.now() - t0),
-    watermark: upTo ? upTo.toISOString() : stored,
+    watermark: runStart.toISOString(),
   };
 }
 
@@ -314,7 +353,7 @@ export async function moreLikeThis(
 ): Promise<Recommendation[]> {
   if (!Types.ObjectId.isValid(songId)) throw AppError.notFound('Song');
   const played =
-    opts.forUserId && !opts.includePlayed ? await listenerSongs(opts.forUserId) : new Map<string, Taste>();
+    opts.forUserId && !opts.includePlayed ? await listenerSongIds(opts.forUserId) : new Set<string>();
   const keep = (c: Candidate) => !played.has(c.id) && c.id !== songId;
   let fresh = (await mltCandidates(deps, songId, MLT_PRECOMPUTED)).filter(keep);
   if (fresh.length < limit * 2 && played.size) {
@@ -338,16 +377,10 @@ async function mltCandidates(
       if (!live) {
         const row = await SongNeighbors.findOne(
           { songId: new Types.ObjectId(songId) },
-          { similar: 1 },
+          { packedSimilar: 1 },
         ).lean();
-        if (row?.similar?.length)
-          return row.similar
-            .filter((c) => c.songId)
-            .map((c) => ({
-              id: String(c.songId),
-              score: c.score ?? 0,
-              reasons: (c.reasons ?? []) as Reason[],
-            }));
+        const similar = unpackCandidates(row?.packedSimilar);
+        if (similar.length) return similar;
       }
       return blendOnTheSpot(songId, want);
     },
@@ -373,21 +406,27 @@ async function withDocs(cands: Candidate[], limit: number): Promise<Recommendati
   return out;
 }
 
+/** Every song a listener has played: their listener_index row (one read by _id). */
+export async function listenerSongIds(userId: string): Promise<Set<string>> {
+  if (!Types.ObjectId.isValid(userId)) return new Set();
+  const row = await ListenerIndex.findById(new Types.ObjectId(userId), { songs: 1 }).lean();
+  return new Set((row?.songs ?? []).map(String));
+}
+
 /**
- * The distinct songs a listener has played with plays and latest play (most recent first, at most
- * `max`): their listener_songs rows, one query on the single-field userId index.
+ * The distinct songs a listener has played with plays and latest play, most recent first, at most
+ * `max` (the most recently added to their index): reads by _id only.
  */
-export async function listenerSongs(
-  userId: string,
-  max = Number.POSITIVE_INFINITY,
-): Promise<Map<string, Taste>> {
+export async function listenerSongs(userId: string, max = 1_000): Promise<Map<string, Taste>> {
   if (!Types.ObjectId.isValid(userId)) return new Map();
+  const row = await ListenerIndex.findById(new Types.ObjectId(userId), { songs: 1 }).lean();
+  const songs = (row?.songs ?? []).slice(-max).map(String);
+  if (!songs.length) return new Map();
   const rows = await ListenerSong.find(
-    { userId: new Types.ObjectId(userId) },
+    { _id: trusted({ $in: songs.map((s) => `${userId}:${s}`) }) },
     { songId: 1, plays: 1, last: 1 },
   ).lean();
   rows.sort((a, b) => b.last.getTime() - a.last.getTime());
-  if (rows.length > max) rows.length = max;
   return new Map(rows.map((r) => [String(r.songId), { plays: r.plays ?? 1, last: r.last }]));
 }
 
@@ -396,10 +435,8 @@ export async function blendOnTheSpot(songId: string, want: number): Promise<Cand
   const song = await Song.findById(songId).lean<SongDoc>();
   if (!song) return null;
   const self = song._id;
-  const row = await SongNeighbors.findOne({ songId: self }, { neighbors: 1 }).lean();
-  const neighbors = (row?.neighbors ?? [])
-    .filter((n) => n.songId && typeof n.score === 'number')
-    .map((n) => ({ id: String(n.songId), score: n.score as number }));
+  const row = await SongNeighbors.findOne({ songId: self }, { packed: 1 }).lean();
+  const neighbors = unpackNeighbors(row?.packed).map((n) => ({ id: n.song, score: n.score }));
   const ready: QueryFilter<SongDoc> = { _id: trusted({ $ne: self }), 'media.status': 'ready' };
   const fields = { _id: 1, playCount: 1 };
   const find = (q: QueryFilter<SongDoc>) =>
@@ -435,10 +472,9 @@ export async function recommendedFor(
   limit = 10,
   opts: { includePlayed?: boolean; now?: Date } = {},
 ): Promise<Recommendation[]> {
-  const all = await listenerSongs(userId);
-  const history = new Map([...all].slice(0, FOR_YOU_HISTORY));
+  const [ids, history] = await Promise.all([listenerSongIds(userId), listenerSongs(userId, FOR_YOU_HISTORY)]);
   const now = (opts.now ?? new Date()).getTime();
-  const heard = opts.includePlayed ? new Set<string>() : new Set(all.keys());
+  const heard = opts.includePlayed ? new Set<string>() : ids;
   const scores = new Map<string, { score: number; reasons: Set<Reason> }>();
   const bump = (id: string, w: number, why: Reason) => {
     if (heard.has(id)) return;
@@ -450,15 +486,13 @@ export async function recommendedFor(
   if (history.size) {
     const rows = await SongNeighbors.find(
       { songId: trusted({ $in: [...history.keys()].map((id) => new Types.ObjectId(id)) }) },
-      { songId: 1, neighbors: 1 },
+      { songId: 1, packed: 1 },
     ).lean();
     const scored = scoreHistory(
       history,
       rows.map((r) => ({
         song: String(r.songId),
-        neighbors: (r.neighbors ?? [])
-          .filter((n) => n.songId && typeof n.score === 'number')
-          .map((n) => ({ song: String(n.songId), score: n.score as number })),
+        neighbors: unpackNeighbors(r.packed),
       })),
       now,
       DEFAULT_FOR_YOU,

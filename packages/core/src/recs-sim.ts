@@ -250,3 +250,58 @@ export function scoreHistory(
   }
   return out;
 }
+
+// --- packed rows ------------------------------------------------------------------------------
+
+const REASONS: Reason[] = ['listeners', 'album', 'artist', 'genre', 'popular'];
+const asBuffer = (b: unknown): Buffer | null => {
+  if (!b) return null;
+  if (Buffer.isBuffer(b)) return b;
+  const inner = (b as { buffer?: Uint8Array }).buffer;
+  return inner ? Buffer.from(inner.buffer, inner.byteOffset, inner.byteLength) : null;
+};
+
+/** Neighbours (24-hex ids) → 16 bytes each: the id, then the score as float32. */
+export function packNeighbors(list: { song: string; score: number }[]): Buffer {
+  const out = Buffer.alloc(list.length * 16);
+  for (const [i, n] of list.entries()) {
+    out.write(n.song, i * 16, 12, 'hex');
+    out.writeFloatLE(n.score, i * 16 + 12);
+  }
+  return out;
+}
+export function unpackNeighbors(b: unknown): { song: string; score: number }[] {
+  const buf = asBuffer(b);
+  if (!buf) return [];
+  const out: { song: string; score: number }[] = [];
+  for (let o = 0; o + 16 <= buf.length; o += 16)
+    out.push({ song: buf.toString('hex', o, o + 12), score: buf.readFloatLE(o + 12) });
+  return out;
+}
+/** Candidates → 17 bytes each: id, float32 score, a bitmask of reasons. */
+export function packCandidates(list: Candidate[]): Buffer {
+  const out = Buffer.alloc(list.length * 17);
+  for (const [i, c] of list.entries()) {
+    out.write(c.id, i * 17, 12, 'hex');
+    out.writeFloatLE(c.score, i * 17 + 12);
+    out.writeUInt8(
+      c.reasons.reduce((m, r) => m | (1 << REASONS.indexOf(r)), 0),
+      i * 17 + 16,
+    );
+  }
+  return out;
+}
+export function unpackCandidates(b: unknown): Candidate[] {
+  const buf = asBuffer(b);
+  if (!buf) return [];
+  const out: Candidate[] = [];
+  for (let o = 0; o + 17 <= buf.length; o += 17) {
+    const mask = buf.readUInt8(o + 16);
+    out.push({
+      id: buf.toString('hex', o, o + 12),
+      score: Math.round(buf.readFloatLE(o + 12) * 1e4) / 1e4,
+      reasons: REASONS.filter((_, i) => mask & (1 << i)),
+    });
+  }
+  return out;
+}

@@ -155,3 +155,24 @@ describe('blendCandidates', () => {
     expect(out.find((c) => c.id === 'p1')!.reasons).toEqual(['popular']);
   });
 });
+
+describe('packed rows', () => {
+  it('neighbours and candidates survive the round trip (ids, float32 scores, reasons)', async () => {
+    const { packNeighbors, unpackNeighbors, packCandidates, unpackCandidates } = await import(
+      '../src/recs-sim'
+    );
+    const id = (n: number) => n.toString(16).padStart(24, '0');
+    const nb = [
+      { song: id(1), score: 0.5 },
+      { song: id(0xabcdef), score: 0.125 },
+    ];
+    expect(packNeighbors(nb)).toHaveLength(32);
+    expect(unpackNeighbors(packNeighbors(nb))).toEqual(nb);
+    const cands = [{ id: id(7), score: 0.3125, reasons: ['listeners', 'genre'] as const }].map((c) => ({
+      ...c,
+      reasons: [...c.reasons],
+    }));
+    expect(unpackCandidates(packCandidates(cands))).toEqual(cands);
+    expect(unpackNeighbors(undefined)).toEqual([]);
+  });
+});

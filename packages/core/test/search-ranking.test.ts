@@ -215,3 +215,23 @@ describe('an honest empty result below the relevance floor', () => {
     expect(names(idx.searchSync({ q: 'taylor d' })).artists).toEqual(['Taylor Dayne']);
   });
 });
+
+describe('a person’s name with one word past its typo budget', () => {
+  const idx = index([
+    artist('Moya Brennan', 300),
+    artist('Ala Janosz', 50),
+    artist('Taylor Dayne', 900),
+    song('Brennan Road', 'Someone', 5_000),
+  ]);
+
+  it('finds the name when the other word has the same initial ("Maire Brennan" → Moya Brennan)', () => {
+    expect(names(idx.searchSync({ q: 'Maire Brennan' })).artists).toEqual(['Moya Brennan']);
+    expect(names(idx.searchSync({ q: 'Alicja Janosz' })).artists).toEqual(['Ala Janosz']);
+  });
+
+  it('a different initial is someone else, and songs sharing one word stay out', () => {
+    const r = idx.searchSync({ q: 'Taylor Swift' });
+    expect(r.artists).toEqual([]);
+    expect(names(idx.searchSync({ q: 'Maire Brennan' })).songs).toEqual([]);
+  });
+});

@@ -1,7 +1,9 @@
 // Precomputed rows behind "More like this" and "For you" (packages/core/src/recommend.ts). The MongoDB
-// dev stand-in ignores compound indexes, so every read on the serving path goes by _id or a
-// single-field index: a listener's songs by `userId`, a song's listeners by `songId`, the rows touched
-// since the neighbour job's last run by `updatedAt`.
+// dev stand-in implements no secondary index but unique ones (it logs "adding secondary index ... is
+// not yet implemented. ignoring" for every other, compound or single-field), so every read on the
+// serving path and in the incremental job goes by _id: a listener's songs (listener_index), a song's
+// listeners (song_listeners), one (listener, song) row (listener_songs), the listeners with new plays
+// since the job's last run (recs_dirty).
 import { type InferSchemaType, model, Schema, Types } from 'mongoose';
 
 /** One row per (listener, song): how often and how lately they played it. Kept by every play report. */
@@ -21,6 +23,35 @@ const ListenerSongSchema = new Schema(
 ListenerSongSchema.index({ userId: 1 });
 ListenerSongSchema.index({ songId: 1 });
 ListenerSongSchema.index({ updatedAt: 1 });
+
+/** Per listener: every song they have played (first play order). */
+const ListenerIndexSchema = new Schema(
+  {
+    _id: { type: Schema.Types.ObjectId, required: true },
+    songs: { type: [Schema.Types.ObjectId], default: [] },
+  },
+  { versionKey: false, _id: false },
+);
+/** Per song: every listener who has played it. */
+const SongListenersSchema = new Schema(
+  {
+    _id: { type: Schema.Types.ObjectId, required: true },
+    users: { type: [Schema.Types.ObjectId], default: [] },
+  },
+  { versionKey: false, _id: false },
+);
+/** Listeners with plays the neighbour job has not folded in yet (it deletes what it processed). */
+const RecsDirtySchema = new Schema(
+  { _id: { type: Schema.Types.ObjectId, required: true }, at: { type: Date, required: true } },
+  { versionKey: false, _id: false },
+);
+export const ListenerIndex = model('ListenerIndex', ListenerIndexSchema, 'listener_index', {
+  overwriteModels: true,
+});
+export const SongListeners = model('SongListeners', SongListenersSchema, 'song_listeners', {
+  overwriteModels: true,
+});
+export const RecsDirty = model('RecsDirty', RecsDirtySchema, 'recs_dirty', { overwriteModels: true });
 
 export const ListenerSong = model('ListenerSong', ListenerSongSchema, 'listener_songs', {
   overwriteModels: true,
@@ -54,6 +85,37 @@ export async function recordListens(listens: Listen[], now = new Date()): Promis
   }
   // Rows that do not exist yet are inserted in bulk (most of a bulk load); the rest are updated by _id.
   const entries = [...merged.entries()];
+  const songsOf = new Map<string, Set<string>>();
+  const usersOf = new Map<string, Set<string>>();
+  for (const m of merged.values()) {
+    const u = String(m.userId);
+    const s = String(m.songId);
+    songsOf.set(u, (songsOf.get(u) ?? new Set()).add(s));
+    usersOf.set(s, (usersOf.get(s) ?? new Set()).add(u));
+  }
+  const addToSet = (map: Map<string, Set<string>>, field: string) =>
+    [...map.entries()].map(([id, set]) => ({
+      updateOne: {
+        filter: { _id: new Types.ObjectId(id) },
+        update: { $addToSet: { [field]: { $each: [...set].map((x) => new Types.ObjectId(x)) } } },
+        upsert: true,
+      },
+    }));
+  const writeAll = async (
+    coll: { bulkWrite: (ops: never, o: object) => Promise<unknown> },
+    ops: unknown[],
+  ) => {
+    for (let i = 0; i < ops.length; i += 2_000)
+      await coll.bulkWrite(ops.slice(i, i + 2_000) as never, { ordered: false });
+  };
+  await writeAll(ListenerIndex.collection, addToSet(songsOf, 'songs'));
+  await writeAll(SongListeners.collection, addToSet(usersOf, 'users'));
+  await writeAll(
+    RecsDirty.collection,
+    [...songsOf.keys()].map((u) => ({
+      updateOne: { filter: { _id: new Types.ObjectId(u) }, update: { $set: { at: now } }, upsert: true },
+    })),
+  );
   for (let i = 0; i < entries.length; i += 2_000) {
     const chunk = entries.slice(i, i + 2_000);
     const existing = new Set(

@@ -328,11 +328,13 @@ const SongNeighborsSchema = new Schema(
     },
     /** Distinct listeners of the song in the job's window (the incremental run reuses it). */
     listenerCount: { type: Number, default: 0 },
-    /** "More like this" as served: neighbours blended with album, artist, genre and charts. */
-    similar: {
-      type: [new Schema({ songId: Schema.Types.ObjectId, score: Number, reasons: [String] }, { _id: false })],
-      default: undefined,
-    },
+    /**
+     * The neighbours packed (12-byte song id + float32 score each; packages/core/src/recs-sim.ts):
+     * 16 bytes a neighbour instead of a subdocument, so 20,000 rows fit the dev stand-in's heap.
+     */
+    packed: { type: Buffer, default: undefined },
+    /** "More like this" as served, packed the same way plus one byte of reasons per candidate. */
+    packedSimilar: { type: Buffer, default: undefined },
     computedAt: { type: Date, default: () => new Date() },
   },
   { versionKey: false },

@@ -99,12 +99,16 @@ export function rankMatch(q: RankQuery, f: RankFields, kind: SearchKind, pop01: 
   let prefixes = 0;
   let exactWords = 0;
   let allInPrimary = true;
+  const missed: string[] = [];
+  let outside = false;
   for (const w of q.required) {
     const m = matchWord(w, w === q.last, f.words);
     if (!m) {
       allInPrimary = false;
+      missed.push(w);
       continue;
     }
+    if (m.field !== 0) outside = true;
     matched++;
     if (m.cost > 0) inexact = 1;
     else exactWords++;
@@ -146,6 +150,17 @@ export function rankMatch(q: RankQuery, f: RankFields, kind: SearchKind, pop01: 
       prefixes: prefix ? 1 : 0,
     };
     if (!best || better(k, best) > 0) best = k;
+  }
+
+  // One word of a person's name past its typo budget, the rest matched in the name: a name of as
+  // many words with a word of the same initial is the other spelling ("Maire Brennan" → Moya
+  // Brennan, "Alicja Janosz" → Ala Janosz); a different initial is someone else ("Taylor Swift" is
+  // not Taylor Dayne). Ranked below every match of all the words.
+  if (kind === 'artist' && n >= 2 && missed.length === 1 && !outside && !best) {
+    const primary = (f.words[0] ?? []).filter((w) => !STOPWORDS.has(w));
+    const w = missed[0]!;
+    if (primary.length === n && primary.some((pw) => pw[0] === w[0] && pw !== w && !q.required.includes(pw)))
+      best = { matched: n - 1, inexact: 1, exactness: 0, exactWords, typos: typos + 2, prefixes };
   }
 
   const floor = n <= 2 ? n : Math.ceil(n / 2);

@@ -1,4 +1,4 @@
-// "More like this" neighbours: runs the co-occurrence pipeline (packages/core/src/recommend.ts).
+// "More like this" and "For you" neighbours: the neighbour job of packages/core/src/recommend.ts (computed in the worker from listener rows).
 // Idempotent: rows are replaced and the watermark moves only after the writes, so a retried or
 // overlapping run recomputes the same rows.
 import { Cache, createRedis } from '@tonearm/cache';
