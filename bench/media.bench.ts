@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { repoRoot } from '@tonearm/config';
 import {
-  AUDIO_HLS_CONFIG,
   type AacCoder,
+  AUDIO_HLS_CONFIG,
   cachedTrack,
   createMediaEdge,
   LADDER,
@@ -28,8 +28,8 @@ import {
   transcodeLadder,
   uploadDir,
 } from '@tonearm/media';
-import { stats } from './harness';
 import type { Harness } from './harness';
+import { stats } from './harness';
 
 const TRACK_SEC = 240;
 const CORES = 2;

@@ -7,10 +7,10 @@
 // BENCH_REALTIME_LISTENERS / BENCH_REALTIME_ROUNDS override the size.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { createRedis, type RedisClient as Redis } from '@tonearm/cache';
 import { createSession, SESSION_COOKIE } from '@tonearm/core';
 import { Follow, Types, User } from '@tonearm/db';
 import { type ServerProcess, startServerProcess, startTestServices } from '@tonearm/testing';
-import { createRedis, type RedisClient as Redis } from '@tonearm/cache';
 import WebSocket from 'ws';
 import { type Harness, stats } from './harness';
 

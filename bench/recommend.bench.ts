@@ -101,7 +101,7 @@ export default async function (h: Harness) {
       'load s': Math.round((performance.now() - tl) / 100) / 10,
     },
   });
-  const redis = createRedis(env().REDIS_URL, { keyPrefix: 'bench-recs:', commandTimeout: 30_000 });
+  const redis = createRedis({ keyPrefix: 'bench-recs:', commandTimeout: 30_000 });
   await whenReady(redis);
   await redis.del('recs:neighbors:watermark');
   const deps = {

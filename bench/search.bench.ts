@@ -4,14 +4,13 @@
 // SEARCH_BENCH_SONGS overrides the size.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { generateCatalog, insertCatalog, Song } from '@tonearm/db';
-import { recall, type TypoQuery, typoQueries, withDbName } from '@tonearm/testing';
 import { env } from '@tonearm/config';
-import { connectDb, disconnectDb, mongoose } from '@tonearm/db';
+import { connectDb, disconnectDb, generateCatalog, insertCatalog, mongoose, Song } from '@tonearm/db';
+import { recall, type TypoQuery, typoQueries, withDbName } from '@tonearm/testing';
 import { EmbeddedSearchIndex, miniSearchEngine, type TextEngine } from '../packages/core/src/search';
+import { entriesOf } from '../packages/core/test/search-entries';
 import type { Harness } from './harness';
 import { oramaEngine } from './orama-engine';
-import { entriesOf } from '../packages/core/test/search-entries';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -4,14 +4,15 @@
 //   before its first audio byte (playback.start, master playlist, media playlist, init segment);
 // - search3 p50/p99 vs search.catalog (both through the same embedded search index);
 // - ffmpeg processes started while streaming, counted from /proc (target 0 per stream).
-import { readdirSync, readFileSync } from 'node:fs';
+
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { EmbeddedSearchIndex, SearchSync } from '@tonearm/core';
 import { Song, type SongDoc, User } from '@tonearm/db';
 import { cachedTrack } from '@tonearm/media';
-import { startMediaHarness } from '../apps/server/test/media-harness';
 import { subsonicRoute } from '../apps/server/src/subsonic/handler';
-import { stats, type Harness } from './harness';
+import { startMediaHarness } from '../apps/server/test/media-harness';
+import { type Harness, stats } from './harness';
 
 const ppidOf = (pid: number): number => {
   try {

@@ -1,9 +1,10 @@
 // axe on every main page, in light and dark: no serious or critical violations.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { createRealtimeClient } from '@tonearm/realtime/client';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   DESKTOP,
   mainPages,

@@ -2,10 +2,10 @@
 // Settings and sees each `pnpm import` run from its ImportRun record, a running one with its progress
 // bar, refreshed live until it is done.
 import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
 import { createRedis } from '@tonearm/cache';
 import { setSessionsRole } from '@tonearm/core';
 import { connectDb, disconnectDb, ImportRun, User } from '@tonearm/db';
-import { expect, test } from '@playwright/test';
 import { newUser, SCREENSHOT_DIR, signUp } from './fixtures';
 
 test('an admin follows a running import to done; others are refused', async ({ page }) => {

@@ -1,7 +1,8 @@
 // Shared helpers for the player's Playwright suites: the main pages, ids read from the seeded
 // catalog through the UI itself, and where screenshots go.
-import { join } from 'node:path';
+
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 
 export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '.data', 'screenshots');

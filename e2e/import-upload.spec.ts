@@ -8,8 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { makeCoverPng, makeTaggedFile } from '@tonearm/testing/audio-fixtures';
 import { expect, type Page, test } from '@playwright/test';
+import { makeCoverPng, makeTaggedFile } from '@tonearm/testing/audio-fixtures';
 import { newUser, SCREENSHOT_DIR, signUp } from './fixtures';
 
 const root = join(import.meta.dirname, '..');

@@ -21,9 +21,9 @@ import {
   mongoose,
   PlayDaily,
   PlayEvent,
-  seedSkeleton,
   Song,
   type SongDoc,
+  seedSkeleton,
   syncIndexes,
   User,
 } from '@tonearm/db';

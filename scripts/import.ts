@@ -25,7 +25,7 @@ import {
 } from '@tonearm/core';
 import { connectDb, disconnectDb, syncIndexes } from '@tonearm/db';
 import { createLogger } from '@tonearm/observability';
-import { producerConnection, Queues, QUEUE_PREFIX, workerConnection } from '@tonearm/queue';
+import { producerConnection, QUEUE_PREFIX, Queues, workerConnection } from '@tonearm/queue';
 
 const usage =
   'usage: pnpm import [--dry-run] [--json] [--concurrency N] [--priority P] [--limit N] [--no-wait] [--worker] [--watch] <path...>';

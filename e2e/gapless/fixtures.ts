@@ -23,9 +23,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { env } from '@tonearm/config';
 import {
-  LADDER as PIPELINE_LADDER,
   type LadderResult,
   measureAlbumLoudness,
+  LADDER as PIPELINE_LADDER,
   type RenditionRecord,
   songMediaRecord,
   transcodeLadder,

@@ -2,8 +2,8 @@
 // engine, the recorder worklet and the fixtures; conversion of fixtures to the engine's TrackInput;
 // and decoding of the page's capture.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import type { Page } from '@playwright/test';

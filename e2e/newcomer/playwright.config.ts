@@ -2,8 +2,8 @@
 // fresh installation (production mode, persistent services, the demo library). Its global setup
 // runs run.sh; the suite restarts the services itself. `pnpm exec playwright test -c e2e/newcomer/playwright.config.ts`
 import { defineConfig } from '@playwright/test';
-import { ports } from './stack';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../lib/chromium';
+import { ports } from './stack';
 
 export default defineConfig({
   testDir: '.',

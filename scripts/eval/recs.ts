@@ -12,7 +12,7 @@ import { Cache, createRedis, whenReady } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { connectDb, disconnectDb, mongoose, Song, syncIndexes, Types } from '@tonearm/db';
 import { createLogger } from '@tonearm/observability';
-import { Queues } from '@tonearm/queue';
+import { producerConnection, Queues } from '@tonearm/queue';
 import { readyMedia, withDbName } from '@tonearm/testing';
 import { moreLikeThis, recommendedFor, refreshSongNeighbors, reportPlay } from '../../packages/core/src';
 import {
@@ -132,10 +132,10 @@ export async function runRecsEval(file: string, argv: string[] = process.argv.sl
     };
   });
   for (let i = 0; i < docs.length; i += 2_000) await Song.insertMany(docs.slice(i, i + 2_000));
-  const redis = createRedis(env().REDIS_URL, { keyPrefix: 'eval-recs:', commandTimeout: 60_000 });
+  const redis = createRedis({ keyPrefix: 'eval-recs:', commandTimeout: 60_000 });
   await whenReady(redis);
   await redis.del('recs:neighbors:watermark');
-  const queues = new Queues(createRedis(env().REDIS_URL), { prefix: 'eval-recs-q' });
+  const queues = new Queues(producerConnection(), { prefix: 'eval-recs-q' });
   const deps = {
     redis,
     queues,

@@ -1,8 +1,9 @@
 // Docs that stay true: the README's environment table and docs/API.md's procedure list are what
 // `pnpm docs` generates from the config schemas and the router.
-import { describe, expect, it } from 'vitest';
+
 import { ZEnv } from '@tonearm/config';
 import { ENV_DOCS } from '@tonearm/config/env-docs';
+import { describe, expect, it } from 'vitest';
 import { docsStatus, envTable } from '../../scripts/docs';
 
 describe('generated docs', () => {

@@ -4,8 +4,8 @@
 // metrics, Subsonic, covers, edge) and its error handling.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { appRouter, createTRPCContext, logTrpcError, toAppError } from '@tonearm/api';
 import type { ApiDeps } from '@tonearm/api';
+import { appRouter, createTRPCContext, logTrpcError, toAppError } from '@tonearm/api';
 import { mongoose } from '@tonearm/db';
 import { metrics, registry } from '@tonearm/observability';
 import { clientAddress, type TrustProxy } from '@tonearm/ratelimit';

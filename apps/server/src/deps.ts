@@ -6,11 +6,11 @@ import { Cache, createRedis, whenReady } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { createMediaDepsFromEnv } from '@tonearm/core';
 import { connectDb, disconnectDb } from '@tonearm/db';
-import { createSearch } from './search';
 import { logger, metrics } from '@tonearm/observability';
 import { producerConnection, Queues } from '@tonearm/queue';
 import { RateLimiter, resolveScopes } from '@tonearm/ratelimit';
 import { PresenceStore } from '@tonearm/realtime';
+import { createSearch } from './search';
 
 export type ServerDeps = ApiDeps & {
   presence: PresenceStore;

@@ -1,5 +1,5 @@
+export * from './admin-queues';
 export * from './app';
+export * from './cover-route';
 export * from './deps';
 export * from './media-edge';
-export * from './cover-route';
-export * from './admin-queues';

@@ -3,8 +3,8 @@
 // accepting, shutdown hooks run (socket.io tells its clients to reconnect elsewhere), in-flight
 // requests finish, then connections to MongoDB, Redis and S3 close and the process exits 0.
 import { createServer } from 'node:http';
-import { countStreaming } from '@tonearm/core';
 import { env } from '@tonearm/config';
+import { countStreaming } from '@tonearm/core';
 import {
   enableDefaultMetrics,
   onShutdown,
@@ -14,8 +14,8 @@ import {
 import { parseTrustProxy } from '@tonearm/ratelimit';
 import { queueDashboardRoute } from './admin-queues';
 import { createApplication } from './app';
-import { createServerDeps } from './deps';
 import { coverRoute } from './cover-route';
+import { createServerDeps } from './deps';
 import { mediaEdgeRoute } from './media-edge';
 import { attachRealtime } from './realtime';
 import { subsonicRoute } from './subsonic/handler';

@@ -4,7 +4,7 @@
 // audience rooms of the followees it may watch; heartbeats feed the presence store, and every
 // visible change fans out to the owner's audience room minus blocked users. A sweeper (on every
 // server; claims are atomic) turns missed heartbeats into "offline".
-import type { IncomingHttpHeaders, Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingHttpHeaders } from 'node:http';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { createRedis } from '@tonearm/cache';
 import {
@@ -19,14 +19,14 @@ import {
 import { metrics } from '@tonearm/observability';
 import {
   type AckErr,
+  audienceRoom,
   type ClientToServerEvents,
   type InterServerEvents,
+  PresenceLimitError,
   type PresenceStore,
   type PresenceUpdate,
-  PresenceLimitError,
   type ServerToClientEvents,
   userRoom,
-  audienceRoom,
   ZActivity,
   ZHeartbeat,
   ZSetPrivate,

@@ -19,11 +19,11 @@ import { DEAD_LETTER_QUEUE, Jobs, Queues, workerConnection } from '@tonearm/queu
 import { PresenceStore } from '@tonearm/realtime';
 import { startTestServices, type TestServices, uid, withDbName } from '@tonearm/testing';
 import { processors, setServicesForTests, startWorkers, type WorkerPool } from '@tonearm/workers';
+import { Redis } from 'ioredis';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
-import { Redis } from 'ioredis';
 import sharp from 'sharp';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { coverRoute } from '../src/cover-route';
 

@@ -1,10 +1,11 @@
 // CSRF and cross-site sockets (docs/SECURITY.md): a page on another origin cannot make a signed-in
 // visitor's browser change state (form or text POSTs, foreign Origin) nor open a socket as them;
 // unsupported content types are a 415, not a 500. Against the real server process.
+
+import { createRedis, type RedisClient as Redis } from '@tonearm/cache';
 import { createSession, SESSION_COOKIE } from '@tonearm/core';
 import { User } from '@tonearm/db';
 import { createRealtimeClient } from '@tonearm/realtime/client';
-import { createRedis, type RedisClient as Redis } from '@tonearm/cache';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, spawnServer } from './helpers/spawn-server';

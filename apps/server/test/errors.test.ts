@@ -1,9 +1,10 @@
 // The one error path over real HTTP: duplicate key → CONFLICT naming the field, Mongoose validation
 // → BAD_REQUEST, every failed request logged exactly once with its request id; auth round trip.
+
+import type { Server } from 'node:http';
 import { toAppError } from '@tonearm/api';
 import { Song } from '@tonearm/db';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger, type LogLine, startServer } from './helpers';
 

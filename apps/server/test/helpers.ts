@@ -1,14 +1,13 @@
 // Shared fixtures for the server's integration tests: real services, the standalone server on port
 // 0, a small seeded catalog and three people (an admin and two listeners) with real sessions.
 import { createServer, type Server } from 'node:http';
-import type { AppRouter } from '@tonearm/api';
+import type { ApiDeps, AppRouter } from '@tonearm/api';
 import { createSession, SESSION_COOKIE } from '@tonearm/core';
 import { Album, Artist, Song, User } from '@tonearm/db';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
 import { pino } from 'pino';
 import { createApplication } from '../src/app';
-import type { ApiDeps } from '@tonearm/api';
 
 export type Person = { id: string; handle: string; cookie: string };
 export type Fixture = {

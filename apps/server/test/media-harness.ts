@@ -2,15 +2,14 @@
 // MongoDB database, a BullMQ prefix of its own, versitygw, and a signed-in uploader.
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AppRouter } from '@tonearm/api';
+import type { ApiDeps, AppRouter } from '@tonearm/api';
+import { createRedis } from '@tonearm/cache';
 import { createMediaDepsFromEnv, createSession, type MediaDeps, SESSION_COOKIE } from '@tonearm/core';
 import { Song, type SongDoc, User } from '@tonearm/db';
 import { hashTagged, producerConnection, Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { startWorker, transcodeProcessor, useMediaDeps } from '@tonearm/workers';
 import { createTRPCClient, httpLink } from '@trpc/client';
-import { createRedis } from '@tonearm/cache';
-import type { ApiDeps } from '@tonearm/api';
 import { createApplication, type Route } from '../src/app';
 import { mediaEdgeRoute } from '../src/media-edge';
 

@@ -3,12 +3,11 @@
 // served by the CloudFront-verifying edge; bad uploads are rejected and leave nothing behind.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Song, type SongDoc, Types } from '@tonearm/db';
-import { uid } from '@tonearm/testing';
 import {
   cachedTrack,
   checkMasterPlaylist,
@@ -16,11 +15,12 @@ import {
   decodeFragments,
   generateTrack,
   LADDER,
+  PCM,
   parsePlaylist,
   probe,
-  PCM,
   verifyStoredLadder,
 } from '@tonearm/media';
+import { uid } from '@tonearm/testing';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MediaHarness, startMediaHarness } from './media-harness';

@@ -4,14 +4,14 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createRedis, whenReady } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { createSession, SESSION_COOKIE } from '@tonearm/core';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Album, Artist, Song, Types, User } from '@tonearm/db';
 import { Jobs, Queues, workerConnection } from '@tonearm/queue';
-import sharp from 'sharp';
 import { awayFromWindowEdge, startTestServices, type TestServices, uid } from '@tonearm/testing';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILE_QUEUE_PREFIX, type ServerProcess, spawnServer, spawnWorker } from './helpers/spawn-server';
 

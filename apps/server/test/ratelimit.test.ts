@@ -1,8 +1,9 @@
 // Rate limits across TWO server processes sharing one Redis: a limit of N admits exactly N of N+k
 // requests spread over both, API keys have separate budgets, and the headers and the typed tRPC
 // error are right.
-import { ApiKey, Types } from '@tonearm/db';
+
 import { generateApiKey } from '@tonearm/core';
+import { ApiKey, Types } from '@tonearm/db';
 import { awayFromWindowEdge, startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, spawnServer } from './helpers/spawn-server';

@@ -3,12 +3,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { AppRouter } from '@tonearm/api';
+import { createRedis, type RedisClient as Redis } from '@tonearm/cache';
 import { repoRoot } from '@tonearm/config';
 import { createSession, generateApiKey, SESSION_COOKIE } from '@tonearm/core';
 import { ApiKey, Artist, Block, Follow, Song, User } from '@tonearm/db';
-import { createRealtimeClient, type RealtimeClient } from '@tonearm/realtime/client';
-import type { PresenceChanged, PlayStarted } from '@tonearm/realtime/events';
 import { createRealtimeEmitter, PresenceStore } from '@tonearm/realtime';
+import { createRealtimeClient, type RealtimeClient } from '@tonearm/realtime/client';
+import type { PlayStarted, PresenceChanged } from '@tonearm/realtime/events';
 import {
   type ServerProcess,
   startServerProcess,
@@ -17,7 +18,6 @@ import {
   uid,
 } from '@tonearm/testing';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import { createRedis, type RedisClient as Redis } from '@tonearm/cache';
 import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

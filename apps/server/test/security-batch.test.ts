@@ -2,12 +2,13 @@
 // standalone server is the only API host; it refuses batches over MAX_BATCH_SIZE, and every call of
 // an admitted batch counts against its own scope (auth.* by IP), so a batch guesses no faster than
 // single requests.
+
+import type { Server } from 'node:http';
 import { findApiKey, generateApiKey, signUp } from '@tonearm/core';
 import { ApiKey, Types, User } from '@tonearm/db';
-import { MAX_API_KEY_RATE_LIMIT } from '@tonearm/validators';
 import { RateLimiter, resolveScopes } from '@tonearm/ratelimit';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
-import type { Server } from 'node:http';
+import { MAX_API_KEY_RATE_LIMIT } from '@tonearm/validators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BATCH_SIZE } from '../src/app';
 import { startServer } from './helpers';

@@ -1,7 +1,7 @@
 // Walking skeleton: the router over HTTP (batching on) reads from MongoDB through the Redis cache.
 import { createServer, type Server } from 'node:http';
 import type { AppRouter } from '@tonearm/api';
-import { seedSkeleton, Song } from '@tonearm/db';
+import { Song, seedSkeleton } from '@tonearm/db';
 import { startTestServices, type TestServices } from '@tonearm/testing';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -4,16 +4,16 @@
 // getAlbumList2, album, cover, a Range request on stream answered 206 with the ladder's bytes,
 // scrobble, star, playlist edits, play-queue save/restore. Plus auth failures, XML ⇄ JSON, hostile input.
 import { createHash } from 'node:crypto';
+import { createApiKey } from '@tonearm/core';
 import { Album, AppPassword, Artist, PlayEvent, Song, type SongDoc, User } from '@tonearm/db';
 import { cachedTrack } from '@tonearm/media';
+import { producerConnection, Queues } from '@tonearm/queue';
 import { XMLParser } from 'fast-xml-parser';
 import sharp from 'sharp';
 import { SubsonicAPI } from 'subsonic-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { subsonicRoute } from '../src/subsonic/handler';
 import { type MediaHarness, startMediaHarness } from './media-harness';
-import { createApiKey } from '@tonearm/core';
-import { producerConnection, Queues } from '@tonearm/queue';
 
 vi.setConfig({ testTimeout: 30_000 });
 

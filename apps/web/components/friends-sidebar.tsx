@@ -4,10 +4,10 @@
 // is looked up (song.byId, cached).
 import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { describeError } from '../lib/errors';
 import { useFriendsActivity } from '../lib/hooks/use-feed';
 import { useTRPC } from '../lib/trpc';
 import type { FriendActivity } from '../lib/types';
-import { describeError } from '../lib/errors';
 import { Avatar, Suggestions, useRefreshPeople } from './people';
 
 function useTrackOf(f: FriendActivity): FriendActivity['track'] {

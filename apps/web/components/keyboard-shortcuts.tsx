@@ -4,8 +4,8 @@
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
 import { usePlayer, usePlayerState } from '../lib/player/player-provider';
-import { KeyboardIcon } from './icons';
 import { requestSearchFocus } from '../lib/search-focus';
+import { KeyboardIcon } from './icons';
 
 export const SHORTCUTS: { keys: string[]; action: string }[] = [
   { keys: ['Space', 'K'], action: 'Play or pause' },

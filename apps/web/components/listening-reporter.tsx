@@ -1,11 +1,11 @@
 'use client';
+import { useQueryClient } from '@tanstack/react-query';
 // Tells the server what this tab plays, reading the player's state (no changes to the engine):
 // - presence heartbeats over socket.io (song, playing/paused, position) whenever that changes, and
 //   every REFRESH_MS while playing so followers' extrapolated position stays right;
 // - one play.report per play once it has been listened to past the counting threshold (retried with
 //   the same eventId, which the server de-duplicates), then the home page's shelves refresh.
 import type { Activity } from '@tonearm/realtime/events';
-import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useCurrentTrack, usePlayerState, usePlayerTime } from '../lib/player/player-provider';
 import { useRealtimeClient } from '../lib/realtime/realtime-provider';

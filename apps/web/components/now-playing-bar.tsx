@@ -6,10 +6,9 @@
 import Link from 'next/link';
 import { useId, useRef, useState } from 'react';
 import { formatDuration } from '../lib/format';
-import { usePopover } from '../lib/use-popover';
 import { useCurrentTrack, usePlayer, usePlayerState, usePlayerTime } from '../lib/player/player-provider';
+import { usePopover } from '../lib/use-popover';
 import { Cover } from './cover';
-import { PlaybackSettingsMenu } from './playback-settings';
 import {
   MuteIcon,
   NextIcon,
@@ -22,6 +21,7 @@ import {
   ShuffleIcon,
   VolumeIcon,
 } from './icons';
+import { PlaybackSettingsMenu } from './playback-settings';
 
 function SeekBar({ disabled }: { disabled: boolean }) {
   const player = usePlayer();

@@ -4,12 +4,12 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { formatDuration, spokenDuration } from '../lib/format';
+import { useSession } from '../lib/hooks/use-auth';
 import { useCurrentTrack, usePlayer, usePlayerState } from '../lib/player/player-provider';
 import type { Track } from '../lib/types';
-import { useSession } from '../lib/hooks/use-auth';
 import { Cover } from './cover';
-import { AddToPlaylistButton, LikeButton } from './track-actions';
 import { PauseIcon, PlayIcon, PlusIcon } from './icons';
+import { AddToPlaylistButton, LikeButton } from './track-actions';
 
 const STATUS_LABEL: Record<Track['status'], string | null> = {
   ready: null,

@@ -1,6 +1,5 @@
 // Shapes the UI renders, derived from the router's output types (so renaming a field breaks the
 // typecheck here) or from the shared contracts in @tonearm/validators.
-import type { MediaStatus } from '@tonearm/validators';
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from './trpc';
 

@@ -6,8 +6,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { harmoniseAlbumGroups } from '@tonearm/validators/tags';
 import { type FixtureFormat, makeCoverPng, makeTaggedFile } from '@tonearm/testing/audio-fixtures';
+import { harmoniseAlbumGroups } from '@tonearm/validators/tags';
 import { describe, expect, it } from 'vitest';
 import { fieldProblem } from '../lib/hooks/use-upload';
 import { precheck, readTags } from '../lib/upload/read-tags';

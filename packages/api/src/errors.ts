@@ -1,7 +1,8 @@
 // The one error path: whatever a procedure throws becomes an AppError here, and then a TRPCError
 // with the same code. Procedures never catch to translate; they throw AppError or let errors bubble.
-import { TRPCError } from '@trpc/server';
+
 import { AppError, type AppErrorCode } from '@tonearm/validators';
+import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 
 const TRPC_TO_APP: Partial<Record<TRPCError['code'], AppErrorCode>> = {

@@ -1,6 +1,7 @@
 // Every error is logged once, here, with its request id: hosts pass this as the adapter's onError.
-import type { TRPCError } from '@trpc/server';
+
 import type { Logger } from '@tonearm/observability';
+import type { TRPCError } from '@trpc/server';
 import type { TRPCContext } from './context';
 import { toAppError } from './errors';
 

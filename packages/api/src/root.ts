@@ -1,23 +1,23 @@
+import { accountRouter } from './router/account';
+import { adminRouter } from './router/admin';
 import { albumRouter } from './router/album';
 import { apiKeyRouter } from './router/api-key';
 import { artistRouter } from './router/artist';
 import { authRouter } from './router/auth';
-import { libraryRouter } from './router/library';
-import { playlistRouter } from './router/playlist';
 import { discoveryRouter } from './router/discovery';
-import { searchRouter } from './router/search';
-import { socialRouter } from './router/social';
+import { importsRouter } from './router/imports';
+import { libraryRouter } from './router/library';
+import { peopleRouter } from './router/people';
+import { playbackRouter } from './router/playback';
+import { playlistRouter } from './router/playlist';
 import { playRouter } from './router/plays';
 import { queueRouter } from './router/queue';
+import { searchRouter } from './router/search';
+import { socialRouter } from './router/social';
 import { songRouter } from './router/song';
-import { userRouter } from './router/user';
-import { playbackRouter } from './router/playback';
-import { uploadRouter } from './router/upload';
-import { peopleRouter } from './router/people';
-import { accountRouter } from './router/account';
-import { adminRouter } from './router/admin';
 import { subsonicRouter } from './router/subsonic';
-import { importsRouter } from './router/imports';
+import { uploadRouter } from './router/upload';
+import { userRouter } from './router/user';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({

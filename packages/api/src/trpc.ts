@@ -1,10 +1,10 @@
 // tRPC initialisation: the error formatter, the timing/error middleware, and the base procedures
 // (public, protected, admin, API key with scope). Procedures are thin: validate, authorise, call core.
 import { isProduction } from '@tonearm/config';
-import { initTRPC } from '@trpc/server';
 import { metrics } from '@tonearm/observability';
 import { rateLimitHeaders, subjectOf } from '@tonearm/ratelimit';
-import { AppError, type AppErrorData, type ApiKeyScope } from '@tonearm/validators';
+import { type ApiKeyScope, AppError, type AppErrorData } from '@tonearm/validators';
+import { initTRPC } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import type { TRPCContext } from './context';
 import { toAppError, toTRPCError } from './errors';

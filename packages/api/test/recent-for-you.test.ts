@@ -1,9 +1,10 @@
 // play.recent and discovery.forYou through the router: recent plays newest first and each song once,
 // straight from stored play events (play.report's, before any counting); "Recommended for you"
 // follows the latest plays, leaves out what was just heard, and falls back to the charts.
-import { Queues, workerConnection } from '@tonearm/queue';
+
 import { createSession, refreshSongNeighbors } from '@tonearm/core';
 import { generateCatalog, generatePlayLog, insertCatalog, insertPlayLog, Song, User } from '@tonearm/db';
+import { Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller, createTRPCContext } from '../src';

@@ -1,7 +1,7 @@
+import type { RedisClient as Redis } from '@tonearm/cache';
 import { Cache, createRedis, whenReady } from '@tonearm/cache';
 import { loadServicesEnv } from '@tonearm/config';
 import { uid } from '@tonearm/testing';
-import type { RedisClient as Redis } from '@tonearm/cache';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let redis: Redis;

@@ -1,11 +1,11 @@
 // Accounts: sign up, log in, log out, the current user, and API keys. Passwords are hashed with
 // Argon2id (@node-rs/argon2, OWASP's recommended parameters are its defaults); sessions and the
 // cookie format live in auth.ts.
-import { hash, verify } from '@node-rs/argon2';
-import { assertStrongPassword } from './password-policy';
-import { env } from '@tonearm/config';
+
 import { createHash } from 'node:crypto';
-import { ApiKey, Invite, User, type UserDoc } from '@tonearm/db';
+import { hash, verify } from '@node-rs/argon2';
+import { env } from '@tonearm/config';
+import { ApiKey, Invite, mongoose, User, type UserDoc } from '@tonearm/db';
 import {
   AppError,
   type CreateApiKeyInput,
@@ -13,6 +13,7 @@ import {
   type Page,
   type SignUpInput,
 } from '@tonearm/validators';
+import { sendVerification } from './account-settings';
 import {
   clearSessionCookie,
   createSession,
@@ -24,9 +25,8 @@ import {
 import type { CoreDeps } from './deps';
 import { toUserDto, type UserDto } from './dto';
 import { findPage, type PageRequest } from './pagination';
+import { assertStrongPassword } from './password-policy';
 import { peopleChanged } from './people';
-import { sendVerification } from './account-settings';
-import { mongoose } from '@tonearm/db';
 
 /** Verified against when the email is unknown, so a miss costs as much as a wrong password. */
 let dummyHash: Promise<string> | undefined;

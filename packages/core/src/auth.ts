@@ -3,9 +3,9 @@
 // are sent in the x-api-key header; MongoDB stores their SHA-256. Edit with care: the socket.io
 // handshake and both HTTP transports authenticate through authenticateHeaders().
 import { createHash, randomBytes } from 'node:crypto';
+import type { RedisClient as Redis } from '@tonearm/cache';
 import { ApiKey } from '@tonearm/db';
 import { MAX_API_KEY_RATE_LIMIT } from '@tonearm/validators';
-import type { RedisClient as Redis } from '@tonearm/cache';
 
 export const SESSION_COOKIE = 'tonearm_session';
 export const API_KEY_HEADER = 'x-api-key';

@@ -1,9 +1,8 @@
 // What domain services receive instead of importing process-wide singletons: tests build their own.
-import type { Cache } from '@tonearm/cache';
+import type { Cache, RedisClient as Redis } from '@tonearm/cache';
 import type { Logger } from '@tonearm/observability';
-import type { PresenceStore } from '@tonearm/realtime';
 import type { Queues } from '@tonearm/queue';
-import type { RedisClient as Redis } from '@tonearm/cache';
+import type { PresenceStore } from '@tonearm/realtime';
 import type { MediaDeps } from './media/deps';
 import type { SearchPort } from './search/port';
 

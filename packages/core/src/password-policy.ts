@@ -2,10 +2,11 @@
 // passwords, English words and names, keyboard patterns, sequences, dates, l33t), not a rule of
 // character classes. A new password must score at least 3 of 4 ("safely unguessable: moderate
 // protection from offline attacks") with the person's own email, handle and name counted as known.
+
+import { AppError } from '@tonearm/validators';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as en from '@zxcvbn-ts/language-en';
-import { AppError } from '@tonearm/validators';
 
 export const MIN_PASSWORD_SCORE = 3;
 

@@ -20,13 +20,11 @@ import { AppError } from '@tonearm/validators';
 import MiniSearch from 'minisearch';
 import { Types } from 'mongoose';
 import type { CoreDeps } from './deps';
-import { toPlaylistSummaryDto, type PlaylistSummaryDto } from './dto';
+import { avatarUrl as avatarUrlOf, type PlaylistSummaryDto, toPlaylistSummaryDto } from './dto';
 import { liveAudience } from './feed/audience';
 import { presenceOf } from './feed/presence';
 import { blockedPeers } from './feed/visibility';
 import { SocialCache } from './social';
-
-import { avatarUrl as avatarUrlOf } from './dto';
 
 const { trusted } = mongoose;
 const oid = (id: string) => new Types.ObjectId(id);

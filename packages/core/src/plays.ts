@@ -1,10 +1,11 @@
 // Play reports: the request path stores the PlayEvent (idempotent by the client's eventId) and
 // enqueues its counting; the stats job (packages/workers/src/processors/stats.ts) does the rest.
 // Also tracks who is streaming now, for the tonearm_listeners_streaming gauge.
+
+import type { RedisClient as Redis } from '@tonearm/cache';
 import { PlayEvent, recordListens, Song, type SongDoc, Types } from '@tonearm/db';
 import { Jobs } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
-import type { RedisClient as Redis } from '@tonearm/cache';
 import { trusted } from 'mongoose';
 import type { CoreDeps } from './deps';
 import { type SongDto, toSongDto } from './dto';

@@ -2,22 +2,31 @@
 // blend served to the player: collaborative neighbours first, content and popularity for cold songs,
 // never the song itself or an unplayable song, cached and invalidated by the job.
 import {
+  type Catalog,
   generateCatalog,
   generatePlayLog,
   insertCatalog,
   insertPlayLog,
   ListenerSong,
   PlayEvent,
+  type PlayLog,
   recordListens,
   Song,
   SongNeighbors,
   Types,
-  type Catalog,
-  type PlayLog,
 } from '@tonearm/db';
 import { readyMedia, startTestServices, TEST_RENDITIONS, type TestServices } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CoreDeps, moreLikeThis, recommendedFor, refreshSongNeighbors, unpackNeighbors } from '../src';
+import {
+  CacheNsMlt,
+  type CoreDeps,
+  MLT_PRECOMPUTED,
+  mltTag,
+  moreLikeThis,
+  recommendedFor,
+  refreshSongNeighbors,
+  unpackNeighbors,
+} from '../src';
 
 /** song_neighbors rows with their packed neighbours read back. */
 const neighborRows = async (): Promise<
@@ -223,11 +232,25 @@ describe('moreLikeThis', () => {
   it('serves from the cache until the job invalidates the song', async () => {
     const id = await songWithNeighbors();
     await moreLikeThis(deps, id, 7);
-    // The precomputed candidates of the song, keyed by their count.
-    const key = svc.cache.key('mlt', `${id}:100`);
-    expect(await svc.redis.exists(key)).toBe(1);
+    // The precomputed candidates of the song, keyed by their count, under the tags moreLikeThis uses:
+    // a probe read with the same key and tags is served from the cache (its loader never runs) until
+    // the job bumps the tags' generation, then it loads.
+    const probe = async () => {
+      let loaded = false;
+      await svc.cache.getOrLoad(
+        CacheNsMlt,
+        `${id}:${MLT_PRECOMPUTED}`,
+        async () => {
+          loaded = true;
+          return [];
+        },
+        { ttlSeconds: 60, tags: [mltTag(id), 'mlt:all'] },
+      );
+      return loaded;
+    };
+    expect(await probe()).toBe(false);
     await refreshSongNeighbors(deps, { mode: 'full', topK: 20, now: new Date('2026-12-01') });
-    expect(await svc.redis.exists(key)).toBe(0);
+    expect(await probe()).toBe(true);
   });
 });
 

@@ -15,8 +15,8 @@ import {
   SearchSeq,
   Song,
   searchOutboxHead,
-  trimSearchOutbox,
   Types,
+  trimSearchOutbox,
 } from '@tonearm/db';
 import { readyMedia, startTestServices, TEST_RENDITIONS, type TestServices } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -5,11 +5,11 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type FixtureFormat,
   MB,
   makeBadFiles,
   makeCoverPng,
   makeTaggedFile,
-  type FixtureFormat,
 } from '@tonearm/testing/audio-fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
 import { albumGroupKey, harmoniseFolders, nameKey, readTrackFile, SkipError } from '../src';

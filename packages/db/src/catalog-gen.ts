@@ -4,8 +4,9 @@
 // that search must rank correctly. Edit the word lists to change the flavour; keep output deterministic.
 // Size: About 650 lines, mostly word lists (names, titles, genres) the generator draws from; the code
 // is the last third.
+
+import { Types, trusted } from 'mongoose';
 import { assertPlayableMedia } from './media-guard';
-import { trusted, Types } from 'mongoose';
 import { Album, Artist, Song } from './models';
 import { recordSearchChanges } from './models-search';
 import { SKELETON_CATALOG } from './seed';

@@ -1,7 +1,8 @@
 // MongoDB connection for every process. Production points MONGODB_URI at a replica set or Atlas;
 // dev and CI at the wire-compatible server scripts/services.sh starts. No stand-in special cases.
-import mongoose from 'mongoose';
+
 import { env } from '@tonearm/config';
+import mongoose from 'mongoose';
 
 mongoose.set('strictQuery', true);
 // Queries never carry operators from user input: validators reject "$" keys, and this strips any left.

@@ -106,9 +106,9 @@ AlbumSchema.index({ groupKey: 1 });
 AlbumSchema.index({ playCount: -1, _id: 1 });
 AlbumSchema.index({ updatedAt: 1 });
 
+export type { MediaStatus } from '@tonearm/validators';
 /** Defined once in @tonearm/validators/media; re-exported for code that reads songs. */
 export { MEDIA_STATUSES };
-export type { MediaStatus } from '@tonearm/validators';
 
 const RenditionSchema = new Schema(
   {

@@ -2,7 +2,7 @@
 // and idempotent bulk insertion next to the skeleton seed.
 import { startTestServices, type TestServices } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Album, Artist, generateCatalog, insertCatalog, NEAR_COLLISIONS, seedSkeleton, Song } from '../src';
+import { Album, Artist, generateCatalog, insertCatalog, NEAR_COLLISIONS, Song, seedSkeleton } from '../src';
 
 let svc: TestServices;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // HLS playlists the pipeline writes: the master (ffmpeg 5.1's is wrong for our needs, so the project
 // writes its own), and the checks every playlist must pass before a ladder is published. Rules are
 // Apple's HLS authoring spec for VOD: one TARGETDURATION everywhere, no segment longer than it + 0.5 s.
-import { Parser, type Manifest } from 'm3u8-parser';
+import { type Manifest, Parser } from 'm3u8-parser';
 
 export const TARGET_DURATION_SEC = 6; // Apple's recommended segment length
 export const MAX_SEGMENT_SEC = TARGET_DURATION_SEC + 0.5;

@@ -32,9 +32,9 @@ import { measurePriming } from './gapless';
 import {
   AAC_LC_CODECS,
   bitrates,
-  FLAC_CODECS,
   checkMasterPlaylist,
   checkMediaPlaylist,
+  FLAC_CODECS,
   parsePlaylist,
   TARGET_DURATION_SEC,
   withIndependentSegments,
@@ -91,9 +91,9 @@ export const LOSSLESS_RUNG: Rung = { name: 'lossless', kbps: 1411 };
 // player's pure gapless-math module, and used here to compute what each rendition records.
 export {
   AAC_FRAME_SAMPLES,
+  FFMPEG_AAC_PRIMING_SAMPLES as FFMPEG_AAC_PRIMING,
   FLAC_BLOCK_SAMPLES,
   FLAC_LEAD_IN_SAMPLES,
-  FFMPEG_AAC_PRIMING_SAMPLES as FFMPEG_AAC_PRIMING,
 } from '@tonearm/player/gapless-math';
 
 export type RenditionResult = {

@@ -1,3 +1,3 @@
+export * from './lifecycle';
 export * from './logger';
 export * from './metrics';
-export * from './lifecycle';

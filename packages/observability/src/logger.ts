@@ -1,7 +1,7 @@
 // Structured JSON logs in Elastic Common Schema field names, so ELK ingests them as they are.
 // One root logger per process; request-scoped children carry the request id, user id and procedure.
 import { rawEnv } from '@tonearm/config';
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger } from 'pino';
 

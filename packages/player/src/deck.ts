@@ -2,7 +2,7 @@
 // by timestampOffset and cut to the sample by its append window), with its own gain nodes. One class
 // of about 320 lines: its feed loop, level switches and seeks share the SourceBuffer's state.
 import type { Entry, Level, PlaybackActivity, TrackInput } from './engine-types';
-import { restoreFrameDurations, initTimescale } from './fmp4';
+import { initTimescale, restoreFrameDurations } from './fmp4';
 import { AAC_FRAME_SAMPLES, mseCut } from './gapless-math';
 import { isLosslessCodec, mseTypeOf, resolveLevels, segmentAt } from './level';
 import { fetchWithRetry, sleep } from './network';

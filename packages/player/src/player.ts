@@ -6,18 +6,18 @@ import { Deck } from './deck';
 import type {
   Entry,
   Level,
+  PlaybackActivity,
   PlayerEvents,
   PlayerOptions,
   PlayerState,
-  PlaybackActivity,
   TrackInput,
 } from './engine-types';
 import {
   DEFAULT_NORMALISATION,
   dbToGain,
-  normalisationGain,
   type GainDecision,
   type NormalisationSettings,
+  normalisationGain,
 } from './loudness';
 import { HttpError } from './network';
 

@@ -1,3 +1,3 @@
+export * from './admin';
 export * from './connection';
 export * from './jobs';
-export * from './admin';

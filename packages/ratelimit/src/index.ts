@@ -1,5 +1,5 @@
+export * from './client-ip';
+export * from './identify';
 export * from './limiter';
 export * from './redis-adapter';
 export * from './scopes';
-export * from './identify';
-export * from './client-ip';

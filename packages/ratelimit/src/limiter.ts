@@ -1,10 +1,11 @@
 // One limiter per process over the scope table: one Lua script call to Redis per check (fixed or
 // sliding window per scope, exact across processes), callers already blocked answered from memory (ephemeralCache)
 // without Redis, and the scope's failMode applied when Redis errors or hangs.
-import { Ratelimit } from '@upstash/ratelimit';
+
 import { connectRedis, parseClusterNodes, type RedisClient as Redis } from '@tonearm/cache/connect';
+import { Ratelimit } from '@upstash/ratelimit';
 import { upstashAdapter } from './redis-adapter';
-import { type Scope, type ScopeName, SCOPES } from './scopes';
+import { SCOPES, type Scope, type ScopeName } from './scopes';
 
 export type RateLimitDecision = {
   scope: ScopeName;

@@ -1,11 +1,12 @@
 // The limiter against the real Redis: exact counting, headers, the blocked-caller cache, the scope
 // table (auth.* by IP, API keys with their own budget) and the fail-open / fail-closed choice when
 // Redis errors or hangs.
-import { createServer, type Server } from 'node:net';
+
 import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:net';
+import type { RedisClient as Redis } from '@tonearm/cache';
 import { createRedis, whenReady } from '@tonearm/cache';
 import { awayFromWindowEdge, uid } from '@tonearm/testing';
-import type { RedisClient as Redis } from '@tonearm/cache';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiter, rateLimitHeaders, resolveScopes, SCOPES, subjectOf } from '../src';
 

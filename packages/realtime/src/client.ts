@@ -2,7 +2,7 @@
 // It keeps one connection id per tab across reconnects (so presence resumes instead of duplicating),
 // re-sends the last heartbeat as soon as it is back, heartbeats at the pace the server asks, and
 // keeps the merged friends' presence (dropping events older than what it shows).
-import { io, type Socket, type SocketOptions, type ManagerOptions } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type {
   Activity,
   ClientToServerEvents,

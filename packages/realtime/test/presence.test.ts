@@ -1,8 +1,8 @@
 // The presence store against a real Redis: merging tabs, TTL expiry through the sweeper, private
 // sessions, recent plays, one-command bulk reads.
 import { randomBytes } from 'node:crypto';
-import { loadServicesEnv } from '@tonearm/config';
 import { createRedis, onEveryMaster, type RedisClient } from '@tonearm/cache';
+import { loadServicesEnv } from '@tonearm/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PresenceStore, presenceBucket } from '../src/presence';
 

@@ -1,11 +1,11 @@
 // Test helpers over the real services scripts/services.sh starts: each test file gets its own MongoDB
 // database and Redis key prefix, so files run in parallel without seeing each other's data.
 import { randomBytes } from 'node:crypto';
+import type { RedisClient as Redis } from '@tonearm/cache';
 import { Cache, createRedis, whenReady } from '@tonearm/cache';
 import { env, loadServicesEnv } from '@tonearm/config';
 import { connectDb, disconnectDb, mongoose, syncIndexes } from '@tonearm/db';
 import { createLogger } from '@tonearm/observability';
-import type { RedisClient as Redis } from '@tonearm/cache';
 
 export type TestServices = {
   dbName: string;
@@ -54,8 +54,8 @@ export async function startTestServices(): Promise<TestServices> {
     },
   };
 }
-export * from './typos';
 export * from './server-process';
+export * from './typos';
 
 /**
  * Waits until at least marginMs remain in the current rate-limit window (windows are aligned to the
@@ -69,6 +69,7 @@ export async function awayFromWindowEdge(windowSeconds = 60, marginMs = 5_000): 
 
 /** The fixed demo catalog, for tests of hosts (apps/web) that may not import @tonearm/db. */
 export { seedSkeleton } from '@tonearm/db';
+
 import { SEED_MEDIA } from '@tonearm/db';
 
 /**

@@ -1,11 +1,12 @@
 // Runs processors as BullMQ Workers: validates payloads, times each job, counts outcomes, and copies
 // a job that failed for good (past its retries, or unrecoverable) into the dead-letter queue.
 // main.ts runs it for the process; tests run it in-process on their own connection.
+
+import type { RedisClient as Redis } from '@tonearm/cache';
 import type { Logger } from '@tonearm/observability';
 import { metrics } from '@tonearm/observability';
 import { deadLetter, hashTagged, QUEUE_PREFIX, type Queues } from '@tonearm/queue';
 import { type Job, Worker } from 'bullmq';
-import type { RedisClient as Redis } from '@tonearm/cache';
 import type { z } from 'zod';
 import { type Processor, parsePayload } from './processor';
 

@@ -1,11 +1,12 @@
 // Starts one BullMQ Worker for a processor. The entry point (main.ts) runs the registry in production;
 // tests and scripts use this to run a processor with their own queue prefix and lock timings.
+
+import type { RedisClient as Redis } from '@tonearm/cache';
+import { logger } from '@tonearm/observability';
 import { hashTagged, QUEUE_PREFIX } from '@tonearm/queue';
 import { Worker } from 'bullmq';
-import type { RedisClient as Redis } from '@tonearm/cache';
 import type { z } from 'zod';
-import { logger } from '@tonearm/observability';
-import { parsePayload, type Processor } from './processor';
+import { type Processor, parsePayload } from './processor';
 import { STALLED_INTERVAL_MS } from './runtime';
 
 export function startWorker<S extends z.ZodType>(

@@ -9,13 +9,13 @@ import {
   DEAD_LETTER_QUEUE,
   Jobs,
   listFailed,
-  queueDepths,
   Queues,
+  queueDepths,
   retryFailed,
   workerConnection,
 } from '@tonearm/queue';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import sharp from 'sharp';
 import { SMTPServer } from 'smtp-server';

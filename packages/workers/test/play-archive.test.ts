@@ -2,7 +2,7 @@
 // events counted past the retention into play_archive and deletes them; a bad payload fails unretried.
 import { env } from '@tonearm/config';
 import { Artist, PlayArchive, PlayEvent, Song, User } from '@tonearm/db';
-import { Jobs, Queues, workerConnection } from '@tonearm/queue';
+import { hashTagged, Jobs, Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { QueueEvents, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ let svc: TestServices;
 let queues: Queues;
 let worker: Worker;
 let events: QueueEvents;
-const prefix = `bull-t${uid(4)}`;
+const prefix = hashTagged(`bull-t${uid(4)}`);
 const p = () => processors.find((x) => x.job.name === Jobs.archivePlays.name)!;
 
 beforeAll(async () => {

@@ -14,7 +14,7 @@ import { contentTypeOf, parsePlaylist } from '@tonearm/media';
 import { clientAddress, rateLimitHeaders, subjectOf, type TrustProxy } from '@tonearm/ratelimit';
 import type { ApiKeyScope } from '@tonearm/validators';
 import type { Route } from '../app';
-import { API_VERSION, ErrorCode, fail, type Format, ok, type Payload, SubsonicError } from './envelope';
+import { API_VERSION, ErrorCode, type Format, fail, ok, type Payload, SubsonicError } from './envelope';
 import { pickRendition, renditionLayout, serveLayout } from './stream';
 
 export const SUBSONIC_PREFIX = '/rest/';

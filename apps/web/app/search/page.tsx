@@ -5,13 +5,13 @@ import { Suspense, useDeferredValue, useEffect, useRef, useState } from 'react';
 import { Cover } from '../../components/cover';
 import { Highlighted } from '../../components/highlighted';
 import { PlayIcon, SearchIcon } from '../../components/icons';
+import { PeopleResults } from '../../components/people';
 import { LoadStatus } from '../../components/status';
 import { TrackList } from '../../components/track-list';
 import { useSearch } from '../../lib/hooks/use-search';
 import { usePlayer } from '../../lib/player/player-provider';
 import { takeSearchFocus } from '../../lib/search-focus';
 import type { SearchGroup, SearchResults } from '../../lib/types';
-import { PeopleResults } from '../../components/people';
 import { usePageTitle } from '../../lib/use-page-title';
 
 /** Waits this long after the last keystroke before querying (search-as-you-type). */

@@ -4,8 +4,9 @@
 // On confirm each file goes its own way: upload.create gives a presigned S3 PUT, the browser sends the
 // file straight to storage (with progress), upload.finalize checks it and starts the transcode, and the
 // song's status is followed until it is ready. Two files travel at once.
-import { harmoniseAlbumGroups, type TrackTags } from '@tonearm/validators/tags';
+
 import { useQueryClient } from '@tanstack/react-query';
+import { harmoniseAlbumGroups, type TrackTags } from '@tonearm/validators/tags';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeError } from '../errors';
 import { useTRPC, useTRPCClient } from '../trpc';

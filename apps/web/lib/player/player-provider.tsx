@@ -13,6 +13,8 @@ import {
   useRef,
   useSyncExternalStore,
 } from 'react';
+import { coverImageUrl } from '../../components/cover';
+import { ApiUrlContext } from '../api-url';
 import { describeError } from '../errors';
 import type { SourceResolver } from '../hooks/use-playback';
 import type { Track } from '../types';
@@ -23,9 +25,7 @@ import {
   type PlaybackSource,
   type QualityLevel,
 } from './engine';
-import { canUseGaplessEngine, GaplessEngine, type GaplessDebug } from './gapless-engine';
-import { coverImageUrl } from '../../components/cover';
-import { ApiUrlContext } from '../api-url';
+import { canUseGaplessEngine, type GaplessDebug, GaplessEngine } from './gapless-engine';
 import * as Q from './queue';
 import {
   DEFAULT_PLAYBACK_SETTINGS,

@@ -1,11 +1,11 @@
 'use client';
+import { useQueryClient } from '@tanstack/react-query';
 // The player's socket.io connection (@tonearm/realtime/client, issue 5): one per signed-in tab,
 // authenticated by the session cookie the browser sends with the WebSocket handshake. It keeps the
 // friends' live presence in a store the sidebar reads, reports what this tab plays (heartbeats) and
 // keeps social.feed (the sidebar's initial state) in step: a reconnect, a friend the feed does not
 // list yet (a new follow) or a friend going offline (their "recently played" changed) refetch it.
 import { createRealtimeClient, type RealtimeClient } from '@tonearm/realtime/client';
-import { useQueryClient } from '@tanstack/react-query';
 import {
   createContext,
   type ReactNode,
@@ -16,9 +16,9 @@ import {
   useSyncExternalStore,
 } from 'react';
 import { useApiUrl } from '../api-url';
-import type { LivePresence } from './merge-feed';
 import { createStore, type Store } from '../player/store';
 import { useTRPC } from '../trpc';
+import type { LivePresence } from './merge-feed';
 
 type Stores = { friends: Store<LivePresence>; connected: Store<boolean>; isPrivate: Store<boolean> };
 type Ctx = Stores & { client: RealtimeClient | null };

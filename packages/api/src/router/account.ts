@@ -1,4 +1,3 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import {
   avatarUploaded,
   changeEmail,
@@ -16,6 +15,7 @@ import {
   ZDeleteAccountInput,
   ZUpdateProfileInput,
 } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { sessionProcedure } from '../trpc';
 import { ZUserOutput } from './outputs';

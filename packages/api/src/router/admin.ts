@@ -1,4 +1,3 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import {
   adminListUsers,
   adminSendPasswordReset,
@@ -13,6 +12,7 @@ import {
   ZAdminUsersInput,
   ZCreateInviteInput,
 } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { adminProcedure } from '../trpc';
 

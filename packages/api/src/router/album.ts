@@ -1,14 +1,14 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { albumsByArtist, createAlbum, deleteAlbum, getAlbum, listAlbums, updateAlbum } from '@tonearm/core';
 import {
   ZAlbumDto,
   ZByArtistPageInput,
   ZCreateAlbumInput,
   ZIdInput,
-  zPage,
   ZPageOnlyInput,
   ZUpdateAlbumInput,
+  zPage,
 } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { adminProcedure, publicProcedure } from '../trpc';
 import { ZDeletedOutput } from './outputs';
 

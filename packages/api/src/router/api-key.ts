@@ -1,6 +1,6 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { createApiKey, listApiKeys, revokeApiKey } from '@tonearm/core';
 import { ZCreateApiKeyInput, ZIdInput, ZPageOnlyInput, zPage } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { sessionProcedure } from '../trpc';
 

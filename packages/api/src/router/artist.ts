@@ -1,13 +1,13 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { createArtist, deleteArtist, getArtist, listArtists, updateArtist } from '@tonearm/core';
 import {
   ZArtistDto,
   ZCreateArtistInput,
   ZIdInput,
-  zPage,
   ZPageOnlyInput,
   ZUpdateArtistInput,
+  zPage,
 } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { adminProcedure, publicProcedure } from '../trpc';
 import { ZDeletedOutput } from './outputs';
 

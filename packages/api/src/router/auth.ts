@@ -1,4 +1,3 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import {
   getMe,
   logIn,
@@ -17,6 +16,7 @@ import {
   ZSignUpInput,
   ZTokenInput,
 } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure, sessionProcedure } from '../trpc';
 import { ZUserOutput } from './outputs';

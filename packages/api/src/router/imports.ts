@@ -1,6 +1,7 @@
 // The admin page of library imports (`/admin/imports`): recent runs of `pnpm import` with live counts.
-import type { TRPCRouterRecord } from '@trpc/server';
+
 import { listImportRuns } from '@tonearm/core';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { adminProcedure } from '../trpc';
 

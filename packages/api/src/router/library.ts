@@ -1,6 +1,6 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { likeSong, listLikes, unlikeSong } from '@tonearm/core';
-import { zPage, ZPageOnlyInput, ZSongDto, ZSongIdInput } from '@tonearm/validators';
+import { ZPageOnlyInput, ZSongDto, ZSongIdInput, zPage } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { apiKeyProcedure } from '../trpc';
 

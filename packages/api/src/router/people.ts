@@ -1,4 +1,3 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import {
   acceptFollowRequest,
   cancelFollowRequest,
@@ -21,6 +20,7 @@ import {
   ZSuggestionsInput,
   ZUserIdInput,
 } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure, sessionProcedure } from '../trpc';
 

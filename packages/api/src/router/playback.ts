@@ -1,8 +1,9 @@
 // playback.start: one CloudFront signature per track played (signed cookies set on the response and
 // the same signature as URL parameters), plus loudness and gapless metadata for the player.
-import type { TRPCRouterRecord } from '@trpc/server';
+
 import { grantCookieHeaders, startPlayback } from '@tonearm/core';
 import { ZObjectId, ZPlaybackGrant } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { apiKeyProcedure } from '../trpc';
 

@@ -1,4 +1,3 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import {
   addSongs,
   createPlaylist,
@@ -17,14 +16,15 @@ import {
   ZDeletePlaylistInput,
   ZIdInput,
   ZMoveEntryInput,
-  zPage,
   ZPageOnlyInput,
   ZRemoveEntryInput,
   ZSetVisibilityInput,
   ZSongDto,
   ZUpdatePlaylistInput,
   ZUserPageInput,
+  zPage,
 } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { apiKeyProcedure, publicProcedure } from '../trpc';
 import { ZDeletedOutput } from './outputs';

@@ -1,6 +1,6 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { recentlyPlayed, reportPlay } from '@tonearm/core';
 import { ZObjectId, ZSongDto } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { apiKeyProcedure } from '../trpc';
 

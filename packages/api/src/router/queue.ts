@@ -1,9 +1,10 @@
 // The admin queue dashboard's API: depth per queue and state, the dead-letter list (jobs that
 // failed past their retries, with their reason) and retrying one. Admins only.
-import type { TRPCRouterRecord } from '@trpc/server';
+
 import { requireQueues } from '@tonearm/core';
 import { Jobs, listFailed, queueDepths, queueNamesOf, retryFailed } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { adminProcedure } from '../trpc';
 

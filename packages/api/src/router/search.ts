@@ -1,6 +1,6 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { MAX_SEARCH_LIMIT, searchCatalog } from '@tonearm/core';
 import { zText } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure } from '../trpc';
 

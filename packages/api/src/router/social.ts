@@ -1,6 +1,6 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { getFeed } from '@tonearm/core';
 import { ZPresence } from '@tonearm/realtime/events';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { apiKeyProcedure } from '../trpc';
 

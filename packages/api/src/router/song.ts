@@ -1,4 +1,3 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import {
   createSong,
   deleteSong,
@@ -14,11 +13,12 @@ import {
   ZByArtistPageInput,
   ZCreateSongInput,
   ZIdInput,
-  zPage,
   ZPageOnlyInput,
   ZSongDto,
   ZUpdateSongInput,
+  zPage,
 } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { adminProcedure, publicProcedure } from '../trpc';
 import { ZDeletedOutput } from './outputs';

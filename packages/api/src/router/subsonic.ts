@@ -1,5 +1,5 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { subsonic } from '@tonearm/core';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { sessionProcedure } from '../trpc';
 

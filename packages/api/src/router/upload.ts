@@ -1,8 +1,9 @@
 // Uploads: create (validated metadata + declared size → song row + presigned S3 PUT) and finalize
 // (checks what arrived, queues the transcode). Thin: validate, authorise, call core.
-import type { TRPCRouterRecord } from '@trpc/server';
+
 import { createUpload, finalizeUpload, UPLOAD_CONTENT_TYPES } from '@tonearm/core';
 import { ZObjectId, zText } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { apiKeyProcedure } from '../trpc';
 

@@ -1,6 +1,6 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { block, follow, followersOf, followingOf, getProfile, unblock, unfollow } from '@tonearm/core';
 import { ZHandleInput, ZUserIdInput, ZUserPageInput, zPage } from '@tonearm/validators';
+import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure, sessionProcedure } from '../trpc';
 

@@ -1,4 +1,4 @@
-export * from './feed';
-export * from './visibility';
-export * from './presence';
 export * from './audience';
+export * from './feed';
+export * from './presence';
+export * from './visibility';

@@ -13,8 +13,6 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Album, Artist, ImportRun, mongoose, Song, type SongDoc } from '@tonearm/db';
 import { Jobs } from '@tonearm/queue';
-import type { CoreDeps } from '../deps';
-import type { MediaDeps } from '../media/deps';
 import {
   albumArtistOf,
   albumGroupKey,
@@ -23,6 +21,8 @@ import {
   nameKey,
   type TrackTags,
 } from '@tonearm/validators/tags';
+import type { CoreDeps } from '../deps';
+import type { MediaDeps } from '../media/deps';
 import { FORMAT_STORAGE, readTrackFile, SkipError, type TrackFile } from './tags';
 
 /** BullMQ priority of an import's transcodes: uploads carry none, so they always go first. */

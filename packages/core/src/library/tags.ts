@@ -6,8 +6,8 @@
 import { open } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { type AudioContainer, probe, sniffAudioContainer } from '@tonearm/media';
-import { parseFile } from 'music-metadata';
 import { mapTags, type TrackTags } from '@tonearm/validators/tags';
+import { parseFile } from 'music-metadata';
 
 export const AUDIO_FORMATS = ['mp3', 'flac', 'vorbis', 'opus', 'aac', 'alac', 'wav', 'aiff'] as const;
 export type AudioFormat = (typeof AUDIO_FORMATS)[number];

@@ -1,12 +1,13 @@
 // Builds MediaDeps from the environment for servers, workers and scripts.
+
+import type { RedisClient as Redis } from '@tonearm/cache';
 import { Cache } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { MediaSigner, S3Storage, signerConfigFromEnv } from '@tonearm/media';
 import type { Queues } from '@tonearm/queue';
-import type { RedisClient as Redis } from '@tonearm/cache';
+import { CacheNs, CacheTag } from '../catalog';
 import type { MediaDeps } from './deps';
 import { createTranscodeNotifier } from './notify';
-import { CacheNs, CacheTag } from '../catalog';
 
 export function createMediaDepsFromEnv(opts: {
   queues: Queues;

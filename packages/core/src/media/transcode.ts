@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mongoose, Song, type SongDoc } from '@tonearm/db';
 import {
-  durationLimitSec,
-  PCM,
   type AacCoder,
+  durationLimitSec,
   type LadderResult,
   LOSSLESS_CODECS,
+  PCM,
   songMediaRecord,
   transcodeLadder,
   uploadDir,

@@ -14,11 +14,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Types } from 'mongoose';
 import { Song, type SongDoc } from '@tonearm/db';
 import { decodeCheck, probe, UnsupportedSourceError, uploadKeyOf } from '@tonearm/media';
 import { Jobs } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
+import { nameKey, type TrackTags } from '@tonearm/validators/tags';
+import { Types } from 'mongoose';
 import type { CoreDeps } from '../deps';
 import {
   linkTrack,
@@ -29,7 +30,6 @@ import {
   upsertArtist,
   withLibraryLock,
 } from '../library/import';
-import { nameKey, type TrackTags } from '@tonearm/validators/tags';
 import { readTrackFile, SkipError } from '../library/tags';
 import type { MediaDeps } from './deps';
 

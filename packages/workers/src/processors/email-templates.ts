@@ -1,6 +1,7 @@
 // Plain-text and HTML bodies of the transactional mails. Every interpolated value is escaped in HTML.
-import type { z } from 'zod';
+
 import type { ZEmailPayload } from '@tonearm/queue';
+import type { z } from 'zod';
 
 type Payload = z.infer<typeof ZEmailPayload>;
 const esc = (s: string) =>

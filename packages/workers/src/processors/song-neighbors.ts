@@ -1,11 +1,12 @@
 // "More like this" and "For you" neighbours: the neighbour job of packages/core/src/recommend.ts (computed in the worker from listener rows).
 // Idempotent: rows are replaced and the watermark moves only after the writes, so a retried or
 // overlapping run recomputes the same rows.
+
+import type { RedisClient as Redis } from '@tonearm/cache';
 import { Cache, createRedis } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { refreshSongNeighbors } from '@tonearm/core';
 import { Jobs } from '@tonearm/queue';
-import type { RedisClient as Redis } from '@tonearm/cache';
 import { defineProcessor } from '../processor';
 
 let shared: { redis: Redis; cache: Cache } | undefined;

@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { use } from 'react';
 import { Cover } from '../../../components/cover';
+import { PlayIcon } from '../../../components/icons';
 import { LoadStatus } from '../../../components/status';
 import { TrackList } from '../../../components/track-list';
 import { formatDuration, plural } from '../../../lib/format';
@@ -9,7 +10,6 @@ import { useMoreLikeThis, useSong } from '../../../lib/hooks/use-catalog';
 import { usePlayer } from '../../../lib/player/player-provider';
 import { toTrack } from '../../../lib/types';
 import { usePageTitle } from '../../../lib/use-page-title';
-import { PlayIcon } from '../../../components/icons';
 
 export default function SongPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = use(params);
