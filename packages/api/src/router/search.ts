@@ -1,5 +1,5 @@
 import { MAX_SEARCH_LIMIT, searchCatalog } from '@tonearm/core';
-import { zText } from '@tonearm/validators';
+import { ZAlbumDto, ZArtistDto, ZSongDto, zText } from '@tonearm/validators';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure } from '../trpc';
@@ -18,30 +18,31 @@ export const ZSearchInput = z.strictObject({
     .optional(),
 });
 
-const ZSongHit = z.object({
-  id: z.string(),
-  title: z.string(),
-  artistId: z.string(),
-  artistName: z.string(),
-  albumId: z.string().nullable(),
-  albumTitle: z.string().nullable(),
-  playCount: z.number(),
+// A hit is the catalog DTO's identifying fields (validators/dto.ts: one definition of each) plus
+// its score and highlight spans.
+const ZSongHit = ZSongDto.pick({
+  id: true,
+  title: true,
+  artistId: true,
+  artistName: true,
+  albumId: true,
+  albumTitle: true,
+  playCount: true,
+}).extend({
   score: z.number(),
   highlights: z.object({ title: z.array(ZSpan), artistName: z.array(ZSpan), albumTitle: z.array(ZSpan) }),
 });
-const ZArtistHit = z.object({
-  id: z.string(),
-  name: z.string(),
-  playCount: z.number(),
+const ZArtistHit = ZArtistDto.pick({ id: true, name: true, playCount: true }).extend({
   score: z.number(),
   highlights: z.object({ name: z.array(ZSpan) }),
 });
-const ZAlbumHit = z.object({
-  id: z.string(),
-  title: z.string(),
-  artistId: z.string(),
-  artistName: z.string(),
-  playCount: z.number(),
+const ZAlbumHit = ZAlbumDto.pick({
+  id: true,
+  title: true,
+  artistId: true,
+  artistName: true,
+  playCount: true,
+}).extend({
   score: z.number(),
   highlights: z.object({ title: z.array(ZSpan), artistName: z.array(ZSpan) }),
 });
