@@ -21,6 +21,17 @@ export function runTsc(projectFile: string): TscResult {
 }
 
 /**
+ * The mutation both type-break tests apply: every song procedure's output renames `title` to `name`
+ * (the schema is validators' ZSongDto, so the copy of router/song.ts shadows it with a renamed one).
+ */
+export const RENAME_SONG_TITLE = [
+  'router/song.ts',
+  "  ZSongDto,\n  ZUpdateSongInput,\n  zPage,\n} from '@tonearm/validators';",
+  "  ZSongDto as ZSongDtoReal,\n  ZUpdateSongInput,\n  zPage,\n} from '@tonearm/validators';\n" +
+    'const ZSongDto = ZSongDtoReal.omit({ title: true }).extend({ name: z.string() });',
+] as const;
+
+/**
  * Typechecks `consumerDir` against a copy of the API whose `file` has `from` replaced by `to`.
  * Returns tsc's result; cleans up after itself.
  */

@@ -6,7 +6,11 @@ import { seedSkeleton } from '@tonearm/db';
 import { createApplication } from '@tonearm/server';
 import { startTestServices, type TestServices } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTsc, typecheckAgainstMutatedApi } from '../../../tooling/typetest/break-router';
+import {
+  RENAME_SONG_TITLE,
+  runTsc,
+  typecheckAgainstMutatedApi,
+} from '../../../tooling/typetest/break-router';
 import { albumTrackTitles, topSongLines } from '../src/client';
 
 const example = join(import.meta.dirname, '..');
@@ -46,12 +50,7 @@ describe('example client typecheck follows the AppRouter type', () => {
   }, 180_000);
 
   it('fails where the client reads a renamed output field', () => {
-    const r = typecheckAgainstMutatedApi(
-      example,
-      'router/song.ts',
-      '  title: z.string(),',
-      '  name: z.string(),',
-    );
+    const r = typecheckAgainstMutatedApi(example, ...RENAME_SONG_TITLE);
     expect(r.ok).toBe(false);
     expect(r.output).toMatch(/src\/client\.ts.*title/);
   }, 180_000);
