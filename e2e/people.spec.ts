@@ -92,7 +92,9 @@ test('find by a misspelled handle, follow with approval, live playback, "nobody"
 
     // A now follows B: the profile says so and B appears in A's sidebar.
     await a.reload();
-    await expect(a.getByRole('button', { name: `Unfollow ${userB.displayName}` })).toBeVisible();
+    await expect(
+      a.locator('#main').getByRole('button', { name: `Unfollow ${userB.displayName}` }),
+    ).toBeVisible();
     await expect(a.getByTestId('follower-count')).toHaveText('1');
     await expect(row(a, userB.displayName)).toBeVisible({ timeout: LIVE_MS });
 
@@ -122,7 +124,10 @@ test('find by a misspelled handle, follow with approval, live playback, "nobody"
 
     // B blocks A from A's profile: A can no longer see B's profile.
     await b2.goto(`/user/${userA.handle}`);
-    await b2.getByRole('button', { name: `Block ${userA.displayName}` }).click();
+    await b2
+      .getByRole('main')
+      .getByRole('button', { name: `Block ${userA.displayName}` })
+      .click();
     await expect(b2.getByRole('button', { name: `Unblock ${userA.displayName}` })).toBeVisible();
     await a.reload();
     await expect(a.getByRole('heading', { level: 1 })).toHaveText('Profile not found');
