@@ -3,7 +3,7 @@
 // bar, refreshed live until it is done.
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { createRedis } from '@tonearm/cache';
+import { createRedis, whenReady } from '@tonearm/cache';
 import { setSessionsRole } from '@tonearm/core';
 import { connectDb, disconnectDb, ImportRun, User } from '@tonearm/db';
 import { newUser, SCREENSHOT_DIR, signUp } from './fixtures';
@@ -16,6 +16,7 @@ test('an admin follows a running import to done; others are refused', async ({ p
 
   await connectDb();
   const redis = createRedis();
+  await whenReady(redis); // the request-path client has no offline queue: a command before connect fails
   const path = `/srv/music/e2e-${Date.now().toString(36)}`;
   try {
     const u = await User.findOneAndUpdate({ handle: user.handle }, { $set: { role: 'admin' } }).lean();
