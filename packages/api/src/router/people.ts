@@ -23,23 +23,13 @@ import {
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure, sessionProcedure } from '../trpc';
+import { ZPlaylistSummaryOutput } from './outputs';
 
 const ZPerson = z.object({
   id: z.string(),
   handle: z.string(),
   displayName: z.string(),
   avatarUrl: z.string().nullable(),
-});
-const ZPlaylistSummary = z.object({
-  id: z.string(),
-  ownerId: z.string(),
-  name: z.string(),
-  description: z.string(),
-  isPublic: z.boolean(),
-  revision: z.number(),
-  entryCount: z.number(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
 });
 const ZFullProfile = ZPerson.extend({
   followerCount: z.number(),
@@ -59,7 +49,7 @@ const ZFullProfile = ZPerson.extend({
       startedAt: z.number(),
     }),
   ),
-  playlists: z.array(ZPlaylistSummary),
+  playlists: z.array(ZPlaylistSummaryOutput),
 });
 const ZPrivacy = z.object({ listeningVisibility: ZListeningVisibility, pendingRequests: z.number() });
 const ZHandlePage = ZHandleInput.extend({ limit: z.number().int().min(1).max(200).default(100) });

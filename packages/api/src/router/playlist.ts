@@ -19,34 +19,13 @@ import {
   ZPageOnlyInput,
   ZRemoveEntryInput,
   ZSetVisibilityInput,
-  ZSongDto,
   ZUpdatePlaylistInput,
   ZUserPageInput,
   zPage,
 } from '@tonearm/validators';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { z } from 'zod';
 import { apiKeyProcedure, publicProcedure } from '../trpc';
-import { ZDeletedOutput } from './outputs';
-
-const playlistFields = {
-  id: z.string(),
-  ownerId: z.string(),
-  name: z.string(),
-  description: z.string(),
-  isPublic: z.boolean(),
-  /** Send it back with the next edit; a stale one gets CONFLICT. */
-  revision: z.number(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-};
-const ZEntry = z.object({ entryId: z.string(), songId: z.string(), addedAt: z.string() });
-const ZPlaylistOutput = z.object({ ...playlistFields, entries: z.array(ZEntry) });
-const ZPlaylistWithSongsOutput = z.object({
-  ...playlistFields,
-  entries: z.array(ZEntry.extend({ song: ZSongDto.nullable() })),
-});
-const ZPlaylistSummaryOutput = z.object({ ...playlistFields, entryCount: z.number() });
+import { ZDeletedOutput, ZPlaylistOutput, ZPlaylistSummaryOutput, ZPlaylistWithSongsOutput } from './outputs';
 
 const write = apiKeyProcedure('playlists:write');
 
