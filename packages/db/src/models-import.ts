@@ -1,13 +1,12 @@
 // Library imports (`pnpm import`, multi-file browser uploads): one row per run with its live counts, so
 // the admin page can show what is running and how far it got.
+import { IMPORT_SOURCES, IMPORT_STATUSES } from '@tonearm/validators';
 import { type InferSchemaType, model, Schema, type Types } from 'mongoose';
-
-export const IMPORT_STATUSES = ['scanning', 'importing', 'transcoding', 'done', 'failed'] as const;
 
 const ImportRunSchema = new Schema(
   {
     status: { type: String, enum: IMPORT_STATUSES, default: 'scanning' },
-    source: { type: String, enum: ['cli', 'upload'], default: 'cli' },
+    source: { type: String, enum: IMPORT_SOURCES, default: 'cli' },
     paths: { type: [String], default: [] },
     dryRun: { type: Boolean, default: false },
     files: { type: Number, default: 0 },

@@ -1,6 +1,7 @@
 export * from './common';
 export * from './dto';
 export * from './errors';
+export * from './imports';
 export * from './media';
 export * from './people';
 export * from './schemas';

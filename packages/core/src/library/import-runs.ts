@@ -1,37 +1,12 @@
 // The admin page of imports: recent ImportRun records (written live by `pnpm import`, library/import.ts)
 // with their progress. A run whose process died keeps its last status; it is shown as stalled once it
 // has not moved for STALLED_AFTER_MS.
-import { type IMPORT_STATUSES, ImportRun, type ImportRunDoc } from '@tonearm/db';
+import { ImportRun, type ImportRunDoc } from '@tonearm/db';
+import type { ImportRunView } from '@tonearm/validators';
+
+export type { ImportRunView };
 
 export const STALLED_AFTER_MS = 10 * 60_000;
-
-export type ImportRunView = {
-  id: string;
-  status: (typeof IMPORT_STATUSES)[number];
-  source: 'cli' | 'upload';
-  paths: string[];
-  files: number;
-  scanned: number;
-  audio: number;
-  imported: number;
-  updated: number;
-  unchanged: number;
-  duplicates: number;
-  skipped: number;
-  queued: number;
-  ready: number;
-  failed: number;
-  durationSec: number;
-  /** 0..1: the files read are the first half, the queued transcodes finished the second. */
-  progress: number;
-  running: boolean;
-  /** Running, but no progress written for STALLED_AFTER_MS (the command was stopped or crashed). */
-  stalled: boolean;
-  error: string | null;
-  startedAt: string;
-  updatedAt: string;
-  finishedAt: string | null;
-};
 
 export function importRunView(
   r: ImportRunDoc & { createdAt?: Date; updatedAt?: Date },
