@@ -23,7 +23,10 @@ import {
   sessionCookie,
 } from './auth';
 import type { CoreDeps } from './deps';
-import { toUserDto, type UserDto } from './dto';
+import { type ApiKeyDto, toUserDto, type UserDto } from './dto';
+
+export type { ApiKeyDto };
+
 import { findPage, type PageRequest } from './pagination';
 import { assertStrongPassword } from './password-policy';
 import { peopleChanged } from './people';
@@ -116,17 +119,6 @@ export async function getMe(userId: string): Promise<UserDto | null> {
 }
 
 // --- API keys ---------------------------------------------------------------------------
-
-export type ApiKeyDto = {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  rateLimitPerMinute: number;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-};
 
 type ApiKeyLean = {
   _id: import('mongoose').Types.ObjectId;

@@ -1,10 +1,35 @@
 // Plain JSON shapes that leave the domain layer (and the cache). Ids are strings, dates ISO strings,
 // so a cached value and a freshly loaded one are identical. The catalog shapes (song, artist, album)
 // are z.infer of the schemas in @tonearm/validators/dto, which the router declares as `.output()`.
+// So are playlists, users, profiles, follow edges and API keys.
 import type { AlbumDoc, ArtistDoc, PlaylistDoc, SongDoc, UserDoc } from '@tonearm/db';
-import type { AlbumDto, ArtistDto, SongDto } from '@tonearm/validators';
+import type {
+  AlbumDto,
+  ApiKeyDto,
+  ArtistDto,
+  FollowEdgeDto,
+  PlaylistDto,
+  PlaylistEntryDto,
+  PlaylistSummaryDto,
+  PlaylistWithSongsDto,
+  ProfileDto,
+  SongDto,
+  UserDto,
+} from '@tonearm/validators';
 
-export type { AlbumDto, ArtistDto, SongDto };
+export type {
+  AlbumDto,
+  ApiKeyDto,
+  ArtistDto,
+  FollowEdgeDto,
+  PlaylistDto,
+  PlaylistEntryDto,
+  PlaylistSummaryDto,
+  PlaylistWithSongsDto,
+  ProfileDto,
+  SongDto,
+  UserDto,
+};
 
 export function toSongDto(s: SongDoc): SongDto {
   return {
@@ -46,21 +71,6 @@ export function toAlbumDto(a: AlbumDoc): AlbumDto {
   };
 }
 
-export type PlaylistEntryDto = { entryId: string; songId: string; addedAt: string };
-export type PlaylistDto = {
-  id: string;
-  ownerId: string;
-  name: string;
-  description: string;
-  isPublic: boolean;
-  revision: number;
-  entries: PlaylistEntryDto[];
-  createdAt: string;
-  updatedAt: string;
-};
-/** A playlist in a list: no entries, just their count. */
-export type PlaylistSummaryDto = Omit<PlaylistDto, 'entries'> & { entryCount: number };
-
 const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : new Date(0).toISOString());
 
 export function toPlaylistDto(p: PlaylistDoc): PlaylistDto {
@@ -85,24 +95,6 @@ export function toPlaylistSummaryDto(p: PlaylistDoc): PlaylistSummaryDto {
   const { entries, ...rest } = toPlaylistDto({ ...p, entries: [] } as unknown as PlaylistDoc);
   return { ...rest, entryCount: p.entries?.length ?? entries.length };
 }
-
-export type UserDto = {
-  id: string;
-  email: string;
-  handle: string;
-  displayName: string;
-  role: 'user' | 'admin';
-  emailVerified: boolean;
-  listeningVisibility: 'everyone' | 'approved' | 'nobody';
-  avatarUrl: string | null;
-};
-export type ProfileDto = {
-  id: string;
-  handle: string;
-  displayName: string;
-  followerCount: number;
-  followingCount: number;
-};
 
 /**
  * Where a resized avatar is served: a path on the API server's public /covers/ route (the cover job

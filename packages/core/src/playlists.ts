@@ -17,7 +17,7 @@ import type { CoreDeps } from './deps';
 import {
   type PlaylistDto,
   type PlaylistSummaryDto,
-  type SongDto,
+  type PlaylistWithSongsDto,
   toPlaylistDto,
   toPlaylistSummaryDto,
 } from './dto';
@@ -29,9 +29,7 @@ export const PlaylistCache = {
   ofUser: (userId: string) => `playlists:user:${userId}`,
 } as const;
 
-export type PlaylistWithSongs = PlaylistDto & {
-  entries: (PlaylistDto['entries'][number] & { song: SongDto | null })[];
-};
+export type PlaylistWithSongs = PlaylistWithSongsDto;
 
 async function loadPlaylist(deps: CoreDeps, id: string): Promise<PlaylistDto | null> {
   return deps.cache.getOrLoad(PlaylistCache.ns, id, async () => {

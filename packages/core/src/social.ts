@@ -4,7 +4,10 @@
 import { Block, Follow, FollowRequest, mongoose, User, type UserDoc } from '@tonearm/db';
 import { AppError, type Page } from '@tonearm/validators';
 import type { CoreDeps } from './deps';
-import type { ProfileDto } from './dto';
+import type { FollowEdgeDto, ProfileDto } from './dto';
+
+export type { FollowEdgeDto };
+
 import { liveAudience } from './feed/audience';
 import { findPage, type PageRequest, pageKey } from './pagination';
 
@@ -14,8 +17,6 @@ export const SocialCache = {
   /** Profiles are cached by handle; this tag names the user so a follow drops their profile too. */
   ofUser: (userId: string) => `follows:user:${userId}`,
 } as const;
-
-export type FollowEdgeDto = { userId: string; since: string };
 
 export async function getProfile(
   deps: CoreDeps,

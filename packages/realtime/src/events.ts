@@ -58,6 +58,37 @@ export const ZPresenceChanged = z.object({
 });
 export type PresenceChanged = z.infer<typeof ZPresenceChanged>;
 
+/** A song as the friends feed shows it. */
+export const ZFeedSong = z.object({ id: z.string(), title: z.string(), artistName: z.string() });
+export type FeedSong = z.infer<typeof ZFeedSong>;
+
+/**
+ * The "friends are listening to" feed (social.feed): the initial state, and the re-sync after a
+ * reconnect, of what `presence:changed` and `play:started` events then update.
+ */
+export const ZFeed = z.object({
+  friends: z.array(
+    z.object({
+      user: z.object({
+        id: z.string(),
+        handle: z.string(),
+        displayName: z.string(),
+        /** Path of the resized avatar on this server (/covers/user/…); null = initials. */
+        avatarUrl: z.string().nullable(),
+      }),
+      presence: ZPresence,
+      /** The song of a streaming presence, resolved (null when it no longer exists). */
+      nowPlaying: ZFeedSong.nullable(),
+      /** Compare with `presence:changed` events' seq: apply only newer ones. */
+      seq: z.number().int(),
+      recent: z.array(z.object({ song: ZFeedSong, startedAt: z.number() })),
+    }),
+  ),
+  at: z.number(),
+});
+export type Feed = z.infer<typeof ZFeed>;
+export type FeedEntry = Feed['friends'][number];
+
 /** Sent to a socket right after it connects (and reconnects): the state to start from. */
 export const ZRealtimeReady = z.object({
   userId: z.string(),

@@ -45,3 +45,71 @@ export const ZAlbumDto = z.object({
   coverKey: ZCoverKey,
 });
 export type AlbumDto = z.infer<typeof ZAlbumDto>;
+
+// --- Playlists --------------------------------------------------------------------------------
+
+export const ZPlaylistEntryDto = z.object({ entryId: z.string(), songId: z.string(), addedAt: z.string() });
+export type PlaylistEntryDto = z.infer<typeof ZPlaylistEntryDto>;
+
+const playlistFields = {
+  id: z.string(),
+  ownerId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  isPublic: z.boolean(),
+  /** Send it back with the next edit; a stale one gets CONFLICT. */
+  revision: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+};
+export const ZPlaylistDto = z.object({ ...playlistFields, entries: z.array(ZPlaylistEntryDto) });
+export type PlaylistDto = z.infer<typeof ZPlaylistDto>;
+/** A playlist with each entry's song (null: the song was deleted since). */
+export const ZPlaylistWithSongsDto = z.object({
+  ...playlistFields,
+  entries: z.array(ZPlaylistEntryDto.extend({ song: ZSongDto.nullable() })),
+});
+export type PlaylistWithSongsDto = z.infer<typeof ZPlaylistWithSongsDto>;
+/** A playlist in a list: no entries, just their count. */
+export const ZPlaylistSummaryDto = z.object({ ...playlistFields, entryCount: z.number() });
+export type PlaylistSummaryDto = z.infer<typeof ZPlaylistSummaryDto>;
+
+// --- Accounts and people ------------------------------------------------------------------------
+
+export const ZUserDto = z.object({
+  id: z.string(),
+  email: z.string(),
+  handle: z.string(),
+  displayName: z.string(),
+  role: z.enum(['user', 'admin']),
+  emailVerified: z.boolean(),
+  listeningVisibility: z.enum(['everyone', 'approved', 'nobody']),
+  /** Path of the resized avatar on the API server (/covers/user/…); null = none (initials). */
+  avatarUrl: z.string().nullable(),
+});
+export type UserDto = z.infer<typeof ZUserDto>;
+
+export const ZProfileDto = z.object({
+  id: z.string(),
+  handle: z.string(),
+  displayName: z.string(),
+  followerCount: z.number(),
+  followingCount: z.number(),
+});
+export type ProfileDto = z.infer<typeof ZProfileDto>;
+
+/** One edge of the follow graph as a list shows it: the other person and since when. */
+export const ZFollowEdgeDto = z.object({ userId: z.string(), since: z.string() });
+export type FollowEdgeDto = z.infer<typeof ZFollowEdgeDto>;
+
+export const ZApiKeyDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(z.string()),
+  rateLimitPerMinute: z.number(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type ApiKeyDto = z.infer<typeof ZApiKeyDto>;

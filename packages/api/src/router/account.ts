@@ -14,17 +14,17 @@ import {
   ZChangePasswordInput,
   ZDeleteAccountInput,
   ZUpdateProfileInput,
+  ZUserDto,
 } from '@tonearm/validators';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { sessionProcedure } from '../trpc';
-import { ZUserOutput } from './outputs';
 
 /** Account settings of the signed-in person (a session; API keys cannot touch the account). */
 export const accountRouter = {
   updateProfile: sessionProcedure
     .input(ZUpdateProfileInput)
-    .output(ZUserOutput)
+    .output(ZUserDto)
     .mutation(({ ctx, input }) => updateProfile(ctx.deps, ctx.userId, input)),
   /** Mails a link to the new address; the address changes when it is opened. */
   changeEmail: sessionProcedure

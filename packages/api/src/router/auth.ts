@@ -15,27 +15,27 @@ import {
   ZResetPasswordInput,
   ZSignUpInput,
   ZTokenInput,
+  ZUserDto,
 } from '@tonearm/validators';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure, sessionProcedure } from '../trpc';
-import { ZUserOutput } from './outputs';
 
 export const authRouter = {
   /** Creates the account and signs in (sets the httpOnly session cookie). */
   signUp: publicProcedure
     .input(ZSignUpInput)
-    .output(ZUserOutput)
+    .output(ZUserDto)
     .mutation(({ ctx, input }) => signUp(ctx.deps, input, ctx.resHeaders)),
   logIn: publicProcedure
     .input(ZLogInInput)
-    .output(ZUserOutput)
+    .output(ZUserDto)
     .mutation(({ ctx, input }) => logIn(ctx.deps, input, ctx.resHeaders)),
   logOut: sessionProcedure
     .output(z.object({ ok: z.literal(true) }))
     .mutation(({ ctx }) => logOut(ctx.deps, ctx.session.sessionId, ctx.resHeaders)),
   /** The signed-in person, or null. */
-  me: publicProcedure.output(ZUserOutput.nullable()).query(({ ctx }) => {
+  me: publicProcedure.output(ZUserDto.nullable()).query(({ ctx }) => {
     const userId = ctx.session?.userId ?? ctx.apiKey?.userId;
     return userId ? getMe(userId) : null;
   }),
@@ -46,7 +46,7 @@ export const authRouter = {
   /** Opens the link of a verification mail: the address (new one after an email change) is verified. */
   verifyEmail: publicProcedure
     .input(ZTokenInput)
-    .output(ZUserOutput)
+    .output(ZUserDto)
     .mutation(({ ctx, input }) => verifyEmail(ctx.deps, input.token)),
   resendVerification: sessionProcedure
     .input(z.strictObject({}).optional())

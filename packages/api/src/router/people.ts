@@ -15,6 +15,7 @@ import {
   ZHandleInput,
   ZListeningVisibility,
   ZPeopleSearchInput,
+  ZPlaylistSummaryDto,
   ZPrivacyInput,
   ZRequestIdInput,
   ZSuggestionsInput,
@@ -23,7 +24,6 @@ import {
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure, sessionProcedure } from '../trpc';
-import { ZPlaylistSummaryOutput } from './outputs';
 
 const ZPerson = z.object({
   id: z.string(),
@@ -49,7 +49,7 @@ const ZFullProfile = ZPerson.extend({
       startedAt: z.number(),
     }),
   ),
-  playlists: z.array(ZPlaylistSummaryOutput),
+  playlists: z.array(ZPlaylistSummaryDto),
 });
 const ZPrivacy = z.object({ listeningVisibility: ZListeningVisibility, pendingRequests: z.number() });
 const ZHandlePage = ZHandleInput.extend({ limit: z.number().int().min(1).max(200).default(100) });

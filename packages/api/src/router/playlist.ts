@@ -17,6 +17,9 @@ import {
   ZIdInput,
   ZMoveEntryInput,
   ZPageOnlyInput,
+  ZPlaylistDto,
+  ZPlaylistSummaryDto,
+  ZPlaylistWithSongsDto,
   ZRemoveEntryInput,
   ZSetVisibilityInput,
   ZUpdatePlaylistInput,
@@ -25,7 +28,7 @@ import {
 } from '@tonearm/validators';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { apiKeyProcedure, publicProcedure } from '../trpc';
-import { ZDeletedOutput, ZPlaylistOutput, ZPlaylistSummaryOutput, ZPlaylistWithSongsOutput } from './outputs';
+import { ZDeletedOutput } from './outputs';
 
 const write = apiKeyProcedure('playlists:write');
 
@@ -33,7 +36,7 @@ export const playlistRouter = {
   /** Public playlists to anyone; private ones only to their owner (NOT_FOUND to everyone else). */
   byId: publicProcedure
     .input(ZIdInput)
-    .output(ZPlaylistWithSongsOutput)
+    .output(ZPlaylistWithSongsDto)
     .query(({ ctx, input }) => {
       const viewer =
         ctx.session?.userId ?? (ctx.apiKey?.scopes.includes('playlists:read') ? ctx.apiKey.userId : null);
@@ -41,35 +44,35 @@ export const playlistRouter = {
     }),
   mine: apiKeyProcedure('playlists:read')
     .input(ZPageOnlyInput.default({ limit: 20 }))
-    .output(zPage(ZPlaylistSummaryOutput))
+    .output(zPage(ZPlaylistSummaryDto))
     .query(({ ctx, input }) => myPlaylists(ctx.deps, ctx.userId, input)),
   byUser: publicProcedure
     .input(ZUserPageInput)
-    .output(zPage(ZPlaylistSummaryOutput))
+    .output(zPage(ZPlaylistSummaryDto))
     .query(({ ctx, input }) => publicPlaylistsOf(ctx.deps, input.userId, input)),
   create: write
     .input(ZCreatePlaylistInput)
-    .output(ZPlaylistOutput)
+    .output(ZPlaylistDto)
     .mutation(({ ctx, input }) => createPlaylist(ctx.deps, ctx.userId, input)),
   update: write
     .input(ZUpdatePlaylistInput)
-    .output(ZPlaylistOutput)
+    .output(ZPlaylistDto)
     .mutation(({ ctx, input }) => updatePlaylist(ctx.deps, ctx.userId, input)),
   addSongs: write
     .input(ZAddSongsInput)
-    .output(ZPlaylistOutput)
+    .output(ZPlaylistDto)
     .mutation(({ ctx, input }) => addSongs(ctx.deps, ctx.userId, input)),
   removeEntry: write
     .input(ZRemoveEntryInput)
-    .output(ZPlaylistOutput)
+    .output(ZPlaylistDto)
     .mutation(({ ctx, input }) => removeEntry(ctx.deps, ctx.userId, input)),
   move: write
     .input(ZMoveEntryInput)
-    .output(ZPlaylistOutput)
+    .output(ZPlaylistDto)
     .mutation(({ ctx, input }) => moveEntry(ctx.deps, ctx.userId, input)),
   setVisibility: write
     .input(ZSetVisibilityInput)
-    .output(ZPlaylistOutput)
+    .output(ZPlaylistDto)
     .mutation(({ ctx, input }) => setPlaylistVisibility(ctx.deps, ctx.userId, input)),
   delete: write
     .input(ZDeletePlaylistInput)

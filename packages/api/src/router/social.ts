@@ -1,30 +1,8 @@
 import { getFeed } from '@tonearm/core';
-import { ZPresence } from '@tonearm/realtime/events';
+import { ZFeed } from '@tonearm/realtime/events';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { apiKeyProcedure } from '../trpc';
-
-const ZFeedSong = z.object({ id: z.string(), title: z.string(), artistName: z.string() });
-
-export const ZFeedOutput = z.object({
-  friends: z.array(
-    z.object({
-      user: z.object({
-        id: z.string(),
-        handle: z.string(),
-        displayName: z.string(),
-        /** Path of the resized avatar on this server (/covers/user/…); null = initials. */
-        avatarUrl: z.string().nullable(),
-      }),
-      presence: ZPresence,
-      nowPlaying: ZFeedSong.nullable(),
-      /** Compare with `presence:changed` events' seq: apply only newer ones. */
-      seq: z.number().int(),
-      recent: z.array(z.object({ song: ZFeedSong, startedAt: z.number() })),
-    }),
-  ),
-  at: z.number(),
-});
 
 export const ZFeedInput = z
   .strictObject({
@@ -37,6 +15,6 @@ export const socialRouter = {
   /** Initial state of the "friends are listening to" feed; also the re-sync after a reconnect. */
   feed: apiKeyProcedure('social:read')
     .input(ZFeedInput)
-    .output(ZFeedOutput)
+    .output(ZFeed) // realtime's contract, beside the events that update it
     .query(({ ctx, input }) => getFeed(ctx.deps, ctx.userId, input)),
 } satisfies TRPCRouterRecord;

@@ -1,31 +1,29 @@
 import { block, follow, followersOf, followingOf, getProfile, unblock, unfollow } from '@tonearm/core';
-import { ZHandleInput, ZUserIdInput, ZUserPageInput, zPage } from '@tonearm/validators';
+import {
+  ZFollowEdgeDto,
+  ZHandleInput,
+  ZProfileDto,
+  ZUserIdInput,
+  ZUserPageInput,
+  zPage,
+} from '@tonearm/validators';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure, sessionProcedure } from '../trpc';
 
-const ZProfileOutput = z.object({
-  id: z.string(),
-  handle: z.string(),
-  displayName: z.string(),
-  followerCount: z.number(),
-  followingCount: z.number(),
-});
-const ZEdgeOutput = z.object({ userId: z.string(), since: z.string() });
-
-/** Profiles and the follow graph; the live feed over it belongs to the realtime work (issue 5). */
+/** Profiles and the follow graph; the live feed over it is the social router's. */
 export const userRouter = {
   byHandle: publicProcedure
     .input(ZHandleInput)
-    .output(ZProfileOutput)
+    .output(ZProfileDto)
     .query(({ ctx, input }) => getProfile(ctx.deps, input.handle, ctx.session?.userId ?? null)),
   followers: publicProcedure
     .input(ZUserPageInput)
-    .output(zPage(ZEdgeOutput))
+    .output(zPage(ZFollowEdgeDto))
     .query(({ ctx, input }) => followersOf(ctx.deps, input.userId, input)),
   following: publicProcedure
     .input(ZUserPageInput)
-    .output(zPage(ZEdgeOutput))
+    .output(zPage(ZFollowEdgeDto))
     .query(({ ctx, input }) => followingOf(ctx.deps, input.userId, input)),
   follow: sessionProcedure
     .input(ZUserIdInput)

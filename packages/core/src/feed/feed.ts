@@ -3,22 +3,14 @@
 // arrive over socket.io (`presence:changed`, `play:started`) from apps/server/src/realtime.ts.
 import { mongoose, Song, User } from '@tonearm/db';
 import type { Presence, PresenceStore } from '@tonearm/realtime';
+import type { Feed, FeedEntry, FeedSong } from '@tonearm/realtime/events';
 import { Types } from 'mongoose';
 import type { CoreDeps } from '../deps';
 import { avatarUrl } from '../dto';
 import { presenceOf } from './presence';
 import { visibleFollowees } from './visibility';
 
-export type FeedSong = { id: string; title: string; artistName: string };
-export type FeedEntry = {
-  user: { id: string; handle: string; displayName: string; avatarUrl: string | null };
-  presence: Presence;
-  /** The song of a streaming presence, resolved (null when it no longer exists). */
-  nowPlaying: FeedSong | null;
-  seq: number;
-  recent: { song: FeedSong; startedAt: number }[];
-};
-export type Feed = { friends: FeedEntry[]; at: number };
+export type { Feed, FeedEntry, FeedSong };
 
 const rank = (p: Presence) => (p.state === 'streaming' ? (p.isPaused ? 1 : 0) : p.state === 'online' ? 2 : 3);
 
