@@ -4,22 +4,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import { publicWebUrl } from '@tonearm/config';
 import { ApiKey, Invite, User, type UserDoc } from '@tonearm/db';
-import { AppError } from '@tonearm/validators';
+import { type AdminUserDto, AppError, type InviteDto } from '@tonearm/validators';
+
+export type { AdminUserDto, InviteDto };
+
 import { mailPasswordReset } from './account-settings';
 import { destroyUserSessions, setSessionsRole } from './auth';
 import type { CoreDeps } from './deps';
 import { peopleChanged } from './people';
-
-export type AdminUserDto = {
-  id: string;
-  email: string;
-  handle: string;
-  displayName: string;
-  role: 'user' | 'admin';
-  emailVerified: boolean;
-  disabled: boolean;
-  createdAt: string;
-};
 
 function toAdminUser(u: UserDoc): AdminUserDto {
   return {
@@ -93,8 +85,6 @@ export async function adminSendPasswordReset(deps: CoreDeps, userId: string): Pr
   await mailPasswordReset(deps, u);
   return { sent: true };
 }
-
-export type InviteDto = { id: string; note: string; expiresAt: string; usedAt: string | null; link?: string };
 
 export async function createInvite(
   adminId: string,

@@ -16,20 +16,39 @@ import {
   type UserDoc,
 } from '@tonearm/db';
 import { audienceRoom, userRoom } from '@tonearm/realtime';
-import { AppError } from '@tonearm/validators';
+import {
+  type ActivityItem,
+  AppError,
+  type FollowRequestDto,
+  type FullProfileDto,
+  type PersonDto,
+  type PersonHit,
+  type PrivacyDto,
+  type Relation,
+  type SuggestionDto,
+} from '@tonearm/validators';
 import MiniSearch from 'minisearch';
 import { Types } from 'mongoose';
 import type { CoreDeps } from './deps';
-import { avatarUrl as avatarUrlOf, type PlaylistSummaryDto, toPlaylistSummaryDto } from './dto';
+import { avatarUrl as avatarUrlOf, toPlaylistSummaryDto } from './dto';
 import { liveAudience } from './feed/audience';
 import { presenceOf } from './feed/presence';
 import { blockedPeers } from './feed/visibility';
 import { SocialCache } from './social';
 
+export type {
+  ActivityItem,
+  FollowRequestDto,
+  FullProfileDto,
+  PersonDto,
+  PersonHit,
+  PrivacyDto,
+  Relation,
+  SuggestionDto,
+};
+
 const { trusted } = mongoose;
 const oid = (id: string) => new Types.ObjectId(id);
-
-export type PersonDto = { id: string; handle: string; displayName: string; avatarUrl: string | null };
 
 export function toPersonDto(
   u: Pick<UserDoc, '_id' | 'handle' | 'displayName'> & { avatarKey?: string | null },
@@ -59,8 +78,6 @@ export async function peopleChanged(deps: CoreDeps): Promise<void> {
 }
 
 // --- privacy ----------------------------------------------------------------------------
-
-export type PrivacyDto = { listeningVisibility: ListeningVisibility; pendingRequests: number };
 
 export async function getPrivacy(userId: string): Promise<PrivacyDto> {
   const [u, pendingRequests] = await Promise.all([
@@ -120,8 +137,6 @@ export async function setPrivacy(
 }
 
 // --- follow requests --------------------------------------------------------------------
-
-export type FollowRequestDto = { id: string; from: PersonDto; createdAt: string };
 
 export async function listFollowRequests(userId: string): Promise<FollowRequestDto[]> {
   const reqs = await FollowRequest.find({ targetId: oid(userId) })
@@ -188,27 +203,6 @@ async function dropPeople(deps: CoreDeps, ...userIds: string[]): Promise<void> {
 }
 
 // --- profiles ---------------------------------------------------------------------------
-
-export type Relation = {
-  isSelf: boolean;
-  following: boolean;
-  requested: boolean;
-  followsYou: boolean;
-  blockedByYou: boolean;
-};
-
-export type ActivityItem = { song: { id: string; title: string; artistName: string }; startedAt: number };
-
-export type FullProfileDto = PersonDto & {
-  followerCount: number;
-  followingCount: number;
-  listeningVisibility: ListeningVisibility;
-  relation: Relation;
-  /** Whether the viewer may see this person's listening (recent activity). */
-  canSeeActivity: boolean;
-  recent: ActivityItem[];
-  playlists: PlaylistSummaryDto[];
-};
 
 /** The listening of `target` is visible to `viewer` (anyone signed in for "everyone"; followers for "approved"). */
 export function canSeeListening(
@@ -313,8 +307,6 @@ export async function listPeople(
 
 // --- search -----------------------------------------------------------------------------
 
-export type PersonHit = PersonDto & { score: number };
-
 type PeopleIndex = {
   version: string;
   index: MiniSearch<{ id: string; handle: string; displayName: string }>;
@@ -388,8 +380,6 @@ export async function searchPeople(
 }
 
 // --- people you may know -----------------------------------------------------------------
-
-export type SuggestionDto = PersonDto & { mutualFollows: number; sharedSongs: number; reason: string };
 
 /**
  * Follows of my follows (each counts 2) and people who played the songs I played lately (each shared

@@ -4,4 +4,5 @@ export * from './errors';
 export * from './imports';
 export * from './media';
 export * from './people';
+export * from './people-dto';
 export * from './schemas';

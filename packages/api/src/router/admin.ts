@@ -8,49 +8,33 @@ import {
 } from '@tonearm/core';
 import {
   ZAdminDisableInput,
+  ZAdminUserDto,
   ZAdminUserInput,
   ZAdminUsersInput,
   ZCreateInviteInput,
+  ZInviteDto,
 } from '@tonearm/validators';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { adminProcedure } from '../trpc';
 
-const ZAdminUser = z.object({
-  id: z.string(),
-  email: z.string(),
-  handle: z.string(),
-  displayName: z.string(),
-  role: z.enum(['user', 'admin']),
-  emailVerified: z.boolean(),
-  disabled: z.boolean(),
-  createdAt: z.string(),
-});
-const ZInvite = z.object({
-  id: z.string(),
-  note: z.string(),
-  expiresAt: z.string(),
-  usedAt: z.string().nullable(),
-  link: z.string().optional(),
-});
-
 /** The admin users page: list, search, disable, promote, reset by email; invite links. */
 export const adminRouter = {
   users: adminProcedure
     .input(ZAdminUsersInput)
-    .output(z.array(ZAdminUser))
+    .output(z.array(ZAdminUserDto))
     .query(({ input }) => adminListUsers(input)),
   setDisabled: adminProcedure
     .input(ZAdminDisableInput)
-    .output(ZAdminUser)
+    .output(ZAdminUserDto)
     .mutation(({ ctx, input }) => adminSetDisabled(ctx.deps, ctx.userId, input.userId, input.disabled)),
   promote: adminProcedure
     .input(ZAdminUserInput)
-    .output(ZAdminUser)
+    .output(ZAdminUserDto)
     .mutation(({ ctx, input }) => adminSetRole(ctx.deps, ctx.userId, input.userId, 'admin')),
   demote: adminProcedure
     .input(ZAdminUserInput)
-    .output(ZAdminUser)
+    .output(ZAdminUserDto)
     .mutation(({ ctx, input }) => adminSetRole(ctx.deps, ctx.userId, input.userId, 'user')),
   sendPasswordReset: adminProcedure
     .input(ZAdminUserInput)
@@ -59,7 +43,7 @@ export const adminRouter = {
   /** The link (with its code) is returned once. */
   createInvite: adminProcedure
     .input(ZCreateInviteInput)
-    .output(ZInvite)
+    .output(ZInviteDto)
     .mutation(({ ctx, input }) => createInvite(ctx.userId, input)),
-  invites: adminProcedure.output(z.array(ZInvite)).query(() => listInvites()),
+  invites: adminProcedure.output(z.array(ZInviteDto)).query(() => listInvites()),
 } satisfies TRPCRouterRecord;

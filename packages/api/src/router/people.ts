@@ -12,12 +12,16 @@ import {
   suggestPeople,
 } from '@tonearm/core';
 import {
+  ZFollowRequestDto,
+  ZFullProfileDto,
   ZHandleInput,
-  ZListeningVisibility,
   ZPeopleSearchInput,
-  ZPlaylistSummaryDto,
+  ZPersonDto,
+  ZPersonHit,
+  ZPrivacyDto,
   ZPrivacyInput,
   ZRequestIdInput,
+  ZSuggestionDto,
   ZSuggestionsInput,
   ZUserIdInput,
 } from '@tonearm/validators';
@@ -25,33 +29,6 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure, sessionProcedure } from '../trpc';
 
-const ZPerson = z.object({
-  id: z.string(),
-  handle: z.string(),
-  displayName: z.string(),
-  avatarUrl: z.string().nullable(),
-});
-const ZFullProfile = ZPerson.extend({
-  followerCount: z.number(),
-  followingCount: z.number(),
-  listeningVisibility: ZListeningVisibility,
-  relation: z.object({
-    isSelf: z.boolean(),
-    following: z.boolean(),
-    requested: z.boolean(),
-    followsYou: z.boolean(),
-    blockedByYou: z.boolean(),
-  }),
-  canSeeActivity: z.boolean(),
-  recent: z.array(
-    z.object({
-      song: z.object({ id: z.string(), title: z.string(), artistName: z.string() }),
-      startedAt: z.number(),
-    }),
-  ),
-  playlists: z.array(ZPlaylistSummaryDto),
-});
-const ZPrivacy = z.object({ listeningVisibility: ZListeningVisibility, pendingRequests: z.number() });
 const ZHandlePage = ZHandleInput.extend({ limit: z.number().int().min(1).max(200).default(100) });
 
 /** People (issue 17): profiles as the viewer may see them, privacy, follow requests, search, suggestions. */
@@ -59,40 +36,38 @@ export const peopleRouter = {
   /** A profile with what the viewer may see; NOT_FOUND for unknown handles and for whoever the owner blocked. */
   profile: publicProcedure
     .input(ZHandleInput)
-    .output(ZFullProfile)
+    .output(ZFullProfileDto)
     .query(({ ctx, input }) => getFullProfile(ctx.deps, input.handle, ctx.session?.userId ?? null)),
   followers: publicProcedure
     .input(ZHandlePage)
-    .output(z.array(ZPerson))
+    .output(z.array(ZPersonDto))
     .query(({ ctx, input }) =>
       listPeople(input.handle, 'followers', ctx.session?.userId ?? null, input.limit),
     ),
   following: publicProcedure
     .input(ZHandlePage)
-    .output(z.array(ZPerson))
+    .output(z.array(ZPersonDto))
     .query(({ ctx, input }) =>
       listPeople(input.handle, 'following', ctx.session?.userId ?? null, input.limit),
     ),
   /** Handle and display name, typo-tolerant; people who blocked you never appear. */
   search: publicProcedure
     .input(ZPeopleSearchInput)
-    .output(z.array(ZPerson.extend({ score: z.number() })))
+    .output(z.array(ZPersonHit))
     .query(({ ctx, input }) => searchPeople(ctx.deps, input.q, ctx.session?.userId ?? null, input.limit)),
   /** People you may know: follows of your follows and people who play what you play. */
   suggestions: sessionProcedure
     .input(ZSuggestionsInput)
-    .output(
-      z.array(ZPerson.extend({ mutualFollows: z.number(), sharedSongs: z.number(), reason: z.string() })),
-    )
+    .output(z.array(ZSuggestionDto))
     .query(({ ctx, input }) => suggestPeople(ctx.userId, input.limit)),
-  privacy: sessionProcedure.output(ZPrivacy).query(({ ctx }) => getPrivacy(ctx.userId)),
+  privacy: sessionProcedure.output(ZPrivacyDto).query(({ ctx }) => getPrivacy(ctx.userId)),
   /** everyone | approved (follow requests) | nobody; applies to the live feed at once. */
   setPrivacy: sessionProcedure
     .input(ZPrivacyInput)
-    .output(ZPrivacy)
+    .output(ZPrivacyDto)
     .mutation(({ ctx, input }) => setPrivacy(ctx.deps, ctx.userId, input.listeningVisibility)),
   requests: sessionProcedure
-    .output(z.array(z.object({ id: z.string(), from: ZPerson, createdAt: z.string() })))
+    .output(z.array(ZFollowRequestDto))
     .query(({ ctx }) => listFollowRequests(ctx.userId)),
   acceptRequest: sessionProcedure
     .input(ZRequestIdInput)
