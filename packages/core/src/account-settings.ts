@@ -28,13 +28,12 @@ import { DEAD_LETTER_QUEUE, Jobs, queueNamesOf } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
 import { Types } from 'mongoose';
 import { destroyUserSessions, type Role, setSessionsRole } from './auth';
-import type { CoreDeps } from './deps';
+import { SocialCache } from './cache-keys';
+import { type CoreDeps, requireMedia, requireQueues } from './deps';
 import { toUserDto, type UserDto } from './dto';
 import { enqueuePasswordResetEmail, enqueueVerifyEmail } from './email';
 import { presenceOf } from './feed/presence';
 import { peopleChanged } from './people';
-import { requireQueues } from './plays';
-import { SocialCache } from './social';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const { trusted } = mongoose;
@@ -274,11 +273,6 @@ export async function updateProfile(
 }
 
 // --- avatar -----------------------------------------------------------------------------
-
-function requireMedia(deps: CoreDeps) {
-  if (!deps.media) throw new AppError('SERVICE_UNAVAILABLE', { message: 'Uploads are unavailable' });
-  return deps.media;
-}
 
 /** A presigned PUT for the avatar original; finish with avatarUploaded(key). */
 export async function createAvatarUpload(

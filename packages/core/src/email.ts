@@ -2,8 +2,7 @@
 // idempotency key, so a retried sign-up or reset request never mails twice.
 import { createHash } from 'node:crypto';
 import { Jobs } from '@tonearm/queue';
-import type { CoreDeps } from './deps';
-import { requireQueues } from './plays';
+import { type CoreDeps, requireQueues } from './deps';
 
 const short = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
 

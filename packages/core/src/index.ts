@@ -3,6 +3,7 @@ export * from './account-settings';
 export * from './accounts';
 export * from './admin';
 export * from './auth';
+export * from './cache-keys';
 export * from './catalog';
 export * from './deps';
 export * from './dto';

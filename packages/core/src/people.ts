@@ -19,12 +19,12 @@ import { audienceRoom, userRoom } from '@tonearm/realtime';
 import { AppError } from '@tonearm/validators';
 import MiniSearch from 'minisearch';
 import { Types } from 'mongoose';
+import { SocialCache } from './cache-keys';
 import type { CoreDeps } from './deps';
 import { avatarUrl as avatarUrlOf, type PlaylistSummaryDto, toPlaylistSummaryDto } from './dto';
 import { liveAudience } from './feed/audience';
 import { presenceOf } from './feed/presence';
 import { blockedPeers } from './feed/visibility';
-import { SocialCache } from './social';
 
 const { trusted } = mongoose;
 const oid = (id: string) => new Types.ObjectId(id);

@@ -3,17 +3,11 @@
 // package's (issue 5); this module owns only the edges.
 import { Block, Follow, FollowRequest, mongoose, User, type UserDoc } from '@tonearm/db';
 import { AppError, type Page } from '@tonearm/validators';
+import { SocialCache } from './cache-keys';
 import type { CoreDeps } from './deps';
 import type { ProfileDto } from './dto';
 import { liveAudience } from './feed/audience';
 import { findPage, type PageRequest, pageKey } from './pagination';
-
-export const SocialCache = {
-  profile: 'user:profile',
-  followPageNs: 'follows:page',
-  /** Profiles are cached by handle; this tag names the user so a follow drops their profile too. */
-  ofUser: (userId: string) => `follows:user:${userId}`,
-} as const;
 
 export type FollowEdgeDto = { userId: string; since: string };
 

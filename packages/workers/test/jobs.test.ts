@@ -20,12 +20,13 @@ import nodemailer from 'nodemailer';
 import sharp from 'sharp';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processors, setServicesForTests, startWorkers, type WorkerPool } from '../src';
+import { createWorkerDeps, type OwnedWorkerDeps, processors, startWorkers, type WorkerPool } from '../src';
 import { coverPrefix } from '../src/processors/cover';
 
 let svc: TestServices;
 let queues: Queues;
 let pool: WorkerPool;
+let deps: OwnedWorkerDeps;
 let smtp: SMTPServer;
 const inbox: ParsedMail[] = [];
 const prefix = `bull-t${uid(4)}`;
@@ -62,24 +63,21 @@ beforeAll(async () => {
   smtp.listen(0, '127.0.0.1');
   await once(smtp.server, 'listening');
   const smtpPort = (smtp.server.address() as AddressInfo).port;
-  setServicesForTests({
-    mailer: nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true }),
-    s3,
-    redis: svc.redis,
-  });
   await s3.send(new CreateBucketCommand({ Bucket: env().S3_BUCKET })).catch(() => {});
   queues = new Queues(workerConnection(), { prefix });
-  pool = startWorkers({
-    processors,
-    connection: () => workerConnection(),
-    queues,
+  deps = await createWorkerDeps({
     log: svc.log,
-    prefix,
+    redis: svc.redis,
+    cache: svc.cache,
+    queues,
+    mailer: nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true }),
   });
+  pool = startWorkers({ processors, connection: () => workerConnection(), deps, prefix });
 });
 
 afterAll(async () => {
   await pool?.close();
+  await deps?.close();
   await queues?.close();
   smtp?.close();
   await svc?.close();
