@@ -2,6 +2,7 @@ export * from '@tonearm/validators/tags';
 export * from './account-settings';
 export * from './accounts';
 export * from './admin';
+export * from './admin-queues';
 export * from './auth';
 export * from './cache-keys';
 export * from './catalog';
