@@ -22,6 +22,7 @@ import {
   type TrackTags,
 } from '@tonearm/validators/tags';
 import type { CoreDeps } from '../deps';
+import { enqueueCover } from '../media/covers';
 import type { MediaDeps } from '../media/deps';
 import { FORMAT_STORAGE, readTrackFile, SkipError, type TrackFile } from './tags';
 
@@ -411,11 +412,7 @@ export async function queueAlbumCover(
   const key = `covers/source/album/${albumId}/${h}.${ext}`;
   await media.storage.putBytes(key, bytes, mime);
   try {
-    await media.queues.enqueue(
-      Jobs.processCover,
-      { kind: 'album', id: albumId, sourceKey: key },
-      { jobId: `cover-album-${albumId}-${h}` },
-    );
+    await enqueueCover(media.queues, { kind: 'album', id: albumId }, key);
   } catch (e) {
     await media.storage.delete(key).catch(() => {});
     throw e;

@@ -1,4 +1,4 @@
-// Transactional mail (welcome, verify address, password reset) through nodemailer to SMTP.
+// Transactional mail (verify address, password reset, password changed) through nodemailer to SMTP.
 // Idempotent per job id: a mark in Redis after a successful send stops a retried or re-enqueued job
 // from mailing twice (a crash between send and mark can still duplicate: SMTP has no idempotency key).
 import { env } from '@tonearm/config';
