@@ -1,6 +1,6 @@
 // The follow graph: public profiles, follow, unfollow, block. Blocking removes the follow edges both
-// ways and stops the blocked person from following again. The live feed over it is the realtime
-// package's (issue 5); this module owns only the edges.
+// ways and stops the blocked person from following again. The feed over the edges is core/feed/ (its
+// live updates go through @tonearm/realtime); this module owns only the edges.
 import { Block, Follow, FollowRequest, mongoose, User, type UserDoc } from '@tonearm/db';
 import { AppError, type Page } from '@tonearm/validators';
 import { SocialCache } from './cache-keys';

@@ -13,7 +13,7 @@ const ZProfileOutput = z.object({
 });
 const ZEdgeOutput = z.object({ userId: z.string(), since: z.string() });
 
-/** Profiles and the follow graph; the live feed over it belongs to the realtime work (issue 5). */
+/** Profiles and the follow graph; the feed over it is social.feed (core/feed), pushed live over socket.io. */
 export const userRouter = {
   byHandle: publicProcedure
     .input(ZHandleInput)
