@@ -13,6 +13,8 @@ export * from './feed';
 export * from './library';
 export * from './library/import';
 export * from './library/import-runs';
+export * from './library/link';
+export * from './library/scan';
 export * from './library/tags';
 export * from './library/watch';
 export * from './media';

@@ -25,11 +25,11 @@ import {
   linkTrack,
   queueAlbumCover,
   refreshAlbumCounts,
-  sha256File,
   songTagFields,
   upsertArtist,
   withLibraryLock,
-} from '../library/import';
+} from '../library/link';
+import { sha256File } from '../library/scan';
 import { readTrackFile, SkipError } from '../library/tags';
 import type { MediaDeps } from './deps';
 
