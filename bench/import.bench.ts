@@ -12,7 +12,7 @@ import { createMediaDepsFromEnv, importLibrary, readTrackFile, runTranscode } fr
 import { connectDb, disconnectDb, mongoose, Song, syncIndexes } from '@tonearm/db';
 import { createLogger } from '@tonearm/observability';
 import { Queues, workerConnection } from '@tonearm/queue';
-import { processors, startWorkers, useMediaDeps } from '@tonearm/workers';
+import { createWorkerDeps, processors, startWorkers } from '@tonearm/workers';
 import type { Harness } from './harness';
 
 const WESNOTH = '/usr/share/games/wesnoth/1.16/data/core/music';
@@ -39,7 +39,7 @@ export default async function bench(h: Harness) {
   const queues = new Queues(workerConnection(), { prefix });
   const media = createMediaDepsFromEnv({ queues, fallbackBaseUrl: 'http://127.0.0.1:9/media/' });
   await media.storage.ensureBucket();
-  useMediaDeps(media);
+  const deps = await createWorkerDeps({ log, media });
   const base = new URL(cfg.MONGODB_URI);
   const db = async (name: string) => {
     await disconnectDb().catch(() => {});
@@ -79,8 +79,7 @@ export default async function bench(h: Harness) {
   const pool = startWorkers({
     processors: processors.filter((p) => ['media', 'media-cleanup', 'covers'].includes(p.job.queue)),
     connection: () => workerConnection(),
-    queues,
-    log,
+    deps,
     prefix,
   });
   const t1 = performance.now();
@@ -95,6 +94,7 @@ export default async function bench(h: Harness) {
   await mongoose.connection.db?.dropDatabase();
   for (const q of ['media', 'media-cleanup', 'covers', 'album-loudness'])
     await queues.get(q).obliterate({ force: true });
+  await deps.close();
   await queues.close();
   await disconnectDb();
   rmSync(dir, { recursive: true, force: true });

@@ -90,17 +90,19 @@ if (media) await media.storage.ensureBucket();
 let stopWorkers: (() => Promise<void>) | null = null;
 if (args.worker && media) {
   const w = await import('@tonearm/workers');
-  w.useMediaDeps(media);
+  const deps = await w.createWorkerDeps({ log, media });
   const pool = w.startWorkers({
     processors: w.processors.filter((p) =>
       ['media', 'media-cleanup', 'covers', 'album-loudness'].includes(p.job.queue),
     ),
     connection: () => workerConnection(),
-    queues: media.queues,
-    log,
+    deps,
     prefix: QUEUE_PREFIX,
   });
-  stopWorkers = () => pool.close();
+  stopWorkers = async () => {
+    await pool.close();
+    await deps.close();
+  };
 }
 
 const tty = !args.json && process.stdout.isTTY;

@@ -1,11 +1,18 @@
 // The admin queue dashboard as a small server-rendered page (mounted under /admin/queues through
-// createApplication's routes): depth per queue and state, failed jobs with their reasons, and a
-// retry button. Admin sessions only; the same data is available as the queue.* tRPC procedures.
+// createApplication's routes): depth per queue and state, recent imports, failed jobs with their
+// reasons, and a retry button. The page's guard admits admin sessions only; the data comes from core's
+// admin-queues service, as the queue.* tRPC procedures' does.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiDeps } from '@tonearm/api';
-import { authenticateHeaders } from '@tonearm/core';
-import { ImportRun } from '@tonearm/db';
-import { Jobs, listFailed, queueDepths, queueNamesOf, retryFailed } from '@tonearm/queue';
+import {
+  adminQueueNames,
+  authenticateHeaders,
+  failedJobs,
+  listImportRuns,
+  queueOverview,
+  retryFailedJob,
+} from '@tonearm/core';
+import { AppError } from '@tonearm/validators';
 import type { Route } from './app';
 
 const esc = (s: unknown) =>
@@ -36,63 +43,78 @@ export function queueDashboardRoute(deps: ApiDeps, prefix = '/admin/queues'): Ro
       const { session } = await authenticateHeaders(deps.redis, headersOf(req));
       if (!session) return send(res, 401, 'Sign in as an admin first', 'text/plain');
       if (session.role !== 'admin') return send(res, 403, 'Admins only', 'text/plain');
-      if (!deps.queues) return send(res, 503, 'Queues unavailable', 'text/plain');
-      const url = new URL(req.url ?? '/', 'http://x');
-      const names = queueNamesOf(Jobs);
+      try {
+        await page(req, res);
+      } catch (e) {
+        if (!(e instanceof AppError) || !e.expose) throw e;
+        send(res, e.status, e.message, 'text/plain');
+      }
+    },
+  };
 
-      if (req.method === 'POST' && url.pathname === `${prefix}/retry`) {
-        // Same-origin forms only (the session cookie is SameSite=Lax; this also stops other sites).
-        const origin = req.headers.origin;
-        if (origin && new URL(origin).host !== req.headers.host)
-          return send(res, 403, 'Cross-origin', 'text/plain');
-        const queue = url.searchParams.get('queue') ?? '';
-        const jobId = url.searchParams.get('jobId') ?? '';
-        const ok = names.includes(queue) && (await retryFailed(deps.queues, queue, jobId));
-        res.writeHead(303, { location: `${prefix}?retried=${ok ? 1 : 0}` }).end();
-        return;
-      }
-      if (req.method !== 'GET' || (url.pathname !== prefix && url.pathname !== `${prefix}/`)) {
-        return send(res, 404, 'Not found', 'text/plain');
-      }
-      const [depths, failed, imports] = await Promise.all([
-        queueDepths(deps.queues, names),
-        listFailed(deps.queues, names, 100),
-        ImportRun.find().sort({ createdAt: -1 }).limit(20).lean(),
-      ]);
-      // Library imports (`pnpm run import`), newest first, with their live counts.
-      const importRows = imports
-        .map((r) => {
-          const done = r.ready + r.failed;
-          const pct = r.queued ? Math.round((done / r.queued) * 100) : r.status === 'done' ? 100 : 0;
-          return (
-            `<tr data-import="${esc(r._id)}"><td>${esc(r.createdAt ? new Date(r.createdAt).toISOString() : '')}</td><td>${esc(r.status)}</td>` +
-            `<td>${esc(r.paths.join(', '))}</td><td>${r.scanned}/${r.files}</td><td>${r.imported}</td><td>${r.updated}</td>` +
-            `<td>${r.unchanged}</td><td>${r.duplicates}</td><td>${r.skipped}</td>` +
-            `<td><progress max="100" value="${pct}"></progress> ${r.ready}/${r.queued} ready, ${r.failed} failed</td></tr>`
-          );
-        })
-        .join('');
-      const states = [...new Set(depths.map((d) => d.state))];
-      const depthRows = names
-        .map(
-          (q) =>
-            `<tr><th>${esc(q)}</th>${states
-              .map((s) => `<td>${depths.find((d) => d.queue === q && d.state === s)?.count ?? 0}</td>`)
-              .join('')}</tr>`,
-        )
-        .join('');
-      const failedRows = failed
-        .map(
-          (f) =>
-            `<tr><td>${esc(f.queue)}</td><td>${esc(f.jobId)}</td><td>${esc(f.name)}</td><td>${f.attemptsMade}</td>` +
-            `<td>${f.failedAt ? esc(new Date(f.failedAt).toISOString()) : ''}</td><td>${esc(f.failedReason)}</td>` +
-            `<td><form method="post" action="${prefix}/retry?queue=${encodeURIComponent(f.queue)}&amp;jobId=${encodeURIComponent(f.jobId)}"><button>Retry</button></form></td></tr>`,
-        )
-        .join('');
-      send(
-        res,
-        200,
-        `<!doctype html><html><head><meta charset="utf-8"><title>Tonearm queues</title>
+  async function page(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://x');
+
+    if (req.method === 'POST' && url.pathname === `${prefix}/retry`) {
+      // Same-origin forms only (the session cookie is SameSite=Lax; this also stops other sites).
+      const origin = req.headers.origin;
+      if (origin && new URL(origin).host !== req.headers.host)
+        return send(res, 403, 'Cross-origin', 'text/plain');
+      const queue = url.searchParams.get('queue') ?? '';
+      const jobId = url.searchParams.get('jobId') ?? '';
+      const ok = await retryFailedJob(deps, queue, jobId).then(
+        () => true,
+        (e: unknown) => {
+          if (e instanceof AppError && e.code === 'NOT_FOUND') return false;
+          throw e;
+        },
+      );
+      res.writeHead(303, { location: `${prefix}?retried=${ok ? 1 : 0}` }).end();
+      return;
+    }
+    if (req.method !== 'GET' || (url.pathname !== prefix && url.pathname !== `${prefix}/`)) {
+      return send(res, 404, 'Not found', 'text/plain');
+    }
+    const names = adminQueueNames();
+    const [depths, failed, imports] = await Promise.all([
+      queueOverview(deps),
+      failedJobs(deps, 100),
+      listImportRuns(20),
+    ]);
+    // Library imports (`pnpm run import`), newest first, with their live counts.
+    const importRows = imports
+      .map((r) => {
+        const done = r.ready + r.failed;
+        const pct = r.queued ? Math.round((done / r.queued) * 100) : r.status === 'done' ? 100 : 0;
+        return (
+          `<tr data-import="${esc(r.id)}"><td>${esc(r.startedAt)}</td><td>${esc(r.status)}</td>` +
+          `<td>${esc(r.paths.join(', '))}</td><td>${r.scanned}/${r.files}</td><td>${r.imported}</td><td>${r.updated}</td>` +
+          `<td>${r.unchanged}</td><td>${r.duplicates}</td><td>${r.skipped}</td>` +
+          `<td><progress max="100" value="${pct}"></progress> ${r.ready}/${r.queued} ready, ${r.failed} failed</td></tr>`
+        );
+      })
+      .join('');
+    const states = [...new Set(depths.map((d) => d.state))];
+    const depthRows = names
+      .map(
+        (q) =>
+          `<tr><th>${esc(q)}</th>${states
+            .map((s) => `<td>${depths.find((d) => d.queue === q && d.state === s)?.count ?? 0}</td>`)
+            .join('')}</tr>`,
+      )
+      .join('');
+    const failedRows = failed
+      .map(
+        (f) =>
+          `<tr><td>${esc(f.queue)}</td><td>${esc(f.jobId)}</td><td>${esc(f.name)}</td><td>${f.attemptsMade}</td>` +
+          `<td>${f.failedAt ? esc(new Date(f.failedAt).toISOString()) : ''}</td><td>${esc(f.failedReason)}</td>` +
+          `<td><form method="post" action="${prefix}/retry?queue=${encodeURIComponent(f.queue)}&amp;jobId=${encodeURIComponent(f.jobId)}"><button>Retry</button></form></td></tr>`,
+      )
+      .join('');
+    send(
+      res,
+      200,
+      `<!doctype html><html><head><meta charset="utf-8"><title>Tonearm queues</title>
 <style>body{font:14px system-ui;margin:2rem}table{border-collapse:collapse;margin-bottom:2rem}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}</style></head>
 <body><h1>Queues</h1><table><tr><th>queue</th>${states.map((s) => `<th>${esc(s)}</th>`).join('')}</tr>${depthRows}</table>
 <h2>Imports</h2>
@@ -100,7 +122,6 @@ export function queueDashboardRoute(deps: ApiDeps, prefix = '/admin/queues'): Ro
 <h2>Failed jobs (past their retries)</h2>
 <table><tr><th>queue</th><th>job</th><th>name</th><th>attempts</th><th>failed at</th><th>reason</th><th></th></tr>${failedRows || '<tr><td colspan="7">none</td></tr>'}</table>
 </body></html>`,
-      );
-    },
-  };
+    );
+  }
 }

@@ -18,7 +18,13 @@ import { S3Storage } from '@tonearm/media';
 import { DEAD_LETTER_QUEUE, Jobs, Queues, workerConnection } from '@tonearm/queue';
 import { PresenceStore } from '@tonearm/realtime';
 import { startTestServices, type TestServices, uid, withDbName } from '@tonearm/testing';
-import { processors, setServicesForTests, startWorkers, type WorkerPool } from '@tonearm/workers';
+import {
+  createWorkerDeps,
+  type OwnedWorkerDeps,
+  processors,
+  startWorkers,
+  type WorkerPool,
+} from '@tonearm/workers';
 import { Redis } from 'ioredis';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
@@ -30,6 +36,7 @@ import { coverRoute } from '../src/cover-route';
 let svc: TestServices;
 let queues: Queues;
 let pool: WorkerPool;
+let workerDeps: OwnedWorkerDeps;
 let smtp: SMTPServer;
 let smtpPort = 0;
 let storage: S3Storage;
@@ -122,18 +129,22 @@ beforeAll(async () => {
   smtp.listen(0, '127.0.0.1');
   await once(smtp.server, 'listening');
   smtpPort = (smtp.server.address() as AddressInfo).port;
-  setServicesForTests({
-    mailer: nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true }),
-    redis: svc.redis,
-  });
   storage = new S3Storage();
   await storage.ensureBucket();
   queues = new Queues(workerConnection(), { prefix });
-  pool = startWorkers({ processors, connection: () => workerConnection(), queues, log: svc.log, prefix });
+  workerDeps = await createWorkerDeps({
+    log: svc.log,
+    redis: svc.redis,
+    cache: svc.cache,
+    queues,
+    mailer: nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true }),
+  });
+  pool = startWorkers({ processors, connection: () => workerConnection(), deps: workerDeps, prefix });
 });
 
 afterAll(async () => {
   await pool?.close();
+  await workerDeps?.close();
   await queues?.close();
   smtp?.close();
   await svc?.close();
@@ -241,14 +252,12 @@ describe('SMTP down', () => {
     await once(dead.server, 'listening');
     const downPort = (dead.server.address() as AddressInfo).port;
     await new Promise<void>((r) => dead.close(() => r()));
-    setServicesForTests({
-      mailer: nodemailer.createTransport({
-        host: '127.0.0.1',
-        port: downPort,
-        secure: false,
-        ignoreTLS: true,
-        connectionTimeout: 1_000,
-      }),
+    workerDeps.mailer = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: downPort,
+      secure: false,
+      ignoreTLS: true,
+      connectionTimeout: 1_000,
     });
     try {
       const job = await queues.enqueue(
@@ -270,13 +279,11 @@ describe('SMTP down', () => {
       expect(letter.data).toMatchObject({ queue: 'email', jobId: job.id, attemptsMade: 3 });
       expect(letter.data.failedReason).toMatch(/ECONNREFUSED|connect/i);
     } finally {
-      setServicesForTests({
-        mailer: nodemailer.createTransport({
-          host: '127.0.0.1',
-          port: smtpPort,
-          secure: false,
-          ignoreTLS: true,
-        }),
+      workerDeps.mailer = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: smtpPort,
+        secure: false,
+        ignoreTLS: true,
       });
     }
   });

@@ -8,7 +8,7 @@ import { createMediaDepsFromEnv, createSession, type MediaDeps, SESSION_COOKIE }
 import { Song, type SongDoc, User } from '@tonearm/db';
 import { hashTagged, producerConnection, Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
-import { startWorker, transcodeProcessor, useMediaDeps } from '@tonearm/workers';
+import { createWorkerDeps, type OwnedWorkerDeps, startWorker, transcodeProcessor } from '@tonearm/workers';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { createApplication, type Route } from '../src/app';
 import { mediaEdgeRoute } from '../src/media-edge';
@@ -31,6 +31,8 @@ export type MediaHarness = {
   svc: TestServices;
   url: string;
   media: MediaDeps;
+  /** What the harness's workers receive in their job context (the same media deps). */
+  workerDeps: OwnedWorkerDeps;
   bullPrefix: string;
   userId: string;
   cookie: string;
@@ -69,7 +71,7 @@ export async function startMediaHarness(
     },
   };
   await media.storage.ensureBucket();
-  useMediaDeps(media);
+  const workerDeps = await createWorkerDeps({ log: svc.log, redis: svc.redis, cache: svc.cache, media });
   const edge = mediaEdgeRoute(media.storage, svc.log, []);
   if (!edge) throw new Error('CLOUDFRONT_PUBLIC_KEY_FILE is not set (run scripts/services.sh up)');
   const deps: ApiDeps = { cache: svc.cache, redis: svc.redis, log: svc.log, media, search: opts.search };
@@ -113,6 +115,7 @@ export async function startMediaHarness(
     svc,
     url,
     media,
+    workerDeps,
     bullPrefix,
     userId,
     cookie,
@@ -122,6 +125,7 @@ export async function startMediaHarness(
     startWorker(opts = {}) {
       const w = startWorker(transcodeProcessor, {
         connection: workerConnection(),
+        deps: workerDeps,
         prefix: bullPrefix,
         ...opts,
       });
@@ -160,6 +164,7 @@ export async function startMediaHarness(
     async close() {
       await Promise.all(workers.map((w) => w.close(true)));
       server.close();
+      await workerDeps.close();
       await queues.close();
       queues.connection.disconnect();
       notifyRedis.disconnect();

@@ -194,11 +194,11 @@ describe('what finalize checked is what is transcoded', () => {
     expect(ready.media!.sourceSamples).toBe(checked.samples);
 
     // The sweep deletes only a tombstone, and then the key is empty.
-    const ctx = { job: sweep!, log: h.svc.log };
-    expect(await uploadSweepProcessor.handle({ songId: created.songId }, ctx)).toEqual({ deleted: true });
+    const ctx = { job: sweep!, log: h.svc.log, deps: h.workerDeps };
+    expect(await uploadSweepProcessor.run({ songId: created.songId }, ctx)).toEqual({ deleted: true });
     expect(await h.media.storage.head(uploadKey)).toBeNull();
     await h.media.storage.putBytes(uploadKey, bytesA, 'audio/mpeg');
-    expect(await uploadSweepProcessor.handle({ songId: created.songId }, ctx)).toEqual({ deleted: false });
+    expect(await uploadSweepProcessor.run({ songId: created.songId }, ctx)).toEqual({ deleted: false });
     expect(await h.media.storage.head(uploadKey)).not.toBeNull();
     await h.media.storage.delete(uploadKey);
   }, 180_000);

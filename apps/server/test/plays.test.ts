@@ -177,6 +177,20 @@ describe('queue dashboard page', () => {
     expect(retry.status).toBe(303);
     expect(retry.headers.get('location')).toBe('/admin/queues?retried=1');
     expect(await job.isWaiting()).toBe(true);
+    // The same core service as queue.retry: a job no longer failed, or an unknown queue, retries nothing.
+    for (const q of [`queue=stats&jobId=${job.id}`, `queue=no-such-queue&jobId=${job.id}`]) {
+      const again = await fetch(`${url}/admin/queues/retry?${q}`, {
+        method: 'POST',
+        headers: { cookie: admin.cookie },
+        redirect: 'manual',
+      });
+      expect(again.headers.get('location')).toBe('/admin/queues?retried=0');
+    }
+    await expect(
+      admin.client.queue.retry.mutate({ queue: 'no-such-queue', jobId: String(job.id) }),
+    ).rejects.toMatchObject({
+      data: { code: 'NOT_FOUND' },
+    });
   });
 });
 

@@ -538,7 +538,7 @@ describe('hostile input on every Subsonic endpoint', () => {
   const LONG_IN = ['id', 'query', 'name', 'comment', 'playlistId', 'songIdToAdd', 'username'];
 
   it('answers every endpoint × hostile value without a 5xx, in a valid envelope', async () => {
-    const { ENDPOINTS } = await import('../src/subsonic/handler');
+    const { ENDPOINTS } = await import('../src/subsonic/endpoints');
     const salt = 'h0stile';
     const t = createHash('md5')
       .update(password + salt)

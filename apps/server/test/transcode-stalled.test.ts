@@ -57,8 +57,7 @@ it('a transcode that stalled past the limit ends failed with a reason and no sta
   pool = startWorkers({
     processors,
     connection: () => workerConnection(),
-    queues: h.media.queues,
-    log: h.svc.log,
+    deps: h.workerDeps,
     prefix: h.bullPrefix,
     stalls: { stalledInterval: 500, maxStalledCount: 0 },
   });

@@ -28,13 +28,13 @@ import { DEAD_LETTER_QUEUE, Jobs, queueNamesOf } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
 import { Types } from 'mongoose';
 import { destroyUserSessions, type Role, setSessionsRole } from './auth';
-import type { CoreDeps } from './deps';
+import { SocialCache } from './cache-keys';
+import { type CoreDeps, requireMedia, requireQueues } from './deps';
 import { toUserDto, type UserDto } from './dto';
-import { enqueuePasswordResetEmail, enqueueVerifyEmail } from './email';
+import { enqueuePasswordChangedEmail, enqueuePasswordResetEmail, enqueueVerifyEmail } from './email';
 import { presenceOf } from './feed/presence';
+import { enqueueCover } from './media/covers';
 import { peopleChanged } from './people';
-import { requireQueues } from './plays';
-import { SocialCache } from './social';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const { trusted } = mongoose;
@@ -172,16 +172,7 @@ async function notifyPasswordChanged(
   deps: CoreDeps,
   u: { _id: unknown; email: string; displayName: string },
 ) {
-  await requireQueues(deps).enqueue(
-    Jobs.sendEmail,
-    {
-      template: 'passwordChanged',
-      to: u.email,
-      name: u.displayName,
-      link: `${publicWebUrl()}/forgot-password`,
-    },
-    { jobId: `pwchanged-${String(u._id)}-${Date.now()}` },
-  );
+  await enqueuePasswordChangedEmail(deps, { id: String(u._id), email: u.email, name: u.displayName });
 }
 
 /** Sets a new password from a reset link: every session ends, the address counts as verified. */
@@ -275,11 +266,6 @@ export async function updateProfile(
 
 // --- avatar -----------------------------------------------------------------------------
 
-function requireMedia(deps: CoreDeps) {
-  if (!deps.media) throw new AppError('SERVICE_UNAVAILABLE', { message: 'Uploads are unavailable' });
-  return deps.media;
-}
-
 /** A presigned PUT for the avatar original; finish with avatarUploaded(key). */
 export async function createAvatarUpload(
   deps: CoreDeps,
@@ -302,11 +288,7 @@ export async function avatarUploaded(deps: CoreDeps, userId: string, key: string
   const head = await media.storage.head(key);
   if (!head) throw AppError.badRequest('Upload the image first', { field: 'key' });
   if (head.size > 5 * 1024 * 1024) throw AppError.badRequest('Images up to 5 MB', { field: 'key' });
-  await requireQueues(deps).enqueue(
-    Jobs.processCover,
-    { kind: 'user', id: userId, sourceKey: key },
-    { jobId: `cover-user-${userId}-${sha256(key).slice(0, 16)}` },
-  );
+  await enqueueCover(requireQueues(deps), { kind: 'user', id: userId }, key);
   await peopleChanged(deps);
   return { queued: true };
 }

@@ -21,29 +21,10 @@ import {
   type UpdateArtistInput,
   type UpdateSongInput,
 } from '@tonearm/validators';
+import { CacheNs, CacheTag, LikesCache } from './cache-keys';
 import type { CoreDeps } from './deps';
 import { type AlbumDto, type ArtistDto, type SongDto, toAlbumDto, toArtistDto, toSongDto } from './dto';
 import { findPage, type PageRequest, pageKey } from './pagination';
-
-export const CacheNs = {
-  song: 'song',
-  topSongs: 'songs:top',
-  songPage: 'songs:page',
-  album: 'album',
-  albumPage: 'albums:page',
-  artist: 'artist',
-  artistPage: 'artists:page',
-} as const;
-
-/** List tags: invalidating one drops every cached page of that list. */
-export const CacheTag = {
-  songs: 'songs',
-  songsOfAlbum: (albumId: string) => `songs:album:${albumId}`,
-  songsOfArtist: (artistId: string) => `songs:artist:${artistId}`,
-  albums: 'albums',
-  albumsOfArtist: (artistId: string) => `albums:artist:${artistId}`,
-  artists: 'artists',
-} as const;
 
 const trusted = <T>(o: T): T => mongoose.trusted(o);
 
@@ -289,7 +270,7 @@ export async function deleteSong(deps: CoreDeps, id: string): Promise<{ id: stri
   const likers = (await Like.find({ songId: id }, { userId: 1 }).lean()).map((l) => String(l.userId));
   await Like.deleteMany({ songId: id });
   await deps.cache.invalidate(CacheNs.song, id);
-  await deps.cache.invalidateTags(...songTags(doc), ...likers.map((u) => `likes:user:${u}`));
+  await deps.cache.invalidateTags(...songTags(doc), ...likers.map((u) => LikesCache.ofUser(u)));
   return { id };
 }
 

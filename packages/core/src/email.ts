@@ -1,19 +1,11 @@
-// Transactional mail from domain code: enqueue only (the email job sends). Each helper names its
+// Transactional mail from domain code: enqueue only (the email job sends). Each producer names its
 // idempotency key, so a retried sign-up or reset request never mails twice.
 import { createHash } from 'node:crypto';
+import { publicWebUrl } from '@tonearm/config';
 import { Jobs } from '@tonearm/queue';
-import type { CoreDeps } from './deps';
-import { requireQueues } from './plays';
+import { type CoreDeps, requireQueues } from './deps';
 
 const short = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
-
-export async function enqueueWelcomeEmail(deps: CoreDeps, user: { id: string; email: string; name: string }) {
-  await requireQueues(deps).enqueue(
-    Jobs.sendEmail,
-    { template: 'welcome', to: user.email, name: user.name },
-    { jobId: `welcome-${user.id}` },
-  );
-}
 
 /** `link` carries the one-time token; the job id is derived from it, never the token itself. */
 export async function enqueueVerifyEmail(
@@ -40,15 +32,19 @@ export async function enqueuePasswordResetEmail(
   );
 }
 
-/** Cover processing after an upload of `sourceKey` to S3. */
-export async function enqueueCoverProcessing(
+/** The notice after a password change, with a link to reset it if the change was not the owner's. */
+export async function enqueuePasswordChangedEmail(
   deps: CoreDeps,
-  target: { kind: 'album' | 'artist'; id: string },
-  sourceKey: string,
+  user: { id: string; email: string; name: string },
 ) {
   await requireQueues(deps).enqueue(
-    Jobs.processCover,
-    { kind: target.kind, id: target.id, sourceKey },
-    { jobId: `cover-${target.kind}-${target.id}-${short(sourceKey)}` },
+    Jobs.sendEmail,
+    {
+      template: 'passwordChanged',
+      to: user.email,
+      name: user.name,
+      link: `${publicWebUrl()}/forgot-password`,
+    },
+    { jobId: `pwchanged-${user.id}-${Date.now()}` },
   );
 }

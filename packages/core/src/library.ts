@@ -2,15 +2,11 @@
 // the song's likeCount moves only when a like is really created or removed.
 import { Like, Song } from '@tonearm/db';
 import { AppError, type Page } from '@tonearm/validators';
+import { LikesCache } from './cache-keys';
 import { getSongsByIds } from './catalog';
 import type { CoreDeps } from './deps';
 import type { SongDto } from './dto';
 import { findPage, type PageRequest, pageKey } from './pagination';
-
-export const LikesCache = {
-  pageNs: 'likes:page',
-  ofUser: (userId: string) => `likes:user:${userId}`,
-} as const;
 
 export type LikeDto = { songId: string; likedAt: string; song: SongDto | null };
 

@@ -29,12 +29,12 @@ import {
 } from '@tonearm/validators';
 import MiniSearch from 'minisearch';
 import { Types } from 'mongoose';
+import { SocialCache } from './cache-keys';
 import type { CoreDeps } from './deps';
 import { avatarUrl as avatarUrlOf, toPlaylistSummaryDto } from './dto';
 import { liveAudience } from './feed/audience';
 import { presenceOf } from './feed/presence';
 import { blockedPeers } from './feed/visibility';
-import { SocialCache } from './social';
 
 export type {
   ActivityItem,

@@ -12,6 +12,7 @@ import {
   PLAYLIST_MAX_ENTRIES,
   type UpdatePlaylistInput,
 } from '@tonearm/validators';
+import { PlaylistCache } from './cache-keys';
 import { existingSongIds, getSongsByIds } from './catalog';
 import type { CoreDeps } from './deps';
 import {
@@ -22,12 +23,6 @@ import {
   toPlaylistSummaryDto,
 } from './dto';
 import { findPage, type PageRequest, pageKey } from './pagination';
-
-export const PlaylistCache = {
-  ns: 'playlist',
-  pageNs: 'playlists:page',
-  ofUser: (userId: string) => `playlists:user:${userId}`,
-} as const;
 
 export type PlaylistWithSongs = PlaylistWithSongsDto;
 

@@ -7,7 +7,7 @@ import { PlayEvent, recordListens, Song, type SongDoc, Types } from '@tonearm/db
 import { Jobs } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
 import { trusted } from 'mongoose';
-import type { CoreDeps } from './deps';
+import { type CoreDeps, requireQueues } from './deps';
 import { type SongDto, toSongDto } from './dto';
 
 const STREAMING_KEY = 'listeners:streaming';
@@ -21,11 +21,6 @@ export type ReportPlayInput = {
   playedSec: number;
   completed: boolean;
 };
-
-export function requireQueues(deps: CoreDeps) {
-  if (!deps.queues) throw new AppError('SERVICE_UNAVAILABLE', { message: 'Background jobs are unavailable' });
-  return deps.queues;
-}
 
 /**
  * Records one play. A retried report with the same eventId neither stores a second event nor

@@ -1,22 +1,15 @@
 // The follow graph: public profiles, follow, unfollow, block. Blocking removes the follow edges both
-// ways and stops the blocked person from following again. The live feed over it is the realtime
-// package's (issue 5); this module owns only the edges.
+// ways and stops the blocked person from following again. The feed over the edges is core/feed/ (its
+// live updates go through @tonearm/realtime); this module owns only the edges.
 import { Block, Follow, FollowRequest, mongoose, User, type UserDoc } from '@tonearm/db';
 import { AppError, type Page } from '@tonearm/validators';
+import { SocialCache } from './cache-keys';
 import type { CoreDeps } from './deps';
 import type { FollowEdgeDto, ProfileDto } from './dto';
-
-export type { FollowEdgeDto };
-
 import { liveAudience } from './feed/audience';
 import { findPage, type PageRequest, pageKey } from './pagination';
 
-export const SocialCache = {
-  profile: 'user:profile',
-  followPageNs: 'follows:page',
-  /** Profiles are cached by handle; this tag names the user so a follow drops their profile too. */
-  ofUser: (userId: string) => `follows:user:${userId}`,
-} as const;
+export type { FollowEdgeDto };
 
 export async function getProfile(
   deps: CoreDeps,

@@ -1,5 +1,5 @@
-// Demo catalog seeding. The full generator (scalable names, near-collisions) lives in catalog-gen.ts
-// once it exists; this writes a small fixed catalog the skeleton and smoke tests rely on.
+// Demo catalog seeding: a small fixed catalog the smoke tests rely on. The scalable generator (names,
+// near-collisions, play logs) is catalog-gen.ts.
 import { Album, Artist, Song } from './models';
 
 export type SeedResult = { artists: number; albums: number; songs: number };

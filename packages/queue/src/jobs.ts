@@ -36,8 +36,8 @@ export type JobPayload<J> = J extends JobDefinition<infer S> ? z.infer<S> : neve
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be an ObjectId');
 
-/** Transactional mail templates (packages/workers/src/email/templates.ts renders them). */
-export const EMAIL_TEMPLATES = ['welcome', 'verifyEmail', 'passwordReset', 'passwordChanged'] as const;
+/** Transactional mail templates (packages/workers/src/processors/email-templates.ts renders them). */
+export const EMAIL_TEMPLATES = ['verifyEmail', 'passwordReset', 'passwordChanged'] as const;
 export const ZEmailPayload = z.strictObject({
   template: z.enum(EMAIL_TEMPLATES),
   to: z.email(),

@@ -1,41 +1,34 @@
 // Worker entry point: one BullMQ Worker per registered processor, a small HTTP listener for
 // /metrics, /healthz and /readyz, and a graceful SIGTERM: stop taking jobs, let running ones finish
 // (or hand them back when the deadline passes: their lock expires and another worker picks them up).
+// The composition root of the worker process: its dependencies are built once here (deps.ts) and
+// handed to every processor in its job context.
 import { createServer } from 'node:http';
 import { env } from '@tonearm/config';
 import { connectDb, disconnectDb, mongoose } from '@tonearm/db';
-import { enableDefaultMetrics, logger, registry, setQueueDepthProvider } from '@tonearm/observability';
-import {
-  Jobs,
-  producerConnection,
-  Queues,
-  queueDepths,
-  queueNamesOf,
-  workerConnection,
-} from '@tonearm/queue';
+import { enableDefaultMetrics, registry, setQueueDepthProvider } from '@tonearm/observability';
+import { Jobs, queueDepths, queueNamesOf, workerConnection } from '@tonearm/queue';
+import { createWorkerDeps } from './deps';
 import { processors } from './registry';
 import { startWorkers } from './runtime';
-import { closeServices } from './services';
 
 const cfg = env();
-const log = logger('tonearm-worker');
 enableDefaultMetrics('worker');
 await connectDb(cfg.MONGODB_URI);
-
-const queues = new Queues(producerConnection());
-queues.connection.on('error', (err) => log.warn({ err }, 'redis error'));
+const deps = await createWorkerDeps();
+const { log, queues } = deps;
 const names = [...new Set([...queueNamesOf(Jobs), ...processors.map((p) => p.job.queue)])];
 setQueueDepthProvider(() => queueDepths(queues, names));
 
-const pool = startWorkers({ processors, connection: () => workerConnection(), queues, log });
+const pool = startWorkers({ processors, connection: () => workerConnection(), deps });
 // Repeatable jobs (e.g. the neighbours refresh) are declared by their processors; upserting is idempotent.
 for (const p of processors) {
-  for (const s of p.schedules ?? []) {
+  for (const s of p.schedules) {
     await queues
       .get(p.job.queue)
       .upsertJobScheduler(s.id, s.every ? { every: s.every } : { pattern: s.pattern }, {
         name: p.job.name,
-        data: p.job.schema.parse(s.payload),
+        data: s.payload,
         opts: p.job.defaults,
       });
   }
@@ -74,8 +67,7 @@ async function shutdown(signal: string) {
   }, cfg.SHUTDOWN_TIMEOUT_MS);
   timer.unref();
   await pool.close();
-  await queues.close();
-  closeServices();
+  await deps.close();
   http.close();
   await disconnectDb();
   log.info('workers drained');

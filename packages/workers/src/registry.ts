@@ -1,5 +1,4 @@
 // The processors this worker process runs. Add a processor here once written.
-import type { z } from 'zod';
 import type { Processor } from './processor';
 import { albumLoudnessProcessor } from './processors/album-loudness';
 import { coverProcessor } from './processors/cover';
@@ -10,14 +9,14 @@ import { statsProcessor } from './processors/stats';
 import { transcodeFailedProcessor, transcodeProcessor } from './processors/transcode';
 import { uploadSweepProcessor } from './processors/upload-sweep';
 
-export const processors: Processor<z.ZodType>[] = [
-  transcodeProcessor as unknown as Processor<z.ZodType>,
-  transcodeFailedProcessor as unknown as Processor<z.ZodType>,
-  emailProcessor as unknown as Processor<z.ZodType>,
-  statsProcessor as unknown as Processor<z.ZodType>,
-  coverProcessor as unknown as Processor<z.ZodType>,
-  songNeighborsProcessor as unknown as Processor<z.ZodType>,
-  albumLoudnessProcessor as unknown as Processor<z.ZodType>,
-  uploadSweepProcessor as unknown as Processor<z.ZodType>,
-  playArchiveProcessor as unknown as Processor<z.ZodType>,
+export const processors: readonly Processor[] = [
+  transcodeProcessor,
+  transcodeFailedProcessor,
+  emailProcessor,
+  statsProcessor,
+  coverProcessor,
+  songNeighborsProcessor,
+  albumLoudnessProcessor,
+  uploadSweepProcessor,
+  playArchiveProcessor,
 ];

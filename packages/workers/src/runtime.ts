@@ -1,14 +1,13 @@
 // Runs processors as BullMQ Workers: validates payloads, times each job, counts outcomes, and copies
 // a job that failed for good (past its retries, or unrecoverable) into the dead-letter queue.
-// main.ts runs it for the process; tests run it in-process on their own connection.
+// main.ts runs it for the process; tests run it in-process on their own connection and deps.
 
 import type { RedisClient as Redis } from '@tonearm/cache';
-import type { Logger } from '@tonearm/observability';
 import { metrics } from '@tonearm/observability';
-import { deadLetter, hashTagged, QUEUE_PREFIX, type Queues } from '@tonearm/queue';
+import { deadLetter, hashTagged, QUEUE_PREFIX } from '@tonearm/queue';
 import { type Job, Worker } from 'bullmq';
-import type { z } from 'zod';
-import { type Processor, parsePayload } from './processor';
+import type { WorkerDeps } from './deps';
+import type { Processor } from './processor';
 
 export type WorkerPool = { workers: Worker[]; close(): Promise<void> };
 
@@ -26,27 +25,30 @@ export function isFinalFailure(job: Job, err: Error): boolean {
 }
 
 export function startWorkers(opts: {
-  processors: Processor<z.ZodType>[];
+  processors: readonly Processor[];
+  /** A fresh blocking connection per BullMQ Worker (workerConnection()). */
   connection: () => Redis;
-  queues: Queues;
-  log: Logger;
+  /** Handed to every job; its queues take the dead letters, so they share `prefix`. */
+  deps: WorkerDeps;
   prefix?: string;
   /** Tests shorten BullMQ's stall detection (defaults: every 30 s, a job may stall once). */
   stalls?: { stalledInterval?: number; maxStalledCount?: number };
 }): WorkerPool {
+  const { deps } = opts;
   const workers = opts.processors.map((p) => {
     const w = new Worker(
       p.job.queue,
       async (job) => {
         const end = metrics.jobDuration.startTimer({ queue: p.job.queue, name: job.name });
         try {
-          const out = await p.handle(parsePayload(p.job, job.data), {
+          const out = await p.run(job.data, {
             job,
-            log: opts.log.child({
+            log: deps.log.child({
               'job.id': job.id,
               'job.name': job.name,
               'job.attempt': job.attemptsMade + 1,
             }),
+            deps,
           });
           end({ status: 'completed' });
           return out;
@@ -71,23 +73,23 @@ export function startWorkers(opts: {
       metrics.jobsTotal.inc({ queue: p.job.queue, status: 'failed' });
       if (!job) return;
       const final = isFinalFailure(job, err);
-      opts.log[final ? 'error' : 'warn'](
+      deps.log[final ? 'error' : 'warn'](
         { 'job.id': job.id, 'job.name': job.name, 'job.attempts': job.attemptsMade, err },
         final ? 'job failed for good: dead-lettered' : 'job failed: will retry',
       );
       if (final) {
         metrics.jobsTotal.inc({ queue: p.job.queue, status: 'dead' });
-        void deadLetter(opts.queues, job, err.message).catch((e: unknown) =>
-          opts.log.error({ err: e, 'job.id': job.id }, 'could not write dead letter'),
+        void deadLetter(deps.queues, job, err.message).catch((e: unknown) =>
+          deps.log.error({ err: e, 'job.id': job.id }, 'could not write dead letter'),
         );
         void p
-          .onFinalFailure?.(job.data, err.message, { job, queues: opts.queues, log: opts.log })
+          .onFinalFailure?.(job.data, err.message, { job, log: deps.log, deps })
           .catch((e: unknown) =>
-            opts.log.error({ err: e, 'job.id': job.id }, 'final-failure handler failed'),
+            deps.log.error({ err: e, 'job.id': job.id }, 'final-failure handler failed'),
           );
       }
     });
-    w.on('error', (err) => opts.log.error({ err, 'job.queue': p.job.queue }, 'worker error'));
+    w.on('error', (err) => deps.log.error({ err, 'job.queue': p.job.queue }, 'worker error'));
     return w;
   });
   return {

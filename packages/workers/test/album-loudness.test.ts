@@ -9,15 +9,16 @@ import { createMediaDepsFromEnv, enqueueAlbumLoudness, type MediaDeps } from '@t
 import { Album, Artist, Song, Types } from '@tonearm/db';
 import { hashTagged, Jobs, Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, TEST_RENDITIONS, type TestServices } from '@tonearm/testing';
-import { QueueEvents, Worker } from 'bullmq';
+import { QueueEvents, type Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePayload, processors, useMediaDeps } from '../src';
+import { createWorkerDeps, type OwnedWorkerDeps, processors, startWorker } from '../src';
 
 let svc: TestServices;
 let queues: Queues;
 let worker: Worker;
 let events: QueueEvents;
 let media: MediaDeps;
+let deps: OwnedWorkerDeps;
 const prefix = hashTagged(`bull-t${Date.now()}`);
 const work = mkdtempSync(join(tmpdir(), 'tonearm-album-job-'));
 
@@ -26,23 +27,16 @@ beforeAll(async () => {
   queues = new Queues(workerConnection(), { prefix });
   media = createMediaDepsFromEnv({ queues, fallbackBaseUrl: 'http://127.0.0.1:9/media/' });
   await media.storage.ensureBucket();
-  useMediaDeps(media);
+  deps = await createWorkerDeps({ log: svc.log, redis: svc.redis, cache: svc.cache, media });
   const p = processors.find((x) => x.job.name === Jobs.albumLoudness.name)!;
-  worker = new Worker(
-    p.job.queue,
-    async (job) => p.handle(parsePayload(p.job, job.data), { job, log: svc.log }),
-    {
-      connection: workerConnection(),
-      prefix,
-      concurrency: p.concurrency,
-    },
-  );
+  worker = startWorker(p, { connection: workerConnection(), deps, prefix });
   events = new QueueEvents(p.job.queue, { connection: workerConnection(), prefix });
   await events.waitUntilReady();
 });
 afterAll(async () => {
   await worker?.close();
   await events?.close();
+  await deps?.close();
   await queues?.close();
   await svc?.close();
   rmSync(work, { recursive: true, force: true });

@@ -22,13 +22,14 @@ import { Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { MB, makeBadFiles, makeCoverPng, makeTaggedFile } from '@tonearm/testing/audio-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processors, startWorkers, useMediaDeps, type WorkerPool } from '../src';
+import { createWorkerDeps, type OwnedWorkerDeps, processors, startWorkers, type WorkerPool } from '../src';
 
 const WESNOTH = '/usr/share/games/wesnoth/1.16/data/core/music';
 let svc: TestServices;
 let queues: Queues;
 let media: MediaDeps;
 let pool: WorkerPool;
+let deps: OwnedWorkerDeps;
 const prefix = `bull-imp${uid(3)}`;
 const work = mkdtempSync(join(tmpdir(), 'tonearm-import-'));
 
@@ -37,7 +38,7 @@ beforeAll(async () => {
   queues = new Queues(workerConnection(), { prefix });
   media = createMediaDepsFromEnv({ queues, fallbackBaseUrl: 'http://127.0.0.1:9/media/' });
   await media.storage.ensureBucket();
-  useMediaDeps(media);
+  deps = await createWorkerDeps({ log: svc.log, redis: svc.redis, cache: svc.cache, media });
 }, 60_000);
 afterAll(async () => {
   await pool?.close();
@@ -56,8 +57,7 @@ function startPool() {
   pool = startWorkers({
     processors: processors.filter((p) => ['media', 'media-cleanup', 'covers'].includes(p.job.queue)),
     connection: () => workerConnection(),
-    queues,
-    log: svc.log,
+    deps,
     prefix,
   });
 }

@@ -4,35 +4,30 @@ import { env } from '@tonearm/config';
 import { Artist, PlayArchive, PlayEvent, Song, User } from '@tonearm/db';
 import { hashTagged, Jobs, Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
-import { QueueEvents, Worker } from 'bullmq';
+import { QueueEvents, type Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePayload, processors } from '../src';
+import { createWorkerDeps, type OwnedWorkerDeps, processors, startWorker } from '../src';
 
 let svc: TestServices;
 let queues: Queues;
 let worker: Worker;
 let events: QueueEvents;
+let deps: OwnedWorkerDeps;
 const prefix = hashTagged(`bull-t${uid(4)}`);
 const p = () => processors.find((x) => x.job.name === Jobs.archivePlays.name)!;
 
 beforeAll(async () => {
   svc = await startTestServices();
   queues = new Queues(workerConnection(), { prefix });
-  worker = new Worker(
-    p().job.queue,
-    async (job) => p().handle(parsePayload(p().job, job.data), { job, log: svc.log }),
-    {
-      connection: workerConnection(),
-      prefix,
-      concurrency: 1,
-    },
-  );
+  deps = await createWorkerDeps({ log: svc.log, redis: svc.redis, cache: svc.cache, queues });
+  worker = startWorker(p(), { connection: workerConnection(), deps, prefix });
   events = new QueueEvents(p().job.queue, { connection: workerConnection(), prefix });
   await events.waitUntilReady();
 });
 afterAll(async () => {
   await worker?.close();
   await events?.close();
+  await deps?.close();
   await queues?.close();
   await svc?.close();
 });

@@ -1,14 +1,15 @@
 import { generateCatalog, generatePlayLog, insertCatalog, insertPlayLog, SongNeighbors } from '@tonearm/db';
 import { hashTagged, Jobs, Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, type TestServices } from '@tonearm/testing';
-import { QueueEvents, Worker } from 'bullmq';
+import { QueueEvents, type Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePayload, processors } from '../src';
+import { createWorkerDeps, type OwnedWorkerDeps, processors, startWorker } from '../src';
 
 let svc: TestServices;
 let queues: Queues;
 let worker: Worker;
 let events: QueueEvents;
+let deps: OwnedWorkerDeps;
 const prefix = hashTagged(`bull-t${Date.now()}`);
 
 beforeAll(async () => {
@@ -18,21 +19,15 @@ beforeAll(async () => {
   await insertPlayLog(generatePlayLog(cat, { seed: 2, users: 40, playsPerUser: [10, 20], clusters: 4 }));
   const p = processors.find((x) => x.job.name === Jobs.songNeighbors.name)!;
   queues = new Queues(workerConnection(), { prefix });
-  worker = new Worker(
-    p.job.queue,
-    async (job) => p.handle(parsePayload(p.job, job.data), { job, log: svc.log }),
-    {
-      connection: workerConnection(),
-      prefix,
-      concurrency: p.concurrency,
-    },
-  );
+  deps = await createWorkerDeps({ log: svc.log, redis: svc.redis, cache: svc.cache, queues });
+  worker = startWorker(p, { connection: workerConnection(), deps, prefix });
   events = new QueueEvents(p.job.queue, { connection: workerConnection(), prefix });
   await events.waitUntilReady();
 });
 afterAll(async () => {
   await worker?.close();
   await events?.close();
+  await deps?.close();
   await queues?.close();
   await svc?.close();
 });
@@ -41,7 +36,7 @@ describe('song-neighbors job', () => {
   it('is registered with an incremental and a nightly full schedule', () => {
     const p = processors.find((x) => x.job.name === 'song-neighbors')!;
     expect(p.job.queue).toBe('recommendations');
-    expect(p.schedules?.map((s) => s.payload)).toEqual([{ mode: 'incremental' }, { mode: 'full' }]);
+    expect(p.schedules.map((s) => s.payload)).toEqual([{ mode: 'incremental' }, { mode: 'full' }]);
   });
 
   it('runs through BullMQ and writes neighbour rows', async () => {

@@ -11,7 +11,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure, sessionProcedure } from '../trpc';
 
-/** Profiles and the follow graph; the live feed over it is the social router's. */
+/** Profiles and the follow graph; the feed over it is social.feed (core/feed), pushed live over socket.io. */
 export const userRouter = {
   byHandle: publicProcedure
     .input(ZHandleInput)

@@ -5,7 +5,7 @@ import { Cache } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { MediaSigner, S3Storage, signerConfigFromEnv } from '@tonearm/media';
 import type { Queues } from '@tonearm/queue';
-import { CacheNs, CacheTag } from '../catalog';
+import { CacheNs, CacheTag } from '../cache-keys';
 import type { MediaDeps } from './deps';
 import { createTranscodeNotifier } from './notify';
 

@@ -1,4 +1,5 @@
 export * from './album-loudness';
+export * from './covers';
 export * from './deps';
 export * from './factory';
 export * from './notify';

@@ -3,13 +3,12 @@
 // normalisation and gapless cuts.
 import { Album, type AlbumDoc, Song, type SongDoc } from '@tonearm/db';
 import { AppError, type PlaybackGrantDto } from '@tonearm/validators';
-import type { CoreDeps } from '../deps';
-import { mediaOf } from './upload';
+import { type CoreDeps, requireMedia } from '../deps';
 
 export type { PlaybackGrantDto };
 
 export async function startPlayback(deps: CoreDeps, songId: string): Promise<PlaybackGrantDto> {
-  const media = mediaOf(deps);
+  const media = requireMedia(deps);
   const signer = media.signer;
   if (!signer) throw new AppError('SERVICE_UNAVAILABLE', { message: 'Media signing is not configured' });
   const song = await Song.findById(songId).lean<SongDoc>();

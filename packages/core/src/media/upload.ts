@@ -20,16 +20,16 @@ import { Jobs } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
 import { nameKey, type TrackTags } from '@tonearm/validators/tags';
 import { Types } from 'mongoose';
-import type { CoreDeps } from '../deps';
+import { type CoreDeps, requireMedia } from '../deps';
 import {
   linkTrack,
   queueAlbumCover,
   refreshAlbumCounts,
-  sha256File,
   songTagFields,
   upsertArtist,
   withLibraryLock,
-} from '../library/import';
+} from '../library/link';
+import { sha256File } from '../library/scan';
 import { readTrackFile, SkipError } from '../library/tags';
 import type { MediaDeps } from './deps';
 
@@ -86,11 +86,6 @@ export type CreateUploadResult = {
 
 export type FinalizeResult = { songId: string; status: 'transcoding' | 'ready'; durationSec: number };
 
-export function mediaOf(deps: CoreDeps): MediaDeps {
-  if (!deps.media) throw new AppError('SERVICE_UNAVAILABLE', { message: 'Media storage is not configured' });
-  return deps.media;
-}
-
 const tooLarge = (limit: number) =>
   new AppError('PAYLOAD_TOO_LARGE', {
     message: `The file is larger than the ${Math.floor(limit / (1024 * 1024))} MB upload limit`,
@@ -102,7 +97,7 @@ export async function createUpload(
   userId: string,
   input: CreateUploadInput,
 ): Promise<CreateUploadResult> {
-  const media = mediaOf(deps);
+  const media = requireMedia(deps);
   if (input.sizeBytes > media.limits.maxUploadBytes) throw tooLarge(media.limits.maxUploadBytes);
   // One artist per folded name, as the import does (finalize re-links with the file's tags).
   const artist = await upsertArtist(input.artistName, null);
@@ -149,7 +144,7 @@ const uploadKey = uploadKeyOf;
  * queues its deletion for when the URL has expired (the song id's timestamp is upload.create's).
  */
 async function retireUploadKey(deps: CoreDeps, songId: string): Promise<void> {
-  const media = mediaOf(deps);
+  const media = requireMedia(deps);
   await media.storage.putTombstone(uploadKey(songId));
   const created = Types.ObjectId.isValid(songId) ? new Types.ObjectId(songId).getTimestamp().getTime() : 0;
   const delay = Math.max(0, created + (UPLOAD_URL_TTL_SEC + 60) * 1000 - Date.now());
@@ -158,7 +153,7 @@ async function retireUploadKey(deps: CoreDeps, songId: string): Promise<void> {
 const isPinned = (key: string) => key.startsWith('sources/');
 
 async function reject(deps: CoreDeps, song: SongDoc, err: AppError, pinned?: string): Promise<never> {
-  const media = mediaOf(deps);
+  const media = requireMedia(deps);
   const songId = String(song._id);
   if (song.media?.sourceKey === uploadKey(songId)) await retireUploadKey(deps, songId);
   else if (song.media?.sourceKey) await media.storage.delete(song.media.sourceKey);
@@ -173,7 +168,7 @@ export async function finalizeUpload(
   userId: string,
   songId: string,
 ): Promise<FinalizeResult> {
-  const media = mediaOf(deps);
+  const media = requireMedia(deps);
   const song = await Song.findById(songId).lean<SongDoc>();
   if (!song || String(song.uploaderId) !== userId) throw AppError.notFound('Upload');
   const status = song.media?.status ?? 'uploaded';
@@ -214,7 +209,7 @@ async function checkPinned(
   etag: string,
   file: string,
 ): Promise<FinalizeResult> {
-  const media = mediaOf(deps);
+  const media = requireMedia(deps);
   const songId = String(song._id);
   let size: number;
   try {

@@ -21,6 +21,7 @@ import {
 } from '@tonearm/db';
 import { AppError } from '@tonearm/validators';
 import { trusted } from 'mongoose';
+import { PlaylistCache } from '../cache-keys';
 import { topSongs } from '../catalog';
 import type { CoreDeps } from '../deps';
 import { likeSong, unlikeSong } from '../library';
@@ -257,7 +258,7 @@ export async function createOrReplacePlaylist(
       { _id: id, revision: d.revision },
       { $set: { entries: [], ...(a.name ? { name: a.name } : {}) }, $inc: { revision: 1 } },
     );
-    await deps.cache.invalidate('playlist', id);
+    await deps.cache.invalidate(PlaylistCache.ns, id);
   }
   const songs = (await readySongsByIds(a.songIds)).map((s) => String(s._id));
   if (songs.length) {

@@ -3,14 +3,13 @@
 import { updateAlbumLoudness } from '@tonearm/core';
 import { Jobs } from '@tonearm/queue';
 import { defineProcessor } from '../processor';
-import { workerMediaDeps } from './transcode';
 
 export const albumLoudnessProcessor = defineProcessor({
   job: Jobs.albumLoudness,
   concurrency: 1,
   lockDuration: 60_000,
-  async handle(payload, { log }) {
-    const outcome = await updateAlbumLoudness(await workerMediaDeps(), payload.albumId);
+  async handle(payload, { log, deps }) {
+    const outcome = await updateAlbumLoudness(deps.media, payload.albumId);
     log.info({ albumId: payload.albumId, ...outcome }, 'album loudness');
     return outcome;
   },

@@ -1,16 +1,13 @@
 // Cover images: the uploaded original is resized with sharp to several square sizes, each in AVIF,
 // WebP and JPEG, and written under covers/<kind>/<id>/<hash>/ in S3; then the album or artist points
 // at that prefix. Idempotent: keys derive from the source key, so a rerun overwrites identical objects.
-// (A minimal S3 put lives here until the media package's storage helpers land on main.)
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { env } from '@tonearm/config';
 import { Album, Artist, Song, User } from '@tonearm/db';
 import { Jobs } from '@tonearm/queue';
 import { UnrecoverableError } from 'bullmq';
 import sharp from 'sharp';
 import { defineProcessor } from '../processor';
-import { getS3 } from '../services';
 
 /** Square edge lengths (px): list thumbnails, the player, full-screen / retina. */
 export const COVER_SIZES = [64, 300, 640] as const;
@@ -32,9 +29,8 @@ export const coverProcessor = defineProcessor({
   job: Jobs.processCover,
   concurrency: 1,
   lockDuration: 60_000,
-  async handle({ kind, id, sourceKey }, { log }) {
-    const bucket = env().S3_BUCKET;
-    const s3 = getS3();
+  async handle({ kind, id, sourceKey }, { log, deps }) {
+    const { bucket, client: s3 } = deps.media.storage;
     const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: sourceKey }));
     if ((obj.ContentLength ?? 0) > MAX_SOURCE_BYTES) throw new UnrecoverableError('cover source too large');
     const input = Buffer.from(await obj.Body!.transformToByteArray());

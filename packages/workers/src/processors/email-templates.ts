@@ -10,12 +10,6 @@ const esc = (s: string) =>
 export function renderEmail(p: Payload): { subject: string; text: string; html: string } {
   const link = p.link ?? '';
   switch (p.template) {
-    case 'welcome':
-      return {
-        subject: 'Welcome to Tonearm',
-        text: `Hi ${p.name},\n\nWelcome to Tonearm. Your library is ready.\n`,
-        html: `<p>Hi ${esc(p.name)},</p><p>Welcome to Tonearm. Your library is ready.</p>`,
-      };
     case 'verifyEmail':
       return {
         subject: 'Confirm your email address',

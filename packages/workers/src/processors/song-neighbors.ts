@@ -2,21 +2,9 @@
 // Idempotent: rows are replaced and the watermark moves only after the writes, so a retried or
 // overlapping run recomputes the same rows.
 
-import type { RedisClient as Redis } from '@tonearm/cache';
-import { Cache, createRedis } from '@tonearm/cache';
-import { env } from '@tonearm/config';
 import { refreshSongNeighbors } from '@tonearm/core';
 import { Jobs } from '@tonearm/queue';
 import { defineProcessor } from '../processor';
-
-let shared: { redis: Redis; cache: Cache } | undefined;
-function deps() {
-  if (!shared) {
-    const redis = createRedis({ enableOfflineQueue: true, commandTimeout: 5_000 });
-    shared = { redis, cache: new Cache(redis, { defaultTtlSeconds: env().CACHE_TTL_SECONDS }) };
-  }
-  return shared;
-}
 
 export const songNeighborsProcessor = defineProcessor({
   job: Jobs.songNeighbors,
@@ -27,7 +15,7 @@ export const songNeighborsProcessor = defineProcessor({
     { id: 'song-neighbors-full', pattern: '17 4 * * *', payload: { mode: 'full' } },
   ],
   async handle(payload, ctx) {
-    const run = await refreshSongNeighbors(deps(), { mode: payload.mode });
+    const run = await refreshSongNeighbors(ctx.deps, { mode: payload.mode });
     ctx.log.info({ ...run }, 'song neighbours refreshed');
     return run;
   },

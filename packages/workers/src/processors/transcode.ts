@@ -1,31 +1,10 @@
 // The transcode processor: a thin shell over core's runTranscode (probe, loudness, ladder into a fresh
 // prefix, verify, publish in one update). One job at a time per process: a ladder already uses every
 // core through its parallel encoder processes.
-import { createRedis } from '@tonearm/cache';
 import { env } from '@tonearm/config';
-import { abandonTranscode, createMediaDepsFromEnv, type MediaDeps, runTranscode } from '@tonearm/core';
-import { Jobs, producerConnection, Queues } from '@tonearm/queue';
+import { abandonTranscode, runTranscode } from '@tonearm/core';
+import { Jobs } from '@tonearm/queue';
 import { defineProcessor } from '../processor';
-
-let deps: MediaDeps | undefined;
-/** Tests and scripts hand the processor their own storage, queues and notifier. */
-export function useMediaDeps(d: MediaDeps): void {
-  deps = d;
-}
-
-/** Media deps of this worker process, built on first use (bucket ensured once). */
-export async function workerMediaDeps(): Promise<MediaDeps> {
-  if (deps) return deps;
-  const cfg = env();
-  const built = createMediaDepsFromEnv({
-    queues: new Queues(producerConnection()),
-    notifyRedis: createRedis({ enableOfflineQueue: true, commandTimeout: undefined }),
-    fallbackBaseUrl: `http://127.0.0.1:${cfg.SERVER_PORT}/media/`,
-  });
-  await built.storage.ensureBucket();
-  deps = built;
-  return built;
-}
 
 export const transcodeProcessor = defineProcessor({
   job: Jobs.transcode,
@@ -34,10 +13,10 @@ export const transcodeProcessor = defineProcessor({
   // killed worker's job is picked up by another worker once this lock lapses and the next stalled
   // check runs: 30–45 s with the runtime's 15 s check (`pnpm drill worker`; it was 95 s at 60 s + 30 s).
   lockDuration: 30_000,
-  async handle(payload, { job, log }) {
+  async handle(payload, { job, log, deps }) {
     const cfg = env();
     const attempts = job.opts.attempts ?? 1;
-    return runTranscode(await workerMediaDeps(), payload, {
+    return runTranscode(deps.media, payload, {
       attemptsMade: job.attemptsMade,
       isFinal: job.attemptsMade + 1 >= attempts,
       log,
@@ -48,9 +27,8 @@ export const transcodeProcessor = defineProcessor({
   // Failed for good by any path (retries exhausted, or BullMQ failing a job that stalled twice, which
   // the handler never sees): a job of its own marks the song failed and removes unpublished ladders,
   // retried until MongoDB and S3 answer. Without it such a song stayed `transcoding` forever.
-  async onFinalFailure(data, reason, { queues }) {
-    const { songId } = Jobs.transcode.schema.parse(data);
-    await queues.enqueue(Jobs.transcodeFailed, {
+  async onFinalFailure({ songId }, reason, { deps }) {
+    await deps.queues.enqueue(Jobs.transcodeFailed, {
       songId,
       reason: reason.slice(0, 500) || 'transcode failed',
     });
@@ -61,7 +39,7 @@ export const transcodeProcessor = defineProcessor({
 export const transcodeFailedProcessor = defineProcessor({
   job: Jobs.transcodeFailed,
   concurrency: 2,
-  async handle({ songId, reason }, { log }) {
-    return abandonTranscode(await workerMediaDeps(), songId, reason, log);
+  async handle({ songId, reason }, { log, deps }) {
+    return abandonTranscode(deps.media, songId, reason, log);
   },
 });

@@ -3,19 +3,16 @@
 // expired the tombstone is useless; this delayed job deletes it. Only a tombstone is ever deleted:
 // a real object at the key (an upload never finalized) is left alone. Idempotent.
 import { DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { env } from '@tonearm/config';
 import { TOMBSTONE_TYPE, uploadKeyOf } from '@tonearm/media';
 import { Jobs } from '@tonearm/queue';
 import { defineProcessor } from '../processor';
-import { getS3 } from '../services';
 
 export const uploadSweepProcessor = defineProcessor({
   job: Jobs.uploadSweep,
   concurrency: 2,
-  async handle({ songId }, { log }) {
-    const Bucket = env().S3_BUCKET;
+  async handle({ songId }, { log, deps }) {
+    const { bucket: Bucket, client: s3 } = deps.media.storage;
     const Key = uploadKeyOf(songId);
-    const s3 = getS3();
     let head: { ContentLength?: number; ContentType?: string };
     try {
       head = await s3.send(new HeadObjectCommand({ Bucket, Key }));
