@@ -272,7 +272,7 @@ describe('real transcodes', () => {
       const script = join(work, 'scan.mts');
       writeFileSync(
         script,
-        `import { scanPaths } from '${join(__dirname, '../../core/src/library/import.ts')}';\nprocess.setgid('nogroup');\nprocess.setuid('nobody');\nconsole.log(JSON.stringify(await scanPaths([${JSON.stringify(bad)}])));\n`,
+        `import { scanPaths } from '${join(__dirname, '../../core/src/library/scan.ts')}';\nprocess.setgid('nogroup');\nprocess.setuid('nobody');\nconsole.log(JSON.stringify(await scanPaths([${JSON.stringify(bad)}])));\n`,
       );
       const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
         encoding: 'utf8',

@@ -1,4 +1,4 @@
-// The admin page of imports: recent ImportRun records (written live by `pnpm import`, library/import.ts)
+// The admin page of imports: recent ImportRun records (written live by `pnpm import`, library/import.ts and link.ts)
 // with their progress. A run whose process died keeps its last status; it is shown as stalled once it
 // has not moved for STALLED_AFTER_MS.
 import { ImportRun, type ImportRunDoc } from '@tonearm/db';
