@@ -165,7 +165,7 @@ export function timeline(r: LoadResult, marks: Record<string, number> = {}): str
 
 export type KindRecovery = {
   kind: string;
-  /** ms from `from` to the start of the last failed request of this kind (0: none failed after it). */
+  /** ms from `from` to the start of the last failed request of this kind (negative: it started before). */
   ms: number;
   failuresAfter: number;
   /** Requests of this kind started after the bound (they must all succeed). */
@@ -189,7 +189,7 @@ export function recoveryByKind(
     const failedAfter = of.filter((s) => bad(s) && s.t + s.ms >= from);
     const lastBad = failedAfter.sort((a, b) => a.t - b.t).at(-1);
     const late = of.filter((s) => s.t >= from + boundMs);
-    const ms = lastBad ? Math.max(0, lastBad.t - from) : 0;
+    const ms = lastBad ? lastBad.t - from : 0;
     return {
       kind,
       ms,

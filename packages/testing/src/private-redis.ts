@@ -144,11 +144,18 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   );
   const live = () => nodes.filter((n) => n.child.exitCode === null && n.child.signalCode === null);
   const view = async (n: RedisNode) => parseNodes(await redisCli(n.port, 'cluster', 'nodes'));
+  // Ready when every node sees every slot served and all three replicas attached to their masters.
+  const settled = async (n: RedisNode) => {
+    const info = await redisCli(n.port, 'cluster', 'info').catch(() => '');
+    const lines = await view(n).catch(() => []);
+    const masters = new Set(lines.filter((l) => l.flags.includes('master')).map((l) => l.id));
+    return (
+      info.includes('cluster_state:ok') &&
+      lines.filter((l) => l.flags.includes('slave') && masters.has(l.masterId)).length === 3
+    );
+  };
   for (let i = 0; i < 300; i++) {
-    const info = await redisCli(nodes[0]!.port, 'cluster', 'info').catch(() => '');
-    const lines = await view(nodes[0]!).catch(() => []);
-    if (info.includes('cluster_state:ok') && lines.filter((l) => l.flags.includes('slave')).length === 3)
-      break;
+    if ((await Promise.all(nodes.map(settled))).every(Boolean)) break;
     await sleep(100);
   }
   const byPort = (port: number) => nodes.find((n) => n.port === port)!;

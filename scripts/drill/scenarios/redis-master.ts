@@ -94,7 +94,7 @@ export const redisMasterDrill: Drill = {
       console.log(
         `  ${k.recovered ? 'RECOVERED' : 'NOT RECOVERED'} ${k.kind}: ` +
           (k.failuresAfter
-            ? `last failure started ${(k.ms / 1000).toFixed(2)} s after the promotion (${k.failuresAfter} failed after it)`
+            ? `last failure started ${(Math.abs(k.ms) / 1000).toFixed(2)} s ${k.ms < 0 ? 'before' : 'after'} the promotion (${k.failuresAfter} failed or ended after it)`
             : 'no failure after the promotion') +
           `; ${k.afterBound} requests from +${RECOVERY_BOUND_MS / 1000} s on, all ${k.recovered ? 'succeeded' : 'NOT successful'}`,
       );
