@@ -5,6 +5,8 @@
 // promotion (seen in the surviving nodes' CLUSTER NODES) succeeds, and every play reported is
 // accepted and counted exactly once. Light by default (DRILL_RATE=40 req/s for DRILL_SECONDS=22 s):
 // the box is shared. DRILL_VICTIM_KEY kills the master of another key's slot instead.
+// DRILL_CONTROL=1 runs the same load and checks without killing anything (the "promotion" is then
+// taken 4 s after the would-be kill): a baseline telling the machine's own failures from the fault's.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,6 +34,7 @@ export const redisMasterDrill: Drill = {
     if (!victim) throw new Error(`no master serves ${key}`);
     const rate = Number(process.env.DRILL_RATE ?? 40);
     const seconds = Number(process.env.DRILL_SECONDS ?? 22);
+    const control = process.env.DRILL_CONTROL === '1';
     const served = keysServedBy(victim);
     const plays = new Plays();
     await snapshotCounters();
@@ -48,7 +51,13 @@ export const redisMasterDrill: Drill = {
       total: rate * seconds,
       onStart: (t0) => {
         socketDone = probe.run(t0, seconds * 1000, 700, socketSamples);
-        promoted = sleep(3_000).then(() => {
+        promoted = sleep(3_000).then(async () => {
+          if (control) {
+            at.faultAt = performance.now() - t0;
+            await sleep(4_000);
+            at.restoredAt = performance.now() - t0;
+            return { master: null, ms: 0 };
+          }
           killNode(victim);
           at.faultAt = performance.now() - t0;
           return waitPromotion(key, victim).then((p) => {
@@ -71,12 +80,14 @@ export const redisMasterDrill: Drill = {
     const promotedAt = at.restoredAt ?? Number.POSITIVE_INFINITY;
     const kinds = recoveryByKind(r.samples, promotedAt, RECOVERY_BOUND_MS);
     // The killed node comes back (same port, its nodes.conf) and rejoins as a replica.
-    services('start', victim);
-    await sleep(3_000);
+    if (!control) {
+      services('start', victim);
+      await sleep(3_000);
+    }
     const restarted = [c.a, c.b, c.w].filter((x, k) => x.child.exitCode !== null || x.child.pid !== pids[k]);
-    print(this.title, r, at, {
-      'killed master': `${victim} (serving ${served.join(', ') || 'none of {bull}, socket.io#/#, listeners:streaming'})`,
-      'replica promoted': `${p.master} after ${p.ms} ms`,
+    print(control ? `CONTROL RUN, nothing killed: ${this.title}` : this.title, r, at, {
+      'killed master': `${control ? 'none (control run); would have been ' : ''}${victim} (serving ${served.join(', ') || 'none of {bull}, socket.io#/#, listeners:streaming'})`,
+      'replica promoted': control ? 'none (control run)' : `${p.master} after ${p.ms} ms`,
       load: `${rate} req/s for ${seconds} s + socket.io presence every 700 ms; load average (1 min) ${load1()}`,
       ...verified,
       'old master back as': roleOf(victim),
