@@ -85,7 +85,11 @@ export const redisMasterDrill: Drill = {
       await sleep(3_000);
     }
     const restarted = [c.a, c.b, c.w].filter((x, k) => x.child.exitCode !== null || x.child.pid !== pids[k]);
-    print(control ? `CONTROL RUN, nothing killed: ${this.title}` : this.title, r, at, {
+    const title =
+      key === QUEUE_PREFIX
+        ? this.title
+        : `kill -9 the Redis Cluster master of the slot of ${key} (replica promoted, no restart)`;
+    print(control ? `CONTROL RUN, nothing killed: ${title}` : title, r, at, {
       'killed master': `${control ? 'none (control run); would have been ' : ''}${victim} (serving ${served.join(', ') || 'none of {bull}, socket.io#/#, listeners:streaming'})`,
       'replica promoted': control ? 'none (control run)' : `${p.master} after ${p.ms} ms`,
       load: `${rate} req/s for ${seconds} s + socket.io presence every 700 ms; load average (1 min) ${load1()}`,
