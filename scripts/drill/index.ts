@@ -34,6 +34,9 @@ const only = process.argv.slice(2);
 const unknown = only.filter((n) => !drills.some((d) => d.name === n));
 if (unknown.length) {
   console.error(`unknown drill(s) ${unknown.join(', ')}; known: ${drills.map((d) => d.name).join(', ')}`);
+  rawRedis.disconnect();
+  await disconnectDb();
+  services('down'); // ./env started them
   process.exit(2);
 }
 console.log(`[drill] services under .data/drill; load average (1 min) ${load1()} at start`);
