@@ -1,4 +1,4 @@
-// Imported first by scripts/drill.ts: the drills run their own set of services under .data/drill
+// Imported first by scripts/drill/index.ts (and ./context): the drills run their own set of services under .data/drill
 // (Redis with AOF, MongoDB in an H2 file, versitygw), so restarting one neither loses the drill's data
 // nor disturbs the dev services and tests of the worktree. Must run before anything reads the env.
 import { execFileSync } from 'node:child_process';

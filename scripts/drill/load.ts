@@ -126,3 +126,76 @@ export function print(
   lines.push(`  load average (1 min) ${load1()}`);
   console.log(lines.join('\n'));
 }
+
+/**
+ * Per-second status buckets per request kind, so the moment each kind fails and recovers is visible:
+ * one row per kind, one cell per second of request start, "ok/503/timeout" (other statuses noted).
+ */
+export function timeline(r: LoadResult, marks: Record<string, number> = {}): string {
+  const kinds = [...new Set(r.samples.map((s) => s.kind))];
+  const secs = Math.ceil(Math.max(0, ...r.samples.map((s) => s.t)) / 1000);
+  const cell = (ss: Sample[]) => {
+    if (!ss.length) return '-';
+    const ok = ss.filter((s) => s.status >= 200 && s.status < 400).length;
+    const unavailable = ss.filter((s) => s.status === 503).length;
+    const timeout = ss.filter((s) => s.status === 0).length;
+    const other = ss.length - ok - unavailable - timeout;
+    return `${ok}/${unavailable}/${timeout}${other ? `+${other}` : ''}`;
+  };
+  const markAt = (sec: number) =>
+    Object.entries(marks)
+      .filter(([, t]) => Math.floor(t / 1000) === sec)
+      .map(([k]) => k)
+      .join(',');
+  const rows = [
+    `  per second (ok/503/no answer; +other): ${Object.entries(marks)
+      .map(([k, t]) => `${k} at ${(t / 1000).toFixed(2)} s`)
+      .join(', ')}`,
+  ];
+  for (let sec = 0; sec < secs + 1; sec++) {
+    const inSec = r.samples.filter((s) => Math.floor(s.t / 1000) === sec);
+    if (!inSec.length) continue;
+    const cells = kinds.map((k) => `${k} ${cell(inSec.filter((s) => s.kind === k))}`.padEnd(22));
+    rows.push(
+      `    ${String(sec).padStart(3)} s  ${cells.join(' ')} ${markAt(sec) ? `<- ${markAt(sec)}` : ''}`.trimEnd(),
+    );
+  }
+  return rows.join('\n');
+}
+
+export type KindRecovery = {
+  kind: string;
+  /** ms from `from` to the start of the last failed request of this kind (negative: it started before). */
+  ms: number;
+  failuresAfter: number;
+  /** Requests of this kind started after the bound (they must all succeed). */
+  afterBound: number;
+  recovered: boolean;
+};
+
+/**
+ * Per request kind: did every request started `boundMs` or more after `from` succeed (and were there
+ * at least `minAfter` of them to say so)? `ms` is how long after `from` the last failed request started.
+ */
+export function recoveryByKind(
+  samples: Sample[],
+  from: number,
+  boundMs: number,
+  minAfter = 5,
+): KindRecovery[] {
+  const kinds = [...new Set(samples.map((s) => s.kind))];
+  return kinds.map((kind) => {
+    const of = samples.filter((s) => s.kind === kind);
+    const failedAfter = of.filter((s) => bad(s) && s.t + s.ms >= from);
+    const lastBad = failedAfter.sort((a, b) => a.t - b.t).at(-1);
+    const late = of.filter((s) => s.t >= from + boundMs);
+    const ms = lastBad ? lastBad.t - from : 0;
+    return {
+      kind,
+      ms,
+      failuresAfter: failedAfter.length,
+      afterBound: late.length,
+      recovered: late.length >= minAfter && late.every((s) => !bad(s)),
+    };
+  });
+}

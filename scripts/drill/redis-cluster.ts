@@ -1,9 +1,10 @@
 // The Redis Cluster side of `pnpm drill redis-master` (TONEARM_REDIS_CLUSTER=1): which node masters a
 // key's slot, a SIGKILL of that node, and the wait for its replica's promotion, read from the
 // surviving nodes' CLUSTER NODES. The nodes are services.sh's redis-c1..redis-c6 under .data/drill.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { ROOT, sleep } from './cluster';
 
 const SVC = join(ROOT, '.data', 'drill', 'services');
@@ -21,6 +22,14 @@ const portOf = (n: ClusterNodeName) => Number(readFileSync(join(SVC, n, 'port'),
 const cli = (port: number, ...args: string[]) =>
   execFileSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8', timeout: 2_000 });
 
+const cliAsync = async (port: number, ...args: string[]) =>
+  (
+    await promisify(execFile)('redis-cli', ['-p', String(port), ...args], {
+      encoding: 'utf8',
+      timeout: 2_000,
+    })
+  ).stdout;
+
 export function clusterRunning(): boolean {
   return CLUSTER_NODES.every((n) => existsSync(join(SVC, n, 'port')));
 }
@@ -31,20 +40,45 @@ export function masterOf(key: string, except?: ClusterNodeName): ClusterNodeName
     if (asked === except) continue;
     try {
       const slot = Number(cli(portOf(asked), 'cluster', 'keyslot', key).trim());
-      for (const line of cli(portOf(asked), 'cluster', 'nodes').split('\n')) {
-        const f = line.split(' ');
-        if (!f[2]?.includes('master') || f[2].includes('fail')) continue;
-        const serves = f.slice(8).some((r) => {
-          const [a, b] = r.split('-').map(Number);
-          return a !== undefined && slot >= a && slot <= (b ?? a);
-        });
-        if (!serves) continue;
-        const port = Number(f[1]?.split('@')[0]?.split(':')[1]);
-        return CLUSTER_NODES.find((n) => portOf(n) === port) ?? null;
-      }
+      const m = masterIn(cli(portOf(asked), 'cluster', 'nodes'), slot);
+      if (m) return m;
     } catch {
       // that node is down too: ask the next
     }
+  }
+  return null;
+}
+
+/**
+ * The same without blocking the event loop (the load generator runs on it): execFileSync of
+ * redis-cli every 100 ms stalled the drill's own requests on a loaded machine.
+ */
+async function masterOfAsync(key: string, except?: ClusterNodeName): Promise<ClusterNodeName | null> {
+  for (const asked of CLUSTER_NODES) {
+    if (asked === except) continue;
+    try {
+      const slot = Number((await cliAsync(portOf(asked), 'cluster', 'keyslot', key)).trim());
+      const m = masterIn(await cliAsync(portOf(asked), 'cluster', 'nodes'), slot);
+      if (m) return m;
+    } catch {
+      // that node is down too: ask the next
+    }
+  }
+  return null;
+}
+
+/** Which node CLUSTER NODES output shows as the live master of `slot`. */
+function masterIn(nodes: string, slot: number): ClusterNodeName | null {
+  for (const line of nodes.split('\n')) {
+    const f = line.split(' ');
+    if (!f[2]?.includes('master') || f[2].includes('fail')) continue;
+    const serves = f.slice(8).some((r) => {
+      const [a, b] = r.split('-').map(Number);
+      return a !== undefined && slot >= a && slot <= (b ?? a);
+    });
+    if (!serves) continue;
+    const port = Number(f[1]?.split('@')[0]?.split(':')[1]);
+    return CLUSTER_NODES.find((n) => portOf(n) === port) ?? null;
   }
   return null;
 }
@@ -63,7 +97,7 @@ export function killNode(n: ClusterNodeName): void {
 export async function waitPromotion(key: string, dead: ClusterNodeName, timeoutMs = 30_000) {
   const t0 = performance.now();
   while (performance.now() - t0 < timeoutMs) {
-    const m = masterOf(key, dead);
+    const m = await masterOfAsync(key, dead);
     if (m && m !== dead) return { master: m, ms: Math.round(performance.now() - t0) };
     await sleep(100);
   }
@@ -77,4 +111,10 @@ export function roleOf(n: ClusterNodeName): string {
   } catch {
     return 'down';
   }
+}
+
+/** Which of the drill's notable keys (BullMQ, sessions' and caches' slots, socket.io's channel) a master serves. */
+export function keysServedBy(n: ClusterNodeName): string[] {
+  const notable = ['{bull}', 'socket.io#/#', 'listeners:streaming'];
+  return notable.filter((k) => masterOf(k) === n);
 }

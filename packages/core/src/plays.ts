@@ -11,6 +11,13 @@ import { type CoreDeps, requireQueues } from './deps';
 import { type SongDto, toSongDto } from './dto';
 
 const STREAMING_KEY = 'listeners:streaming';
+/**
+ * How long a play report waits for its stats job to be enqueued before answering 503 (the event is
+ * stored by then; the player's retry with the same eventId enqueues it once). Bounds a report during
+ * a Redis Cluster failover, when the queue's master is gone until its replica is promoted.
+ */
+export const PLAY_ENQUEUE_DEADLINE_MS = 2_000;
+
 /** A listener counts as streaming for this long after their last heartbeat or play report. */
 export const STREAMING_WINDOW_MS = 60_000;
 
@@ -68,6 +75,7 @@ export async function reportPlay(
     Jobs.countPlay,
     { eventId: input.eventId, userId, startedAt: input.startedAt.toISOString() },
     { jobId: playJobId(userId, input.eventId) },
+    { deadlineMs: PLAY_ENQUEUE_DEADLINE_MS },
   );
   await markStreaming(deps.redis, userId);
   return { eventId: input.eventId, isDuplicate };

@@ -36,9 +36,24 @@ export function producerConnection(): RedisClient {
   return createRedis({ maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: undefined });
 }
 
+/** How long after a connection error enqueue deadlines apply (see Queues.enqueue). */
+export const OUTAGE_WINDOW_MS = 30_000;
+
+/** An enqueue that did not complete within its deadline (it may still land: see Queues.enqueue). */
+export class EnqueueTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+  constructor(queue: string, ms: number) {
+    super(`Enqueue to ${queue} did not complete within ${ms} ms`);
+  }
+}
+
 /** Memoised queues per connection, so producers share one Queue object per name. */
 export class Queues {
   private readonly queues = new Map<string, Queue>();
+  /** Queues that completed an add in this process (their connection and scripts are warm). */
+  private readonly warm = new Set<string>();
+  /** When the connection last reported an error (any node of a Cluster); 0: never. */
+  private lastErrorAt = 0;
   constructor(
     readonly connection: RedisClient,
     private readonly opts: Omit<QueueOptions, 'connection'> = {},
@@ -48,7 +63,21 @@ export class Queues {
      * unstructured, for as long as Redis is away (found by `pnpm drill redis`).
      */
     private readonly onError: (e: Error) => void = () => {},
-  ) {}
+  ) {
+    const noted = () => {
+      this.lastErrorAt = Date.now();
+    };
+    connection.on('error', noted);
+    // A Cluster reports a lost node's connection errors here ('error' is for the cluster as a
+    // whole), and drops a node that went away from its pool with '-node'.
+    connection.on('node error', noted);
+    connection.on('-node', noted);
+  }
+
+  /** Whether the connection reported an error within the last OUTAGE_WINDOW_MS. */
+  inOutage(now = Date.now()): boolean {
+    return this.lastErrorAt > 0 && now - this.lastErrorAt < OUTAGE_WINDOW_MS;
+  }
 
   get(name: string): Queue {
     let q = this.queues.get(name);
@@ -67,14 +96,35 @@ export class Queues {
   /**
    * Validates the payload and enqueues it. A jobId makes the enqueue idempotent: BullMQ keeps one
    * job per id, so a retried request does not run the work twice.
+   *
+   * `deadlineMs` (request paths): a Redis Cluster holds a command for a lost master's slot until the
+   * replica is promoted or its redirections run out (seconds), past any commandTimeout; the caller
+   * then gets an EnqueueTimeoutError (name TimeoutError: a 503) after deadlineMs instead. The add is
+   * not cancelled and may still land, so the caller's retry must be idempotent (a jobId). The
+   * deadline applies only during an outage, that is within OUTAGE_WINDOW_MS of an error of the
+   * connection (a node lost, a refused reconnect) and on a queue that has completed an add before:
+   * a slow enqueue on a healthy but loaded Redis, or a cold first one (BullMQ's init and script
+   * loading), waits as before instead of failing (`pnpm drill redis-master` at 150 req/s turned
+   * those into 503s before any fault, and a fixed deadline broke cold enqueues in the test suites).
    */
   async enqueue<S extends z.ZodType>(
     job: JobDefinition<S>,
     payload: z.input<S>,
     opts: Pick<JobsOptions, 'jobId' | 'delay' | 'attempts' | 'backoff' | 'priority'> = {},
+    { deadlineMs }: { deadlineMs?: number } = {},
   ) {
     const data = job.schema.parse(payload);
-    return this.get(job.queue).add(job.name, data, { ...job.defaults, ...opts });
+    const add = this.get(job.queue).add(job.name, data, { ...job.defaults, ...opts });
+    add.then(
+      () => this.warm.add(job.queue),
+      () => {},
+    );
+    if (deadlineMs === undefined || !this.warm.has(job.queue) || !this.inOutage()) return add;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new EnqueueTimeoutError(job.queue, deadlineMs)), deadlineMs);
+    });
+    return Promise.race([add, deadline]).finally(() => clearTimeout(timer));
   }
 
   async close(): Promise<void> {

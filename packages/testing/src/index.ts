@@ -83,3 +83,4 @@ export const readyMedia = (prefix: string) => ({
   hlsPrefix: prefix,
   renditions: TEST_RENDITIONS,
 });
+export * from './private-redis';
