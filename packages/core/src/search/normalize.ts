@@ -1,6 +1,9 @@
 // Text normalisation shared by the embedded index, its highlighter and the typo benchmark: fold
 // diacritics and case, split on punctuation, and add joined forms so "AC/DC", "ac dc" and "acdc",
 // "R.E.M." and "rem", "a-ha" and "aha", "Hells Bells" and "hellsbells" meet on a common term.
+import { numberKey, numericParts } from './numbers';
+
+export { numberKey, numberSpellings } from './numbers';
 
 /**
  * Lowercase, strip diacritics (Björk → bjork), map the few letters NFKD leaves alone (ø, ß, æ, þ),
@@ -171,59 +174,6 @@ export function compact(s: string): string {
   return words(s)
     .map((p) => p.join(''))
     .join('');
-}
-
-const NUMBER_WORDS = new Map(
-  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty'
-    .split(' ')
-    .map((w, i) => [w, i] as const),
-);
-const TENS = new Map([
-  ['twenty', 20],
-  ['thirty', 30],
-  ['forty', 40],
-  ['fifty', 50],
-  ['sixty', 60],
-  ['seventy', 70],
-  ['eighty', 80],
-  ['ninety', 90],
-]);
-const ROMAN: Record<string, number> = { i: 1, v: 5, x: 10 };
-
-/**
- * The number a word spells, as digits: "2", "two" and "ii" are all "2" ("Close II You" = "Close 2
- * You", "United States Three" = "United States 3"). Roman numerals from II to XXXIX only: "I", "V"
- * and "X" alone are letters more often than numbers (Malcolm X, "I Want You").
- */
-export function numberKey(w: string): string | null {
-  if (/^\d+$/.test(w)) return String(Number(w));
-  const n = NUMBER_WORDS.get(w) ?? TENS.get(w);
-  if (n !== undefined) return String(n);
-  if (w.length >= 2 && /^x{0,3}(ix|iv|v?i{0,3})$/.test(w)) {
-    let v = 0;
-    for (let i = 0; i < w.length; i++) {
-      const c = ROMAN[w[i]!]!;
-      const next = ROMAN[w[i + 1] ?? ''] ?? 0;
-      v += c < next ? -c : c;
-    }
-    return String(v);
-  }
-  return null;
-}
-
-/** Parts with numbers as digits, "twenty one" / "twenty-one" read as 21. */
-function numericParts(parts: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const p = parts[i]!;
-    const tens = TENS.get(p);
-    const unit = NUMBER_WORDS.get(parts[i + 1] ?? '');
-    if (tens !== undefined && unit !== undefined && unit >= 1 && unit <= 9) {
-      out.push(String(tens + unit));
-      i++;
-    } else out.push(numberKey(p) ?? p);
-  }
-  return out;
 }
 
 /** The compact form with every number as digits ("Close II You" → "close2you"). */

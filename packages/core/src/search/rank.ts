@@ -1,3 +1,4 @@
+// Why one file: the ranking key is one lexicographic comparison (rules 1-5 below); split, its parts would be read apart.
 // The ranking rules, shared by both adapters (the embedded index ranks its candidates with them; the
 // Atlas adapter re-ranks the rows its compound query returns), so a query orders the same way on
 // either engine. Rules, in order (docs/SEARCH.md "Ranking"):
