@@ -16,6 +16,10 @@ const usage =
 
 try {
   if (mode === 'search' && file) {
+    // `--halves SEED`: the same figures on two halves of the file (seeded shuffle).
+    const seed = opt('--halves');
+    if (rest.includes('--halves') && (seed === undefined || !/^\d{1,9}$/.test(seed)))
+      throw new EvalFileError('--halves takes a non-negative integer seed');
     const cases = readSearchCases(file);
     const names = readNames(opt('--names') ?? join(repoRoot(), 'data/eval/hetrec-lastfm-artists.tsv.gz'));
     const report = (label: string, cs: typeof cases) => {
@@ -32,9 +36,7 @@ try {
       );
     // `--halves SEED`: the same figures on two halves of the file (seeded shuffle), to see that a
     // gain is not carried by a few queries of one half.
-    const seed = opt('--halves');
     if (seed !== undefined) {
-      if (!/^\d{1,9}$/.test(seed)) throw new EvalFileError('--halves takes a non-negative integer seed');
       const [a, b] = halves(cases, Number(seed));
       report(`half A (seed ${seed}): `, a);
       report(`half B (seed ${seed}): `, b);
