@@ -78,3 +78,23 @@ test('/ jumps to the search box from anywhere', async ({ page }) => {
   await page.keyboard.press('/');
   await expect(page.getByRole('searchbox')).toBeFocused();
 });
+
+test('no exact match: the closest matches, said as such and apart from the results', async ({ page }) => {
+  // The library has Björk but nothing of hers called "live": no result, no top result, and the
+  // closest matches under a notice that says so.
+  await page.goto('/search?q=bjork%20live');
+  await expect(page.getByTestId('search-no-exact')).toContainText(
+    'No exact match for “bjork live” — closest matches',
+  );
+  await expect(page.getByTestId('search-top')).toHaveCount(0);
+  await expect(page.getByTestId('search-nothing')).toHaveCount(0);
+  await expect(page.getByTestId('search-artists')).toHaveCount(0);
+  await expect(page.getByTestId('search-songs')).toHaveCount(0);
+  const closest = page.getByTestId('search-closest');
+  const bjork = closest.getByTestId('search-closest-artists').getByRole('link', { name: /^Björk/ });
+  await expect(bjork.first()).toBeVisible();
+  await page.screenshot({ path: '.data/screenshots/search-closest.png', fullPage: true });
+  await bjork.first().click();
+  await expect(page).toHaveURL(/\/artist\/[0-9a-f]{24}$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Björk');
+});

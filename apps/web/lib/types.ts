@@ -92,7 +92,11 @@ export type SearchResults = {
     | null;
   /** Non-empty groups, best score first. */
   order: SearchGroup[];
+  /** Only when nothing matched: the closest matches, shown as such ("No exact match — closest matches"). */
+  closest: SearchClosest | null;
 };
+
+export type SearchClosest = Pick<SearchResults, 'songs' | 'artists' | 'albums' | 'order'>;
 
 export type FriendActivity = {
   user: UserSummary;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readNames, readPlayRows, readSearchCases } from '../../../scripts/eval/files';
-import { evaluateSearch } from '../../../scripts/eval/search';
+import { evaluateSearch, halves, sameName } from '../../../scripts/eval/search';
 
 const dir = mkdtempSync(join(tmpdir(), 'tonearm-eval-'));
 const file = (name: string, body: string | Buffer) => {
@@ -66,5 +66,42 @@ describe('search evaluation', () => {
     expect(r.recallAt1).toBe(0.75);
     expect(r.recallAt5).toBe(0.75);
     expect(r.misses.map((m) => m.q)).toEqual(['Joseph Pachabel']);
+  });
+
+  it('judges with its own fixed notion of the same name, not the engine folding', () => {
+    expect(sameName('Bob Marley & The Wailers')).toBe(sameName('bob marley and the wailers'));
+    expect(sameName('Björk')).toBe('bjork');
+    // Engine folding rules ("KoЯn" = korn, "P!nk" = pink) do not make a different name right.
+    expect(sameName('KoЯn')).not.toBe(sameName('Korn'));
+    expect(sameName('P!nk')).not.toBe(sameName('Pink'));
+    const r = evaluateSearch(
+      [{ q: 'korn', expected: 'KoЯn', kind: 'artist' }],
+      [{ name: 'Korn', plays: 9_000 }],
+    );
+    expect(r.catalog).toBe(2);
+    expect(r.recallAt1).toBe(0);
+    expect(r.recallAt5).toBe(1);
+  });
+
+  it('splits cases in two seeded halves: disjoint, complete, the same for the same seed', () => {
+    const cases = Array.from({ length: 11 }, (_, i) => i);
+    const [a, b] = halves(cases, 22);
+    expect(a.length).toBe(6);
+    expect([...a, ...b].sort((x, y) => x - y)).toEqual(cases);
+    expect(halves(cases, 22)).toEqual([a, b]);
+    expect(halves(cases, 23)).not.toEqual([a, b]);
+  });
+
+  it('counts closest matches apart from recall', () => {
+    const r = evaluateSearch(
+      [{ q: 'Alvin & The Chipmunks', expected: 'The Chipmunks', kind: 'artist' }],
+      [
+        { name: 'The Chipmunks', plays: 100 },
+        { name: 'Calvin Harris', plays: 9_000 },
+      ],
+    );
+    expect(r.recallAt1).toBe(0);
+    expect(r.closestAt1).toBe(1);
+    expect(r.misses[0]).toMatchObject({ fromClosest: true, closest: 0, rank: -1 });
   });
 });

@@ -11,6 +11,7 @@ import {
   AtlasSearch,
   atlasSpans,
   buildAtlasPipeline,
+  numberVariants,
 } from '../src/search';
 
 type Def = {
@@ -255,6 +256,62 @@ describe('AtlasSearch', () => {
     ).search({ q: 'Taylor Swift' });
     expect(none.songs).toEqual([]);
     expect(none.top).toBeNull();
+  });
+
+  it('applies the new folding rules to its rows and keeps closest matches apart, as the embedded index', async () => {
+    const artistRows = (names: [string, number, number][]) => async (kind: string) =>
+      kind === 'artist'
+        ? names.map(([name, playCount, score], i) => ({ _id: `a${i}`, name, playCount, score }))
+        : [];
+    // BM25 prefers the exact word in the longer name; the shared rules read "KoЯn" as the whole name.
+    const korn = await new AtlasSearch(
+      artistRows([
+        ['Korn Ferry Band', 9_000, 14],
+        ['KoЯn', 5_000, 4],
+      ]),
+    ).search({
+      q: 'korn',
+    });
+    expect(korn.artists.map((a) => a.name)).toEqual(['KoЯn', 'Korn Ferry Band']);
+    const close = await new AtlasSearch(
+      artistRows([
+        ['Close Your Eyes', 5_000, 14],
+        ['Close II You', 10, 9],
+      ]),
+    ).search({ q: 'Close 2 You' });
+    expect(close.artists[0]?.name).toBe('Close II You');
+    // Nothing clears the floor: the closest matches among the same rows, apart, no top result.
+    const chip = await new AtlasSearch(
+      artistRows([
+        ['Calvin Harris', 9_000, 8],
+        ['The Chipmunks', 100, 6],
+      ]),
+    ).search({ q: 'Alvin & The Chipmunks' });
+    expect(chip.artists).toEqual([]);
+    expect(chip.top).toBeNull();
+    expect(chip.closest?.artists.map((a) => a.name)).toEqual(['The Chipmunks', 'Calvin Harris']);
+    expect(chip.closest?.order).toEqual(['artist']);
+  });
+
+  it('queries the other spellings of a number with the exact clauses ("Close 2 You" → "close ii you")', () => {
+    expect(numberVariants('Close 2 You')).toEqual(['close two you', 'close ii you']);
+    expect(numberVariants('united states three')).toEqual(['united states 3', 'united states iii']);
+    expect(numberVariants('Bad Bunny')).toEqual([]);
+    const s = searchStage(buildAtlasPipeline('artist', 'Close 2 You', 10));
+    const joined = s.compound.should
+      .filter(
+        (c: { text?: { path: unknown; fuzzy?: unknown } }) =>
+          c.text && typeof c.text.path === 'object' && !c.text.fuzzy,
+      )
+      .map((c: { text: { query: string; score: { boost: { value: number } } } }) => [
+        c.text.query,
+        c.text.score.boost.value,
+      ]);
+    expect(joined).toEqual([
+      ['Close 2 You', 100],
+      ['close two you', 100],
+      ['close ii you', 100],
+    ]);
   });
 
   it('turns Atlas highlight passages into spans of the field value', () => {

@@ -5,7 +5,8 @@
 // across kinds, groups in the order of their best score, and nothing below the relevance floor.
 import { generateCatalog } from '@tonearm/db';
 import { describe, expect, it } from 'vitest';
-import { EmbeddedSearchIndex, type IndexEntry, type SearchResults } from '../src/search';
+import { EmbeddedSearchIndex, fold, type IndexEntry, type SearchResults } from '../src/search';
+import { numberKey } from '../src/search/normalize';
 import { entriesOf } from './search-entries';
 
 let n = 0;
@@ -233,5 +234,134 @@ describe('a person’s name with one word past its typo budget', () => {
     const r = idx.searchSync({ q: 'Taylor Swift' });
     expect(r.artists).toEqual([]);
     expect(names(idx.searchSync({ q: 'Maire Brennan' })).songs).toEqual([]);
+  });
+});
+
+describe('numbers: digits, number words and roman numerals are one word', () => {
+  const idx = index([
+    artist('Close II You', 10),
+    artist('Close Your Eyes', 5_000),
+    artist('United States 3', 10),
+    artist('The Presidents of the United States of America', 9_000),
+    song('Rocky II', 'Bill Conti', 10),
+    song('Rocky Road', 'Someone', 5_000),
+    artist('Twenty One Pilots', 100),
+    artist('Malcolm X', 100),
+  ]);
+
+  it('"Close 2 You" and "close two you" are the whole name Close II You', () => {
+    for (const q of ['Close 2 You', 'close two you', 'close ii you']) {
+      const r = idx.searchSync({ q, kinds: ['artist'] });
+      expect(names(r).artists[0], q).toBe('Close II You');
+    }
+  });
+
+  it('"united states three" → United States 3 before the far more played name containing its words', () => {
+    expect(names(idx.searchSync({ q: 'united states three' })).artists[0]).toBe('United States 3');
+  });
+
+  it('"rocky 2" → Rocky II; "21 pilots" → Twenty One Pilots', () => {
+    expect(names(idx.searchSync({ q: 'rocky 2' })).songs[0]).toBe('Rocky II');
+    expect(names(idx.searchSync({ q: 'rocky two' })).songs[0]).toBe('Rocky II');
+    expect(names(idx.searchSync({ q: '21 pilots' })).artists).toEqual(['Twenty One Pilots']);
+  });
+
+  it('a lone I, V or X stays a letter; only II to XXXIX are numerals', () => {
+    expect(['i', 'v', 'x', 'mix', 'xl', 'ii', 'iv', 'xxxix', 'two', 'twenty', '007'].map(numberKey)).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+      '2',
+      '4',
+      '39',
+      '2',
+      '20',
+      '7',
+    ]);
+  });
+});
+
+describe('look-alike letters and symbols inside a word fold like accents', () => {
+  const idx = index([
+    artist('KoЯn', 5_000),
+    artist('Korn Ferry Band', 9_000),
+    artist('P!nk', 5_000),
+    artist('Pink Floyd', 9_000),
+    artist('Ke$ha', 3_000),
+    artist('Кино', 2_000),
+    song('$5 Cover', 'Somebody', 10),
+  ]);
+
+  it('"korn" is the whole name KoЯn (a Cyrillic Я inside a Latin word reads as R)', () => {
+    const r = idx.searchSync({ q: 'korn', kinds: ['artist'] });
+    expect(names(r).artists[0]).toBe('KoЯn');
+    expect(r.artists[0]?.highlights.name).toEqual([[0, 4]]);
+  });
+
+  it('"pink" is P!nk and "kesha" is Ke$ha, before longer names with the word', () => {
+    expect(names(idx.searchSync({ q: 'pink', kinds: ['artist'] })).artists[0]).toBe('P!nk');
+    expect(names(idx.searchSync({ q: 'kesha', kinds: ['artist'] })).artists).toEqual(['Ke$ha']);
+  });
+
+  it('a Cyrillic name stays Cyrillic, and "$5" stays a price', () => {
+    expect(names(idx.searchSync({ q: 'кино' })).artists).toEqual(['Кино']);
+    expect(names(idx.searchSync({ q: 'kuho' })).artists).toEqual([]);
+    expect(fold('$5 Cover')).toBe('$5 cover');
+    expect(fold('Ke$ha / $ign / P!nk / R@ndom')).toBe('kesha / sign / pink / random');
+  });
+});
+
+describe('punctuated words match by their parts too', () => {
+  const idx = index([
+    artist('Buddy Holly & The Crickets', 10),
+    artist('Buddy Holly', 9_000),
+    artist('Capone-N-Noreaga', 100),
+  ]);
+
+  it('"Buddy Holly/Cricketts": the parts of a slashed word each match (as "AC/DC" = "ac dc")', () => {
+    expect(names(idx.searchSync({ q: 'Buddy Holly/Cricketts' })).artists[0]).toBe(
+      'Buddy Holly & The Crickets',
+    );
+  });
+
+  it('a part of a hyphenated name is one of its words ("noreaga" → Capone-N-Noreaga)', () => {
+    expect(names(idx.searchSync({ q: 'noreaga' })).artists).toEqual(['Capone-N-Noreaga']);
+  });
+});
+
+describe('closest matches when nothing clears the floor, kept apart from the results', () => {
+  const idx = index([
+    artist('The Chipmunks', 100),
+    artist('Calvin Harris', 9_000),
+    artist('Taylor Dayne', 900),
+    song('Swift Wind', 'Aeolian', 9_000),
+  ]);
+
+  it('a word of the other spelling must not be one another query word matched ("alvin" ≈ Calvin)', () => {
+    const r = idx.searchSync({ q: 'Alvin & The Chipmunks' });
+    expect(names(r).artists).toEqual([]);
+    expect(r.top).toBeNull();
+  });
+
+  it('lists the name the query contains first among the closest matches, marked apart', () => {
+    const r = idx.searchSync({ q: 'Alvin & The Chipmunks' });
+    expect(r.closest?.artists.map((a) => a.name)).toEqual(['The Chipmunks', 'Calvin Harris']);
+    expect(r.closest?.order).toEqual(['artist']);
+  });
+
+  it('"Taylor Swift": no result and no top result; the closest matches say what shares a word', () => {
+    const r = idx.searchSync({ q: 'Taylor Swift' });
+    expect(r.songs.length + r.artists.length + r.albums.length).toBe(0);
+    expect(r.top).toBeNull();
+    expect(r.closest?.artists.map((a) => a.name)).toEqual(['Taylor Dayne']);
+    expect(r.closest?.songs.map((s) => s.title)).toEqual(['Swift Wind']);
+  });
+
+  it('nothing at all when no typed word matches anything, and none when there are results', () => {
+    expect(idx.searchSync({ q: 'zzqx wwvvq' }).closest ?? null).toBeNull();
+    expect(idx.searchSync({ q: 'zzqx' }).closest ?? null).toBeNull();
+    expect(idx.searchSync({ q: 'Calvin Harris' }).closest ?? null).toBeNull();
   });
 });

@@ -48,6 +48,7 @@ function SearchView() {
 
   const r = results.data;
   const total = r ? r.songs.length + r.artists.length + r.albums.length : 0;
+  const closest = total === 0 ? r?.closest : null;
   return (
     <>
       <div className="page-header">
@@ -72,7 +73,11 @@ function SearchView() {
         />
       </search>
       <p id="search-summary" className="visually-hidden" aria-live="polite">
-        {query && r ? `${total} results for ${query}` : ''}
+        {query && r
+          ? closest
+            ? `No exact match for ${query}; closest matches shown`
+            : `${total} results for ${query}`
+          : ''}
       </p>
 
       {!query && <p className="muted section">Type to search. Typos are fine: “bad bony” finds Bad Bunny.</p>}
@@ -81,10 +86,20 @@ function SearchView() {
           <LoadStatus state={results} what="results" />
         </div>
       )}
-      {query && r && total === 0 && (
+      {query && r && total === 0 && !r.closest && (
         <p className="notice section" data-testid="search-nothing">
           Nothing in the library matches “{query}”. Check the spelling, or try an artist, song or album name.
         </p>
+      )}
+      {query && closest && (
+        <div data-testid="search-closest">
+          <p className="notice section" data-testid="search-no-exact">
+            No exact match for “{query}” — closest matches, each with some of the words you typed:
+          </p>
+          {closest.order.map((g) => (
+            <Group key={g} group={g} r={closest} prefix="search-closest" />
+          ))}
+        </div>
       )}
       {query && r?.top && <TopResult top={r.top} />}
       {query && r?.order.map((g) => <Group key={g} group={g} r={r} />)}
@@ -149,33 +164,44 @@ function TopResult({ top }: { top: NonNullable<SearchResults['top']> }) {
   );
 }
 
-/** One group of results; the page lists groups in the order of their best score. */
-function Group({ group, r }: { group: SearchGroup; r: SearchResults }) {
+/**
+ * One group of results; the page lists groups in the order of their best score. `prefix` names its
+ * test ids and headings (the closest matches use their own, so they are never read as results).
+ */
+function Group({
+  group,
+  r,
+  prefix = 'search',
+}: {
+  group: SearchGroup;
+  r: Pick<SearchResults, 'songs' | 'artists' | 'albums'>;
+  prefix?: string;
+}) {
   if (group === 'song' && r.songs.length > 0)
     return (
-      <section className="section" aria-labelledby="songs-heading" data-group="song">
+      <section className="section" aria-labelledby={`${prefix}-songs-heading`} data-group="song">
         <div className="section-head">
-          <h2 id="songs-heading">Songs</h2>
+          <h2 id={`${prefix}-songs-heading`}>Songs</h2>
         </div>
         <TrackList
           tracks={r.songs.map((s) => s.track)}
           label="Songs"
           numbered={false}
-          testId="search-songs"
+          testId={`${prefix}-songs`}
           renderTitle={(t, i) => <Highlighted text={t.title} spans={r.songs[i]?.highlights ?? []} />}
         />
       </section>
     );
   if (group === 'artist' && r.artists.length > 0)
     return (
-      <section className="section" aria-labelledby="artists-heading" data-group="artist">
+      <section className="section" aria-labelledby={`${prefix}-artists-heading`} data-group="artist">
         <div className="section-head">
-          <h2 id="artists-heading">Artists</h2>
+          <h2 id={`${prefix}-artists-heading`}>Artists</h2>
         </div>
         <ul
           className="cards"
           style={{ listStyle: 'none', padding: 0, margin: 0 }}
-          data-testid="search-artists"
+          data-testid={`${prefix}-artists`}
         >
           {r.artists.map((a) => (
             <li key={a.id}>
@@ -193,14 +219,14 @@ function Group({ group, r }: { group: SearchGroup; r: SearchResults }) {
     );
   if (group === 'album' && r.albums.length > 0)
     return (
-      <section className="section" aria-labelledby="albums-heading" data-group="album">
+      <section className="section" aria-labelledby={`${prefix}-albums-heading`} data-group="album">
         <div className="section-head">
-          <h2 id="albums-heading">Albums</h2>
+          <h2 id={`${prefix}-albums-heading`}>Albums</h2>
         </div>
         <ul
           className="cards"
           style={{ listStyle: 'none', padding: 0, margin: 0 }}
-          data-testid="search-albums"
+          data-testid={`${prefix}-albums`}
         >
           {r.albums.map((a) => (
             <li key={a.id}>

@@ -56,12 +56,21 @@ export function useSearch(query: string): Loadable<SearchResults> {
               ? { kind: 'artist', hit: artist(t.hit) }
               : { kind: 'album', hit: album(t.hit) };
         const fallback: SearchGroup[] = ['artist', 'song', 'album'];
+        const c = r.closest;
         return {
           songs: r.songs.map(song),
           artists: r.artists.map(artist),
           albums: r.albums.map(album),
           top,
           order: r.order ?? fallback,
+          closest: c
+            ? {
+                songs: c.songs.map(song),
+                artists: c.artists.map(artist),
+                albums: c.albums.map(album),
+                order: c.order,
+              }
+            : null,
         };
       },
     }),

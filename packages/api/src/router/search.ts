@@ -66,6 +66,18 @@ export const ZSearchOutput = z.object({
     .array(z.enum(['song', 'artist', 'album']))
     .optional()
     .describe('Non-empty groups, best score first'),
+  closest: z
+    .object({
+      songs: z.array(ZSongHit),
+      artists: z.array(ZArtistHit),
+      albums: z.array(ZAlbumHit),
+      order: z.array(z.enum(['song', 'artist', 'album'])),
+    })
+    .nullable()
+    .optional()
+    .describe(
+      'Only when nothing cleared the relevance floor: the closest matches (each matching some typed words), to show as "No exact match — closest matches", never as results',
+    ),
 });
 
 export const searchRouter = {

@@ -6,7 +6,8 @@
 // The index definitions live in ops/atlas/search-index.json (docs/SEARCH.md says how to create them).
 import { Album, Artist, Song } from '@tonearm/db';
 import type { PipelineStage } from 'mongoose';
-import { highlight, queryTerms, type Span, typoBudget, wholeBudget } from './normalize';
+import { rerank } from './atlas-rerank';
+import { numberSpellings, readWords, type Span, typoBudget, wholeBudget } from './normalize';
 import {
   type AlbumHit,
   type ArtistHit,
@@ -17,9 +18,8 @@ import {
   type SearchQuery,
   type SearchResults,
   type SongHit,
-  withTopResult,
 } from './port';
-import { rankFields, rankMatch, rankQuery } from './rank';
+import { rankQuery } from './rank';
 
 export const ATLAS_INDEX = {
   song: 'tonearm_songs',
@@ -48,6 +48,17 @@ export const fuzzyFor = (word: string) => ({
   maxExpansions: 50,
 });
 
+/** The query with its number words spelt each other way (digits, words, roman), at most three. */
+export function numberVariants(q: string): string[] {
+  const ws = readWords(q);
+  const alts = ws.map(numberSpellings);
+  if (alts.every((a) => a.length === 0)) return [];
+  const out = new Set<string>();
+  for (let k = 0; k < 3; k++) out.add(ws.map((w, i) => alts[i]![k] ?? alts[i]![0] ?? w).join(' '));
+  out.delete(ws.join(' '));
+  return [...out];
+}
+
 /** Candidates fetched per group before the shared ranking rules order them and apply the floor. */
 export const ATLAS_OVERFETCH = 3;
 
@@ -69,6 +80,12 @@ export function buildAtlasPipeline(kind: SearchKind, q: string, limit: number): 
   // The whole name, folded and stripped of everything but letters and digits ("acdc" = "AC/DC").
   should.push({ text: { query: q, path: { value: primary, multi: 'joined' }, score: boost(100) } });
   should.push({ phrase: { query: q, path: primary, score: boost(30) } });
+  // The analyzers do not fold numbers: the query's other number spellings ("Close 2 You" → "close
+  // two you", "close ii you") get the same exact clauses.
+  for (const v of numberVariants(q)) {
+    should.push({ text: { query: v, path: { value: primary, multi: 'joined' }, score: boost(100) } });
+    should.push({ phrase: { query: v, path: primary, score: boost(30) } });
+  }
   for (const { path, boost: b } of paths) {
     for (const w of words) should.push({ text: { query: w, path, score: boost(10 * b) } });
   }
@@ -236,69 +253,4 @@ export class AtlasSearch implements SearchPort {
     };
     return rerank(raw, limit);
   }
-}
-
-/**
- * Orders Atlas's rows by the shared ranking rules (rank.ts) so both adapters agree, drops rows under
- * the relevance floor, and fills the top result and group order. Popularity is scaled over the rows.
- */
-export function rerank(r: SearchResults, limit: number): SearchResults {
-  const rq = rankQuery(r.q);
-  const terms = queryTerms(r.q);
-  const last = terms.at(-1);
-  const maxLog = Math.max(
-    1,
-    ...[...r.songs, ...r.artists, ...r.albums].map((h) => Math.log10(1 + h.playCount)),
-  );
-  const pop = (n: number) => Math.log10(1 + n) / maxLog;
-  // Atlas highlights word hits; a whole-name typo match ("Bad Bony" → Bad Bunny) highlights the name.
-  const hl = (text: string | null, spans: Span[], whole: boolean | undefined) =>
-    whole && text ? highlight(text, terms, last, { whole: true }) : spans;
-  const order = <T extends { score: number; playCount: number }>(
-    hits: T[],
-    fields: (h: T) => (string | null)[],
-    kind: SearchKind,
-    withHl: (h: T, whole: boolean[]) => T,
-  ): T[] =>
-    hits
-      .flatMap((h) => {
-        const m = rankMatch(rq, rankFields(fields(h)), kind, pop(h.playCount));
-        return m ? [{ ...withHl(h, m.wholeFields), score: m.score }] : [];
-      })
-      .sort((a, b) => b.score - a.score || b.playCount - a.playCount)
-      .slice(0, limit);
-  return withTopResult({
-    ...r,
-    songs: order(
-      r.songs,
-      (h) => [h.title, h.artistName, h.albumTitle],
-      'song',
-      (h, w) => ({
-        ...h,
-        highlights: {
-          title: hl(h.title, h.highlights.title, w[0]),
-          artistName: hl(h.artistName, h.highlights.artistName, w[1]),
-          albumTitle: hl(h.albumTitle, h.highlights.albumTitle, w[2]),
-        },
-      }),
-    ),
-    artists: order(
-      r.artists,
-      (h) => [h.name],
-      'artist',
-      (h, w) => ({ ...h, highlights: { name: hl(h.name, h.highlights.name, w[0]) } }),
-    ),
-    albums: order(
-      r.albums,
-      (h) => [h.title, h.artistName],
-      'album',
-      (h, w) => ({
-        ...h,
-        highlights: {
-          title: hl(h.title, h.highlights.title, w[0]),
-          artistName: hl(h.artistName, h.highlights.artistName, w[1]),
-        },
-      }),
-    ),
-  });
 }

@@ -6,6 +6,7 @@ import { highlight, indexTerms, queryTerms, wholeForms } from './normalize';
 import {
   type AlbumHit,
   type ArtistHit,
+  closestOf,
   DEFAULT_SEARCH_LIMIT,
   MAX_SEARCH_LIMIT,
   type SearchKind,
@@ -15,7 +16,15 @@ import {
   type SongHit,
   withTopResult,
 } from './port';
-import { type RankFields, type RankMatch, rankFields, rankMatch, rankQuery } from './rank';
+import {
+  CLOSEST_FLOOR,
+  type RankFields,
+  type RankMatch,
+  type RankQuery,
+  rankFields,
+  rankMatch,
+  rankQuery,
+} from './rank';
 
 /** What the index keeps per entry: display fields and popularity. */
 export type IndexEntry =
@@ -148,26 +157,48 @@ export class EmbeddedSearchIndex implements SearchPort {
     const out: SearchResults = { q: query.q, engine: 'embedded', songs: [], artists: [], albums: [] };
     const terms = queryTerms(query.q);
     if (terms.length === 0) return withTopResult(out);
-    const last = terms.at(-1);
     const rq = rankQuery(query.q);
+    const ranked = this.rank(rq, terms, kinds);
+    const r = withTopResult({ ...out, ...this.hits(ranked, terms, limit) });
+    // Nothing cleared the floor: the closest matches (each matching some of the typed words), apart
+    // from the results so that nobody shows them as matches (rank.ts, CLOSEST_FLOOR).
+    if (ranked.length === 0 && rq.required.length >= 2) {
+      const near = this.rank(rq, terms, kinds, CLOSEST_FLOOR);
+      if (near.length) return { ...r, closest: closestOf(this.hits(near, terms, limit)) };
+    }
+    return r;
+  }
 
-    // Candidates: word matches (each word within its typo budget) and whole-name matches; then the
-    // ranking rules (rank.ts) order them and drop what falls below the relevance floor.
+  /**
+   * Candidates (word matches within each word's typo budget, and whole-name matches), ranked by the
+   * rules of rank.ts; what falls below the relevance floor (or `floor` words matched) is dropped.
+   */
+  private rank(
+    rq: RankQuery,
+    terms: string[],
+    kinds: Set<SearchKind>,
+    floor?: number,
+  ): { e: IndexEntry; m: RankMatch }[] {
     const ids = new Set<string>();
     for (const hit of this.text.search(terms, this.candidates)) ids.add(hit.id);
-    for (const hit of this.text.searchWhole?.(rq.compact, this.candidates) ?? []) ids.add(hit.id);
-    type Ranked = { e: IndexEntry; m: RankMatch };
-    const ranked: Ranked[] = [];
+    for (const c of new Set([rq.compact, rq.compactNum]))
+      for (const hit of this.text.searchWhole?.(c, this.candidates) ?? []) ids.add(hit.id);
+    const ranked: { e: IndexEntry; m: RankMatch }[] = [];
     for (const id of ids) {
       const e = this.entries.get(id);
       const f = this.prepared.get(id);
       if (!e || !f || !kinds.has(e.kind)) continue;
       const pop = Math.log10(1 + e.playCount) / this.maxLogPlays;
-      const m = rankMatch(rq, f, e.kind, pop);
+      const m = rankMatch(rq, f, e.kind, pop, floor);
       if (m) ranked.push({ e, m });
     }
-    ranked.sort((a, b) => b.m.score - a.m.score || b.e.playCount - a.e.playCount);
+    return ranked.sort((a, b) => b.m.score - a.m.score || b.e.playCount - a.e.playCount);
+  }
 
+  /** Ranked entries as grouped hits with highlight spans, `limit` per group. */
+  private hits(ranked: { e: IndexEntry; m: RankMatch }[], terms: string[], limit: number): Groups {
+    const out: Groups = { songs: [], artists: [], albums: [] };
+    const last = terms.at(-1);
     const hl = (s: string | null, whole = false) => (s ? highlight(s, terms, last, { whole }) : []);
     for (const { e, m } of ranked) {
       const s = m.score;
@@ -211,9 +242,11 @@ export class EmbeddedSearchIndex implements SearchPort {
         out.albums.push(h);
       }
     }
-    return withTopResult(out);
+    return out;
   }
 }
+
+type Groups = Pick<SearchResults, 'songs' | 'artists' | 'albums'>;
 
 function sameText(a: IndexEntry, b: IndexEntry): boolean {
   if (a.kind !== b.kind) return false;

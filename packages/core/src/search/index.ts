@@ -4,6 +4,7 @@ import type { CoreDeps } from '../deps';
 import type { SearchQuery, SearchResults } from './port';
 
 export * from './atlas';
+export * from './atlas-rerank';
 export * from './embedded';
 export * from './engines';
 export { compact, fold, highlight, indexTerms, queryTerms } from './normalize';

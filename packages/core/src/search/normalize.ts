@@ -1,16 +1,60 @@
 // Text normalisation shared by the embedded index, its highlighter and the typo benchmark: fold
 // diacritics and case, split on punctuation, and add joined forms so "AC/DC", "ac dc" and "acdc",
 // "R.E.M." and "rem", "a-ha" and "aha", "Hells Bells" and "hellsbells" meet on a common term.
+import { numberKey, numericParts } from './numbers';
 
-/** Lowercase, strip diacritics (Björk → bjork), map the few letters NFKD leaves alone (ø, ß, æ). */
+export { numberKey, numberSpellings } from './numbers';
+
+/**
+ * Lowercase, strip diacritics (Björk → bjork), map the few letters NFKD leaves alone (ø, ß, æ, þ),
+ * read look-alike letters of another script inside a Latin word as the Latin letter ("KoЯn" → korn),
+ * and symbols standing for a letter inside a word ("P!nk" → pink, "Ke$ha" → kesha).
+ */
 export function fold(s: string): string {
   return decodePercent(s)
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
-    .replace(/[øœæßđł]/g, (c) => ({ ø: 'o', œ: 'oe', æ: 'ae', ß: 'ss', đ: 'd', ł: 'l' })[c] ?? c)
+    .replace(/[øœæßđłþðıħ]/g, (c) => LETTERS[c] ?? c)
+    .replace(/[\p{L}\p{N}!$@]+/gu, lookAlikes)
     .replace(/&/g, ' and ')
     .replace(/\+/g, ' and ');
+}
+
+const LETTERS: Record<string, string> = {
+  ø: 'o',
+  œ: 'oe',
+  æ: 'ae',
+  ß: 'ss',
+  đ: 'd',
+  ł: 'l',
+  þ: 'th',
+  ð: 'd',
+  ı: 'i',
+  ħ: 'h',
+};
+
+/**
+ * Cyrillic and Greek letters that look like Latin ones, as stylised names use them ("KoЯn", "MΛDE"):
+ * read as Latin only inside a word that also has Latin letters, so Cyrillic and Greek names stay
+ * as they are.
+ */
+const CONFUSABLE: Record<string, string> = Object.fromEntries(
+  [
+    ...'аa вb гr еe ёe иn йn кk мm нh оo пn рp сc тt уy хx шw ьb яr іi јj ѕs'.split(' '),
+    ...'αa βb εe ηn ιi κk λa νv οo ρp σo τt υu χx ωw ξe δd πn'.split(' '),
+  ].map((p) => [p[0]!, p.slice(1)]),
+);
+
+function lookAlikes(w: string): string {
+  if (/\p{Script=Latin}/u.test(w) && /[\p{Script=Cyrillic}\p{Script=Greek}]/u.test(w))
+    w = w.replace(/[\p{Script=Cyrillic}\p{Script=Greek}]/gu, (c) => CONFUSABLE[c] ?? c);
+  if (!/[!$@]/.test(w)) return w;
+  // "!" and "@" between letters, "$" next to a letter (not "$5"): the letter they stand for.
+  return w
+    .replace(/(?<=\p{L})!(?=\p{L})/gu, 'i')
+    .replace(/(?<=\p{L})@(?=\p{L})/gu, 'a')
+    .replace(/(?<=\p{L})\$(?!\p{N})|\$(?=\p{L})/gu, 's');
 }
 
 /**
@@ -47,7 +91,11 @@ export function indexTerms(s: string): string[] {
   const out: string[] = [];
   const joined = ws.map((parts) => parts.join(''));
   for (const [i, parts] of ws.entries()) {
-    for (const p of parts) if (p.length >= MIN_TERM) out.push(p);
+    for (const p of parts) {
+      if (p.length >= MIN_TERM) out.push(p);
+      const k = numberKey(p);
+      if (k !== null && k !== p) out.push(k);
+    }
     if (parts.length > 1) out.push(joined[i]!);
   }
   if (out.length === 0 && joined.length) out.push(joined.join(''));
@@ -65,12 +113,22 @@ export function queryTerms(q: string): string[] {
   const typed: string[] = [];
   for (const [i, parts] of ws.entries()) {
     if (parts.length > 1) extra.push(joined[i]!);
-    for (const p of parts) if (p.length >= MIN_TERM) typed.push(p);
+    for (const p of parts) {
+      const k = numberKey(p);
+      // A number word also looks for its digits ("two" → "2"; "II" in a name is indexed as "2" too).
+      if (k !== null && k !== p) extra.push(k);
+      if (p.length >= MIN_TERM) typed.push(p);
+    }
   }
   // "r e m" / "a ha": several short words read as one.
   if (ws.length > 1 && ws.length <= 4 && joined.every((w) => w.length <= 3)) extra.push(joined.join(''));
   if (typed.length === 0 && joined.length) typed.push(joined.join(''));
   return [...new Set([...extra, ...typed])];
+}
+
+/** Each word's alphanumeric parts, folded ("AC/DC live" → [["ac","dc"],["live"]]). */
+export function readParts(s: string): string[][] {
+  return words(s);
 }
 
 /** The words of a name or query as a listener reads them: folded, each punctuated word joined. */
@@ -85,10 +143,17 @@ const ARTICLES = new Set(['the', 'a', 'an', 'los', 'las', 'la', 'le', 'les', 'di
  * "beatles"), so "Beatles" is a whole-name match for The Beatles and not for "The Beatles with …".
  */
 export function wholeForms(s: string): string[] {
-  const ws = readWords(s);
-  const all = ws.join('');
-  if (ws.length > 1 && ARTICLES.has(ws[0]!)) return [all, ws.slice(1).join('')];
-  return all ? [all] : [];
+  const ws = words(s);
+  const joined = ws.map((parts) => parts.join(''));
+  const all = joined.join('');
+  if (!all) return [];
+  const forms = [all];
+  const rest = ws.length > 1 && ARTICLES.has(joined[0]!) ? ws.slice(1) : null;
+  if (rest) forms.push(joined.slice(1).join(''));
+  // Numbers as digits: "Close II You" is also "close2you", so "Close 2 You" and "close two you" meet it.
+  for (const f of [numericParts(ws.flat()).join(''), rest && numericParts(rest.flat()).join('')])
+    if (f && !forms.includes(f)) forms.push(f);
+  return forms;
 }
 
 /**
@@ -109,6 +174,11 @@ export function compact(s: string): string {
   return words(s)
     .map((p) => p.join(''))
     .join('');
+}
+
+/** The compact form with every number as digits ("Close II You" → "close2you"). */
+export function numericCompact(s: string): string {
+  return numericParts(words(s).flat()).join('');
 }
 
 /**

@@ -61,7 +61,28 @@ export type SearchResults = {
   albums: AlbumHit[];
   top?: TopHit | null;
   order?: SearchKind[];
+  /**
+   * Only when nothing cleared the relevance floor: the closest matches, each matching some of the
+   * typed words, ranked by the same rules. Apart from the results so that no client shows them as
+   * matches: the player says "No exact match — closest matches". Absent or null otherwise, and when
+   * no typed word matches anything.
+   */
+  closest?: ClosestMatches | null;
 };
+
+export type ClosestMatches = {
+  songs: SongHit[];
+  artists: ArtistHit[];
+  albums: AlbumHit[];
+  /** Non-empty groups, best score first. */
+  order: SearchKind[];
+};
+
+/** Closest-match groups with their order (the same rule as `withTopResult`'s). */
+export function closestOf(g: Pick<SearchResults, 'songs' | 'artists' | 'albums'>): ClosestMatches {
+  const { order = [] } = withTopResult({ q: '', engine: 'embedded', ...g });
+  return { songs: g.songs, artists: g.artists, albums: g.albums, order };
+}
 
 /** Fills `top` and `order` from the groups' scores (ties: artist, then song, then album). */
 export function withTopResult(r: SearchResults): SearchResults {

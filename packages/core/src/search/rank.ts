@@ -1,3 +1,4 @@
+// Why one file: the ranking key is one lexicographic comparison (rules 1-5 below); split, its parts would be read apart.
 // The ranking rules, shared by both adapters (the embedded index ranks its candidates with them; the
 // Atlas adapter re-ranks the rows its compound query returns), so a query orders the same way on
 // either engine. Rules, in order (docs/SEARCH.md "Ranking"):
@@ -13,6 +14,9 @@
 //  5. popularity and field (artist over song title over album), then fewer typos.
 import {
   compact,
+  numberKey,
+  numericCompact,
+  readParts,
   readWords,
   STOPWORDS,
   typoBudget,
@@ -30,6 +34,10 @@ export type RankQuery = {
   /** The word being typed (matched as a prefix too). */
   last: string | undefined;
   compact: string;
+  /** `compact` with numbers as digits ("close two you" → "close2you"). */
+  compactNum: string;
+  /** The parts of each punctuated required word ("holly/cricketts" → holly, cricketts). */
+  parts: Record<string, string[]>;
 };
 
 export function rankQuery(q: string): RankQuery {
@@ -40,21 +48,39 @@ export function rankQuery(q: string): RankQuery {
   if (required.length === 0) required = ws.filter((w) => w.length >= 2);
   if (required.length === 0) required = ws.length ? [ws.join('')] : [];
   const req = new Set(required);
+  const parts: Record<string, string[]> = {};
+  for (const p of readParts(q)) {
+    const ps = p.filter((x) => x.length >= 2);
+    if (ps.length > 1 && req.has(p.join(''))) parts[p.join('')] = ps;
+  }
   return {
     required: [...req],
     optional: ws.filter((w) => !req.has(w)),
     last,
     compact: compact(q),
+    compactNum: numericCompact(q),
+    parts,
   };
 }
 
 /** A candidate's fields, primary (artist name, song or album title) first. */
-export type RankFields = { words: string[][]; wholes: string[][] };
+export type RankFields = {
+  words: string[][];
+  wholes: string[][];
+  /** Each field's words and, for punctuated ones, their parts too ("Capone-N-Noreaga": capone…). */
+  terms: string[][];
+};
 
 export function rankFields(fields: (string | null | undefined)[]): RankFields {
+  const words = fields.map((f) => (f ? readWords(f) : []));
   return {
-    words: fields.map((f) => (f ? readWords(f) : [])),
+    words,
     wholes: fields.map((f) => (f ? wholeForms(f) : [])),
+    terms: fields.map((f, i) => {
+      if (!f) return [];
+      const extra = readParts(f).flatMap((p) => (p.length > 1 ? p.filter((x) => x.length >= 2) : []));
+      return extra.length ? [...words[i]!, ...extra] : words[i]!;
+    }),
   };
 }
 
@@ -64,6 +90,13 @@ export type RankMatch = {
   /** Fields that matched as a whole name (highlighted whole). */
   wholeFields: boolean[];
 };
+
+/**
+ * The floor of the closest matches, used only when nothing clears the relevance floor: one typed word
+ * (within its typo budget) is enough. Ranked by the same key, so a name the query contains ("The
+ * Chipmunks" for "Alvin & the Chipmunks") comes before names sharing one word with it.
+ */
+export const CLOSEST_FLOOR = 1;
 
 const KIND_BONUS: Record<SearchKind, number> = { artist: 2, song: 1, album: 0 };
 
@@ -87,7 +120,13 @@ const better = (a: Key, b: Key) =>
  * Scores one candidate, or null below the relevance floor. `pop01` is log-popularity scaled to
  * [0, 1] over the catalog.
  */
-export function rankMatch(q: RankQuery, f: RankFields, kind: SearchKind, pop01: number): RankMatch | null {
+export function rankMatch(
+  q: RankQuery,
+  f: RankFields,
+  kind: SearchKind,
+  pop01: number,
+  minMatched?: number,
+): RankMatch | null {
   const n = q.required.length;
   if (n === 0) return null;
   const wholeFields = f.wholes.map(() => false);
@@ -101,14 +140,17 @@ export function rankMatch(q: RankQuery, f: RankFields, kind: SearchKind, pop01: 
   let allInPrimary = true;
   const missed: string[] = [];
   let outside = false;
+  // Words of the name a query word matched (each can stand for one query word only).
+  const used = new Set<string>();
   for (const w of q.required) {
-    const m = matchWord(w, w === q.last, f.words);
+    const m = matchRequired(q, w, f.terms);
     if (!m) {
       allInPrimary = false;
       missed.push(w);
       continue;
     }
     if (m.field !== 0) outside = true;
+    else used.add(m.word);
     matched++;
     if (m.cost > 0) inexact = 1;
     else exactWords++;
@@ -120,24 +162,28 @@ export function rankMatch(q: RankQuery, f: RankFields, kind: SearchKind, pop01: 
   // (a credit with extra words, "Sarah Vaughan & Her Trio", still finds Sarah Vaughan).
   let best: Key | null = null;
   // Whole-name matches, field by field.
-  const budget = wholeBudget(q.compact);
+  const variants = q.compactNum === q.compact ? [q.compact] : [q.compact, q.compactNum];
   for (const [i, forms] of f.wholes.entries()) {
     let cost = Number.POSITIVE_INFINITY;
     let prefix = false;
     for (const form of forms) {
-      if (form === q.compact) {
-        cost = 0;
-        prefix = false;
-        break;
+      for (const v of variants) {
+        if (form === v) {
+          cost = 0;
+          prefix = false;
+          break;
+        }
+        const budget = wholeBudget(v);
+        const d = budget ? typoDistance(v, form, budget) : 1;
+        if (d <= budget && d < cost) {
+          cost = d;
+          prefix = false;
+        } else if (v.length >= 3 && form.startsWith(v) && 1 < cost) {
+          cost = 1;
+          prefix = true;
+        }
       }
-      const d = budget ? typoDistance(q.compact, form, budget) : 1;
-      if (d <= budget && d < cost) {
-        cost = d;
-        prefix = false;
-      } else if (q.compact.length >= 3 && form.startsWith(q.compact) && 1 < cost) {
-        cost = 1;
-        prefix = true;
-      }
+      if (cost === 0) break;
     }
     if (!Number.isFinite(cost)) continue;
     wholeFields[i] = true;
@@ -159,19 +205,39 @@ export function rankMatch(q: RankQuery, f: RankFields, kind: SearchKind, pop01: 
   if (kind === 'artist' && n >= 2 && missed.length === 1 && !outside && !best) {
     const primary = (f.words[0] ?? []).filter((w) => !STOPWORDS.has(w));
     const w = missed[0]!;
-    if (primary.length === n && primary.some((pw) => pw[0] === w[0] && pw !== w && !q.required.includes(pw)))
+    // The word of the other spelling must be one no other query word matched ("Alvin & the
+    // Chipmunks" is not Calvin Harris because "alvin" ≈ "calvin" shares the initial of "chipmunks").
+    if (
+      primary.length === n &&
+      primary.some((pw) => pw[0] === w[0] && pw !== w && !q.required.includes(pw) && !used.has(pw))
+    )
       best = { matched: n - 1, inexact: 1, exactness: 0, exactWords, typos: typos + 2, prefixes };
   }
 
-  const floor = n <= 2 ? n : Math.ceil(n / 2);
+  const floor = minMatched ?? (n <= 2 ? n : Math.ceil(n / 2));
   if (matched >= floor) {
     const typed = new Set([...q.required, ...q.optional]);
+    for (const w of [...typed]) {
+      const k = numberKey(w);
+      if (k !== null) typed.add(k);
+    }
     const primary = (f.words[0] ?? []).filter((w) => !STOPWORDS.has(w));
-    const complete = allInPrimary && inexact === 0 && primary.every((w) => typed.has(w));
+    // Every word of the name typed exactly; with every typed word in the name too, the name is
+    // what was typed ("complete"); with some typed words elsewhere or nowhere, the name is inside
+    // the query (a closest match: "Alvin & the Chipmunks" → The Chipmunks).
+    const contained =
+      inexact === 0 && !outside && primary.every((w) => typed.has(w) || typed.has(numberKey(w) ?? w));
+    const complete = allInPrimary && contained;
     const k: Key = {
       matched,
       inexact,
-      exactness: complete ? 2 : allInPrimary && matched === n ? 1 : 0,
+      exactness: complete
+        ? 2
+        : allInPrimary && matched === n
+          ? 1
+          : minMatched !== undefined && matched < n && contained
+            ? 1
+            : 0,
       exactWords,
       typos,
       prefixes,
@@ -197,18 +263,41 @@ export function rankMatch(q: RankQuery, f: RankFields, kind: SearchKind, pop01: 
   return { score, wholeFields };
 }
 
-function matchWord(
-  q: string,
-  isLast: boolean,
-  fields: string[][],
-): { cost: number; prefix: boolean; field: number } | null {
+type WordMatch = { cost: number; prefix: boolean; field: number; word: string };
+
+/**
+ * A required word: as typed, or, for a punctuated word that does not match whole, every one of its
+ * parts ("Buddy Holly/Cricketts": holly and cricketts, as "AC/DC" = "ac dc").
+ */
+function matchRequired(q: RankQuery, w: string, fields: string[][]): WordMatch | null {
+  const m = matchWord(w, w === q.last, fields);
+  const parts = q.parts[w];
+  if (m || !parts) return m;
+  let out: WordMatch | null = null;
+  for (const [i, p] of parts.entries()) {
+    const pm = matchWord(p, w === q.last && i === parts.length - 1, fields);
+    if (!pm) return null;
+    out = out
+      ? {
+          cost: out.cost + pm.cost,
+          prefix: out.prefix || pm.prefix,
+          field: Math.max(out.field, pm.field),
+          word: pm.word,
+        }
+      : pm;
+  }
+  return out;
+}
+
+function matchWord(q: string, isLast: boolean, fields: string[][]): WordMatch | null {
   const budget = typoBudget(q);
-  let best: { cost: number; prefix: boolean; field: number } | null = null;
+  const qk = numberKey(q);
+  let best: WordMatch | null = null;
   for (const [field, ws] of fields.entries()) {
     for (const w of ws) {
       let cost: number;
       let prefix = false;
-      if (w === q) cost = 0;
+      if (w === q || (qk !== null && numberKey(w) === qk)) cost = 0;
       else {
         const d = budget ? typoDistance(q, w, budget) : 1;
         if (d <= budget) cost = d;
@@ -218,7 +307,7 @@ function matchWord(
         } else continue;
       }
       if (!best || cost < best.cost || (cost === best.cost && best.prefix && !prefix)) {
-        best = { cost, prefix, field };
+        best = { cost, prefix, field, word: w };
         if (cost === 0 && field === 0) return best;
       }
     }
