@@ -24,6 +24,8 @@ export type SignedInUser = {
   email: string;
   displayName: string;
   role: Role;
+  /** The session id (what the cookie holds; tests check it never reaches a log). */
+  sessionId: string;
   /** The `Cookie` header value a browser holding this session sends. */
   cookie: string;
 };
@@ -48,24 +50,17 @@ export async function signedInUser(redis: Redis, opts: SignedInOptions = {}): Pr
   const email = opts.email ?? `${handle}@example.test`;
   const u = await User.create({ email, handle, displayName, passwordHash: 'x', role, ...opts.fields });
   const id = String(u._id);
-  return {
-    id,
-    handle,
-    email,
-    displayName,
-    role,
-    cookie: await sessionCookie(redis, { id, role }, opts.ttlSec),
-  };
+  return { id, handle, email, displayName, role, ...(await newSession(redis, { id, role }, opts.ttlSec)) };
 }
 
-/** Another session for an existing user (a second device), as its `Cookie` header value. */
-export async function sessionCookie(
+/** Another session for an existing user (a second device): its id and `Cookie` header value. */
+export async function newSession(
   redis: Redis,
   user: Pick<SignedInUser, 'id' | 'role'>,
   ttlSec = 3600,
-): Promise<string> {
-  const sid = await createSession(redis, { userId: user.id, role: user.role }, ttlSec);
-  return `${SESSION_COOKIE}=${sid}`;
+): Promise<{ sessionId: string; cookie: string }> {
+  const sessionId = await createSession(redis, { userId: user.id, role: user.role }, ttlSec);
+  return { sessionId, cookie: `${SESSION_COOKIE}=${sessionId}` };
 }
 
 export type Caller = ReturnType<typeof createCaller>;
