@@ -1,5 +1,4 @@
-// Why one file: the controller's operations share one closure of playback state (engine, load token,
-// resume point, retries); split up, each piece would need all of it.
+// Why one file: its operations share one closure of playback state (engine, load token, resume point, retries).
 // The web player's controller, framework-free: the queue and what plays now, play/pause/next/previous,
 // shuffle and repeat, volume and quality, the engine it plays through (built lazily by the factory it
 // is given), source resolution with preloading of the next track, recovery from refused signatures,
@@ -8,14 +7,7 @@
 // Unit tests drive it with a fake engine (apps/web/test/controller.test.ts).
 import { appData, describeError } from '../errors';
 import type { Track } from '../types';
-import type {
-  EngineError,
-  EngineFactory,
-  EngineListener,
-  PlaybackEngine,
-  PlaybackSource,
-  QualityLevel,
-} from './engine';
+import type { EngineError, EngineFactory, EngineListener, PlaybackEngine, PlaybackSource } from './engine';
 import {
   type PlayerStorage,
   readPersistedQueue,
@@ -23,66 +15,20 @@ import {
   writePersistedQueue,
   writeQuality,
 } from './persistence';
-import { type CountedPlay, type PlaySession, PlayTracker } from './play-tracker';
-import * as Q from './queue';
+import { type CountedPlay, PlayTracker } from './play-tracker';
 import {
-  DEFAULT_PLAYBACK_SETTINGS,
-  type PlaybackSettings,
-  readSettings,
-  sanitizeSettings,
-  writeSettings,
-} from './settings';
+  initialPlayerState,
+  initialTime,
+  type PlayerApi,
+  type PlayerState,
+  type TimeState,
+} from './player-state';
+import * as Q from './queue';
+import { readSettings, sanitizeSettings, writeSettings } from './settings';
 import { createStore, type Store } from './store';
 
-export type PlayerStatus = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'error';
-
-export type PlayerState = {
-  queue: Q.QueueState;
-  status: PlayerStatus;
-  error: string | null;
-  /** The error's reason is a missing or expired session: the banner offers to log in. */
-  errorNeedsSignIn: boolean;
-  /** A quiet line (unavailable songs skipped), not an error. */
-  notice: string | null;
-  volume: number;
-  muted: boolean;
-  levels: QualityLevel[];
-  currentLevel: number;
-  isAutoQuality: boolean;
-  isQueueOpen: boolean;
-  /** Normalisation, target loudness and crossfade (persisted on their own). */
-  settings: PlaybackSettings;
-  /** The play under way (presence reports it); null until a track actually plays. */
-  session: PlaySession | null;
-};
-
-export type TimeState = { currentTime: number; duration: number; bufferedEnd: number };
-
-export type PlayerApi = {
-  playTracks(tracks: Track[], startIndex?: number): void;
-  togglePlay(): void;
-  play(): void;
-  pause(): void;
-  next(): void;
-  previous(): void;
-  seek(sec: number): void;
-  seekBy(deltaSec: number): void;
-  setVolume(volume: number): void;
-  toggleMute(): void;
-  toggleShuffle(): void;
-  cycleRepeat(): void;
-  enqueue(track: Track): void;
-  playNext(track: Track): void;
-  removeFromQueue(position: number): void;
-  moveInQueue(from: number, to: number): void;
-  jumpTo(position: number): void;
-  setQuality(index: number): void;
-  setQueueOpen(open: boolean): void;
-  setPlaybackSettings(settings: Partial<PlaybackSettings>): void;
-  dismissError(): void;
-  /** Ends the listening session (log out): stops playback, forgets the queue and per-user state. */
-  reset(): void;
-};
+export type { PlayerApi, PlayerState, PlayerStatus, TimeState } from './player-state';
+export { initialPlayerState, initialTime } from './player-state';
 
 export type ControllerDeps = {
   /** A playable source for a track (playback.start); rejections carry the API's `data.appCode`. */
@@ -107,23 +53,6 @@ export type PlayerController = {
   debug(): unknown;
   destroy(): void;
 };
-
-export const initialPlayerState: PlayerState = {
-  queue: Q.emptyQueue,
-  status: 'idle',
-  error: null,
-  errorNeedsSignIn: false,
-  notice: null,
-  volume: 0.8,
-  muted: false,
-  levels: [],
-  currentLevel: -1,
-  isAutoQuality: true,
-  isQueueOpen: false,
-  settings: DEFAULT_PLAYBACK_SETTINGS,
-  session: null,
-};
-export const initialTime: TimeState = { currentTime: 0, duration: 0, bufferedEnd: 0 };
 
 const isPlayable = (t: Track) => t.status === 'ready';
 /** Preload the next track this long before the current one ends. */
