@@ -103,7 +103,7 @@ export const LAYERS: Record<PackageName, Layer> = {
   testing: {
     dir: 'packages/testing',
     may: [...INFRA, 'cache', 'db', 'validators'],
-    why: 'Test support (services, fixtures, signed-in callers): imported by tests only.',
+    why: 'Test support (services, fixtures; signed-in callers are @tonearm/api/testing): imported by tests only.',
   },
   core: {
     dir: 'packages/core',
