@@ -8,12 +8,11 @@ import { createRealtimeClient } from '@tonearm/realtime/client';
 import {
   DESKTOP,
   mainPages,
-  newUser,
   openPage,
   overflowingElements,
   PHONE,
   SCREENSHOT_DIR,
-  signUp,
+  signedIn,
 } from './fixtures';
 
 const serverUrl = `http://127.0.0.1:${Number(process.env.SERVER_PORT ?? 18001)}`;
@@ -59,14 +58,12 @@ test('the signed-in home (Recently played, Recommended for you, a friend playing
   browser,
 }) => {
   test.setTimeout(60_000);
-  const me = newUser('Axel');
-  await signUp(page, me);
+  await signedIn(page, 'Axel');
   // A friend, signed up in a second context, who is listening to the top song right now.
   const other = await browser.newContext();
   try {
     const friendPage = await other.newPage();
-    const friend = newUser('Fern');
-    await signUp(friendPage, friend);
+    await signedIn(friendPage, 'Fern');
     const cookies = await other.cookies(serverUrl);
     const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
     const friendId = (

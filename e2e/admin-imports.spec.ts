@@ -3,24 +3,19 @@
 // bar, refreshed live until it is done.
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { createRedis, whenReady } from '@tonearm/cache';
-import { setSessionsRole } from '@tonearm/core';
-import { connectDb, disconnectDb, ImportRun, User } from '@tonearm/db';
-import { newUser, SCREENSHOT_DIR, signUp } from './fixtures';
+import { connectDb, disconnectDb, ImportRun } from '@tonearm/db';
+import { SCREENSHOT_DIR, signedIn } from './fixtures';
+import { promoteToAdmin } from './lib/accounts';
 
 test('an admin follows a running import to done; others are refused', async ({ page }) => {
-  const user = newUser('Importer');
-  await signUp(page, user);
+  const user = await signedIn(page, 'Importer');
   await page.goto('/admin/imports');
   await expect(page.getByText('Admins only')).toBeVisible();
 
   await connectDb();
-  const redis = createRedis();
-  await whenReady(redis); // the request-path client has no offline queue: a command before connect fails
   const path = `/srv/music/e2e-${Date.now().toString(36)}`;
   try {
-    const u = await User.findOneAndUpdate({ handle: user.handle }, { $set: { role: 'admin' } }).lean();
-    await setSessionsRole(redis, String(u!._id), 'admin');
+    await promoteToAdmin(user);
     const run = await ImportRun.create({
       status: 'transcoding',
       source: 'cli',
@@ -55,7 +50,6 @@ test('an admin follows a running import to done; others are refused', async ({ p
     await expect(card.getByRole('progressbar')).toHaveCount(0);
     await expect(card).toContainText('4 ready · 0 failed');
   } finally {
-    redis.disconnect();
     await disconnectDb();
   }
 });

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { newUser, SCREENSHOT_DIR, type TestUser } from './fixtures';
+import { newUser, SCREENSHOT_DIR, submitSignUp, type TestUser } from './fixtures';
 
 const root = join(import.meta.dirname, '..');
 // Ports of their own (issue 17/18 helper range), next to the suite's shared stack.
@@ -134,15 +134,7 @@ async function setPassword(page: Page, link: string, password: string) {
   await expect(page.getByText(/Your password is changed/)).toBeVisible();
 }
 
-async function signUpWith(page: Page, url: string, u: TestUser) {
-  await page.goto(url);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Create your account');
-  await page.getByLabel('Name', { exact: true }).fill(u.displayName);
-  await page.getByLabel('Username', { exact: true }).fill(u.handle);
-  await page.getByLabel('Email', { exact: true }).fill(u.email);
-  await page.getByLabel('Password', { exact: true }).fill(u.password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-}
+const signUpWith = (page: Page, url: string, u: TestUser) => submitSignUp(page, u, url);
 
 test('host admin → users page: search, disable, promote, reset by mail; invite links', async ({
   browser,
@@ -191,8 +183,8 @@ test('host admin → users page: search, disable, promote, reset by mail; invite
   const linkB = await invite();
   expect(linkB).not.toBe(linkA);
 
-  const ann = { ...newUser('Ann'), handle: `ann_${tag}` };
-  const bob = { ...newUser('Bob'), handle: `bob_${tag}` };
+  const ann = newUser('Ann', { handle: `ann_${tag}` });
+  const bob = newUser('Bob', { handle: `bob_${tag}` });
   const annCtx = await browser.newContext();
   const annPage = await annCtx.newPage();
   await annPage.goto(linkA);

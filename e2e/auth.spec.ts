@@ -1,9 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { newUser, signUp } from './fixtures';
+import { signedIn } from './fixtures';
 
 test('sign up, stay signed in across a reload, log out, log in again', async ({ page }) => {
-  const user = newUser('Ada');
-  await signUp(page, user);
+  const user = await signedIn(page, 'Ada');
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('heading', { level: 1 })).toContainText(`, ${user.displayName}`);
 
@@ -22,8 +21,7 @@ test('sign up, stay signed in across a reload, log out, log in again', async ({ 
 });
 
 test('a wrong password is refused with a message, and the person stays signed out', async ({ page }) => {
-  const user = newUser('Grace');
-  await signUp(page, user);
+  const user = await signedIn(page, 'Grace');
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page.getByRole('link', { name: 'Log in' })).toBeVisible();
 
@@ -36,8 +34,7 @@ test('a wrong password is refused with a message, and the person stays signed ou
 });
 
 test('signing up with a taken email says so', async ({ page, browser }) => {
-  const user = newUser('Linus');
-  await signUp(page, user);
+  const user = await signedIn(page, 'Linus');
   const other = await browser.newContext();
   const p2 = await other.newPage();
   await p2.goto('/signup');

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { expect, type Locator, type Page, test } from '@playwright/test';
-import { newUser, SCREENSHOT_DIR, signUp, type TestUser } from './fixtures';
+import { SCREENSHOT_DIR, signedIn } from './fixtures';
 
 const root = join(import.meta.dirname, '..');
 let worker: ChildProcess | null = null;
@@ -55,7 +55,6 @@ function gradientPng(size = 200): Buffer {
   ]);
 }
 
-const strong = (u: TestUser): TestUser => ({ ...u, password: `Tn-${randomBytes(15).toString('base64url')}` });
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 
@@ -74,10 +73,10 @@ test('an uploaded avatar replaces the initials everywhere people are shown', asy
   try {
     const a = await ctxA.newPage();
     const b = await ctxB.newPage();
-    const userA = strong({ ...newUser('Avery'), handle: `avery_${tag}`, displayName: `Avery ${tag}` });
-    const userB = strong(newUser('Blair'));
-    await signUp(a, userA);
-    await signUp(b, userB);
+    const userA = await signedIn(a, 'Avery', {
+      user: { handle: `avery_${tag}`, displayName: `Avery ${tag}` },
+    });
+    await signedIn(b, 'Blair');
 
     // Before: initials in the account menu and in Settings.
     await a.goto('/settings');

@@ -76,23 +76,46 @@ export async function overflowingElements(page: Page): Promise<string[]> {
 
 export type TestUser = { displayName: string; handle: string; email: string; password: string };
 
-export function newUser(name: string): TestUser {
+/** A new person's details: a unique handle and email, and a strong random password (any policy takes it). */
+export function newUser(name: string, over: Partial<TestUser> = {}): TestUser {
   const tag = randomBytes(4).toString('hex');
   return {
     displayName: name,
     handle: `${name.toLowerCase()}_${tag}`,
     email: `${name.toLowerCase()}.${tag}@example.test`,
-    password: `correct horse ${tag}`,
+    password: `Tn-${randomBytes(15).toString('base64url')}`,
+    ...over,
   };
 }
 
-/** Creates an account through the sign-up page; the person is signed in afterwards. */
-export async function signUp(page: Page, user: TestUser): Promise<void> {
-  await page.goto('/signup');
+/** Fills in and sends the sign-up form at `url` (an invite link, another stack's page); checks nothing. */
+export async function submitSignUp(page: Page, user: TestUser, url = '/signup'): Promise<void> {
+  await page.goto(url);
   await page.getByLabel('Name', { exact: true }).fill(user.displayName);
   await page.getByLabel('Username', { exact: true }).fill(user.handle);
   await page.getByLabel('Email', { exact: true }).fill(user.email);
   await page.getByLabel('Password', { exact: true }).fill(user.password);
   await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+/** Creates an account through the sign-up page; the person is signed in afterwards. */
+export async function signUp(page: Page, user: TestUser): Promise<void> {
+  await submitSignUp(page, user);
   await expect(page.getByTestId('account-name')).toHaveText(user.displayName);
+}
+
+/**
+ * The suites' one signed-in setup: a new person signed up through the UI on `page` (name, plus any
+ * fixed details), and with `role: 'admin'` promoted the way an admin's promotion works (the row and
+ * the live sessions, e2e/lib/accounts.ts). Returns who it is.
+ */
+export async function signedIn(
+  page: Page,
+  name: string,
+  opts: { role?: 'user' | 'admin'; user?: Partial<TestUser> } = {},
+): Promise<TestUser> {
+  const user = newUser(name, opts.user);
+  await signUp(page, user);
+  if (opts.role === 'admin') await (await import('./lib/accounts')).promoteToAdmin(user);
+  return user;
 }

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { Album, connectDb, disconnectDb, Song } from '@tonearm/db';
-import { newUser, signUp } from './fixtures';
+import { signedIn } from './fixtures';
 
 const ALBUM = 'Gapless Suite';
 type Loud = { loudnessLufs: number; truePeakDb: number };
@@ -92,7 +92,7 @@ test('track mode: each track gets target − its loudness (peak-capped), and tra
   page,
 }) => {
   test.setTimeout(90_000);
-  await signUp(page, newUser('Gapless'));
+  await signedIn(page, 'Gapless');
   await page.goto(albumPath);
   const settings = await openSettings(page);
   await settings.getByRole('radio', { name: 'Per track' }).check();
@@ -123,7 +123,7 @@ test('album mode: both tracks get the album’s gain, and the settings persist a
   page,
 }) => {
   test.setTimeout(90_000);
-  await signUp(page, newUser('Albumist'));
+  await signedIn(page, 'Albumist');
   await page.goto(albumPath);
   let settings = await openSettings(page);
   await settings.getByRole('radio', { name: 'Per album' }).check();

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { makeCoverPng, makeTaggedFile } from '@tonearm/testing/audio-fixtures';
-import { newUser, SCREENSHOT_DIR, signUp } from './fixtures';
+import { SCREENSHOT_DIR, signedIn } from './fixtures';
 
 const root = join(import.meta.dirname, '..');
 const run = Date.now().toString(36);
@@ -76,7 +76,7 @@ test('a folder of three tagged files: tags pre-filled, edited, uploaded to one a
 }) => {
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 1400, height: 1000 });
-  await signUp(page, newUser('Folder'));
+  await signedIn(page, 'Folder');
   await page.goto('/upload');
   await expect(page.getByTestId('accepted-formats')).toContainText(
     'MP3, FLAC, Ogg Vorbis, Opus, AAC/M4A, ALAC, WAV and AIFF',
@@ -176,7 +176,7 @@ test('files dropped on the drop zone are listed with their tags; a text file nam
   page,
 }) => {
   await page.setViewportSize({ width: 1400, height: 1100 });
-  await signUp(page, newUser('Dropper'));
+  await signedIn(page, 'Dropper');
   await page.goto('/upload');
   const payload = await Promise.all(
     [files.mp3, files.bogus].map(async (p) => ({

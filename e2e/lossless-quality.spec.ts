@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { Album, connectDb, disconnectDb, Song } from '@tonearm/db';
-import { newUser, signUp } from './fixtures';
+import { signedIn } from './fixtures';
 
 const ALBUM = 'Lossless Suite';
 let albumPath = '';
@@ -57,7 +57,7 @@ test('a lossless song offers Lossless in the quality menu, and picking it plays 
   page,
 }) => {
   test.setTimeout(120_000);
-  await signUp(page, newUser('Audiophile'));
+  await signedIn(page, 'Audiophile');
   await page.goto(albumPath);
   await page
     .getByTestId('album-tracks')

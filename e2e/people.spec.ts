@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { Artist, connectDb, disconnectDb, Song } from '@tonearm/db';
-import { newUser, SCREENSHOT_DIR, signUp, type TestUser } from './fixtures';
+import { SCREENSHOT_DIR, signedIn } from './fixtures';
 
 const LIVE_MS = 6_000;
 let artistPath = '';
@@ -29,8 +29,6 @@ test.beforeAll(async () => {
   await disconnectDb();
 });
 
-/** A strong random password (16+ characters), whatever password policy the server applies. */
-const strong = (u: TestUser): TestUser => ({ ...u, password: `Tn-${randomBytes(15).toString('base64url')}` });
 const sidebar = (page: Page) => page.getByRole('complementary', { name: 'Friends’ activity' });
 const row = (page: Page, name: string) =>
   sidebar(page)
@@ -51,16 +49,12 @@ test('find by a misspelled handle, follow with approval, live playback, "nobody"
     const a = await ctxA.newPage();
     const b = await ctxB.newPage();
     const tag = randomBytes(3).toString('hex');
-    const userA = strong(newUser('Ada'));
-    const userB = strong({
-      ...newUser('Marguerite'),
-      handle: `marguerite_${tag}`,
-      displayName: `Marguerite ${tag}`,
-    });
     a.on('dialog', (d) => void d.accept());
     b.on('dialog', (d) => void d.accept());
-    await signUp(a, userA);
-    await signUp(b, userB);
+    const userA = await signedIn(a, 'Ada');
+    const userB = await signedIn(b, 'Marguerite', {
+      user: { handle: `marguerite_${tag}`, displayName: `Marguerite ${tag}` },
+    });
 
     // B turns approval on in Settings.
     await b.goto('/settings');

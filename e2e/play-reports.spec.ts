@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { Artist, connectDb, disconnectDb, PlayEvent, User } from '@tonearm/db';
-import { newUser, signUp } from './fixtures';
+import { signedIn } from './fixtures';
 
 let artistPath = '';
 
@@ -40,8 +40,7 @@ async function playsOf(email: string): Promise<{ songId: string; playedSec: numb
 
 test('a song heard past the threshold is reported once and shows under Recently played', async ({ page }) => {
   test.setTimeout(120_000);
-  const user = newUser('Reporter');
-  await signUp(page, user);
+  const user = await signedIn(page, 'Reporter');
 
   // Nothing played yet: no Recently played shelf; recommendations start from the charts.
   await page.goto('/');

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { Artist, connectDb, disconnectDb, Song } from '@tonearm/db';
-import { newUser, signUp } from './fixtures';
+import { signedIn } from './fixtures';
 
 let artistPath = '';
 let longSongPath = '';
@@ -62,7 +62,7 @@ test('plays a song, shows its bitrate, pauses, seeks, and moves through the queu
   page,
 }) => {
   test.setTimeout(90_000);
-  await signUp(page, newUser('Listener'));
+  await signedIn(page, 'Listener');
   const titles = await openTones(page);
   await page
     .getByTestId('artist-top')
@@ -101,7 +101,7 @@ test('plays a song, shows its bitrate, pauses, seeks, and moves through the queu
 
 test('a song that ends hands over to the next one by itself (preloaded)', async ({ page }) => {
   test.setTimeout(90_000);
-  await signUp(page, newUser('Album'));
+  await signedIn(page, 'Album');
   const titles = await openTones(page);
   await page
     .getByTestId('artist-top')
@@ -118,7 +118,7 @@ test('a song that ends hands over to the next one by itself (preloaded)', async 
 
 test('the quality menu pins a bitrate and returns to automatic', async ({ page }) => {
   test.setTimeout(60_000);
-  await signUp(page, newUser('Audiophile'));
+  await signedIn(page, 'Audiophile');
   const titles = await openTones(page);
   await page
     .getByTestId('artist-top')
@@ -144,7 +144,7 @@ test('on a throttled network the bar shows the lowest bitrate, and a higher one 
   page,
 }) => {
   test.setTimeout(150_000);
-  await signUp(page, newUser('Commuter'));
+  await signedIn(page, 'Commuter');
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   const throttle = (kbps: number | null) =>

@@ -1,7 +1,7 @@
 // Playlists: create, add songs, reorder by keyboard and by drag, rename, and privacy as another
 // person sees it (a second browser context).
 import { expect, type Page, test } from '@playwright/test';
-import { newUser, openHome, signUp, topSongTitles } from './fixtures';
+import { openHome, signedIn, topSongTitles } from './fixtures';
 
 async function addToPlaylist(page: Page, title: string, playlist: string) {
   const row = page.getByTestId('top-songs').getByRole('listitem').filter({ hasText: title }).first();
@@ -15,7 +15,7 @@ const entryTitles = (page: Page) => page.getByTestId('playlist-entries').locator
 
 test('create, fill, reorder, rename, and share a playlist', async ({ page, browser }) => {
   test.setTimeout(60_000);
-  await signUp(page, newUser('Owner'));
+  await signedIn(page, 'Owner');
   await page
     .getByRole('navigation', { name: 'Main' })
     .getByRole('link', { name: 'Playlists', exact: true })
@@ -58,7 +58,7 @@ test('create, fill, reorder, rename, and share a playlist', async ({ page, brows
   // Another person: a private playlist does not exist for them.
   const otherContext = await browser.newContext();
   const other = await otherContext.newPage();
-  await signUp(other, newUser('Visitor'));
+  await signedIn(other, 'Visitor');
   await other.goto(url);
   await expect(other.getByRole('main').getByRole('alert')).toContainText('Playlist not found');
 
@@ -83,7 +83,7 @@ test('create, fill, reorder, rename, and share a playlist', async ({ page, brows
 });
 
 test('liking a song puts it in the library', async ({ page }) => {
-  await signUp(page, newUser('Fan'));
+  await signedIn(page, 'Fan');
   await openHome(page);
   const titles = await topSongTitles(page);
   const like = page.getByRole('button', { name: `Like ${titles[2]}` }).first();

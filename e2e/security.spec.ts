@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { Artist, connectDb, disconnectDb } from '@tonearm/db';
-import { newUser, SCREENSHOT_DIR, signUp } from './fixtures';
+import { SCREENSHOT_DIR, signedIn } from './fixtures';
 
 test.describe('one API host', () => {
   test('the web port serves no tRPC: a batched auth.logIn brute force gets a 404, not 500 answers', async ({
@@ -70,7 +70,7 @@ test.describe('hardening headers', () => {
         console.error(`Refused to load (CSP ${e.violatedDirective}): ${e.blockedURI}`),
       );
     });
-    await signUp(page, newUser('Csp'));
+    await signedIn(page, 'Csp');
     await page.goto(`/artist/${String(artist!._id)}`);
     await page
       .getByTestId('artist-top')

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { Artist, connectDb, disconnectDb, Song } from '@tonearm/db';
 import { createRealtimeClient, type RealtimeClient } from '@tonearm/realtime/client';
-import { newUser, signUp, type TestUser } from './fixtures';
+import { newUser, signedIn, type TestUser } from './fixtures';
 
 const serverUrl = `http://127.0.0.1:${Number(process.env.SERVER_PORT ?? 18001)}`;
 /** Live updates must land well inside this; the fallback poll would take 120 s. */
@@ -122,10 +122,8 @@ test('A sees what B plays, pauses and skips to, live; private and blocking liste
     contexts.push(ctxA, ctxB);
     const a = await ctxA.newPage();
     const b = await ctxB.newPage();
-    const userA = newUser('Ada');
-    const userB = newUser('Bea');
-    await signUp(a, userA);
-    await signUp(b, userB);
+    await signedIn(a, 'Ada');
+    const userB = await signedIn(b, 'Bea');
     const idB = await userIdOf({ page: b });
 
     // C shows their listening to nobody (people.setPrivacy); D will block A.

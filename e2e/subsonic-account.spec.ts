@@ -1,14 +1,13 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { newUser, SCREENSHOT_DIR, signUp } from './fixtures';
+import { SCREENSHOT_DIR, signedIn } from './fixtures';
 
 const serverUrl = `http://127.0.0.1:${process.env.SERVER_PORT ?? 18001}`;
 
 test('make an app password in the account page and connect a Subsonic client with it, then revoke it', async ({
   page,
 }) => {
-  const user = newUser('Sonic');
-  await signUp(page, user);
+  const user = await signedIn(page, 'Sonic');
   await page.getByRole('link', { name: 'Settings', exact: true }).click();
   await page.getByRole('link', { name: 'Subsonic apps', exact: true }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Subsonic apps' })).toBeVisible();

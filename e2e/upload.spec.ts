@@ -4,7 +4,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { newUser, signUp } from './fixtures';
+import { signedIn } from './fixtures';
 
 const root = join(import.meta.dirname, '..');
 const mp3 = join(root, '.data', 'fixtures', 'upload-tone-12s.mp3');
@@ -45,7 +45,7 @@ test.afterAll(() => {
 
 test('an MP3 chosen with the file picker uploads, converts, and plays', async ({ page }) => {
   test.setTimeout(120_000);
-  await signUp(page, newUser('Uploader'));
+  await signedIn(page, 'Uploader');
   await page
     .getByRole('navigation', { name: 'Main' })
     .getByRole('link', { name: 'Upload', exact: true })

@@ -33,6 +33,8 @@ export interface Layer {
   only?: Partial<Record<PackageName, { subpaths?: string[]; names?: string[]; why: string }>>;
   /** Extra packages its tests (test/ folders) may import besides `may` and @tonearm/testing. */
   testsMay?: PackageName[];
+  /** Subpaths of this package that are test support: other packages' tests may import them, product code not. */
+  testOnly?: { subpaths: string[]; why: string };
   /** Why the package sits where it does (docs/ARCHITECTURE.md quotes these). */
   why: string;
 }
@@ -101,7 +103,7 @@ export const LAYERS: Record<PackageName, Layer> = {
   testing: {
     dir: 'packages/testing',
     may: [...INFRA, 'cache', 'db', 'validators'],
-    why: 'Test support (services, fixtures, signed-in callers): imported by tests only.',
+    why: 'Test support (services, fixtures; signed-in callers are @tonearm/api/testing): imported by tests only.',
   },
   core: {
     dir: 'packages/core',
@@ -117,6 +119,10 @@ export const LAYERS: Record<PackageName, Layer> = {
   api: {
     dir: 'packages/api',
     may: [...INFRA, 'cache', 'core', 'db', 'media', 'queue', 'ratelimit', 'realtime', 'validators'],
+    testOnly: {
+      subpaths: ['testing'],
+      why: '@tonearm/api/testing (signed-in users and callers, packages/api/test/support) is for tests only; it sits with the router because @tonearm/testing cannot depend on api or core without a cycle.',
+    },
     why: 'The tRPC router: validate, authorise, call core. Only apps import it.',
   },
   server: {
@@ -181,6 +187,12 @@ function patternsFor(name: PackageName, tests: boolean): Pattern[] {
       group: forbidden.flatMap((p) => [spec(p), `${spec(p)}/**`]),
       message: `Layering (tooling/layers.ts): ${spec(name)} may import ${[...layer.may].map(spec).join(', ') || 'no workspace package'}. ${layer.why}`,
     });
+  if (!tests)
+    for (const p of allowed) {
+      const rule = LAYERS[p].testOnly;
+      if (rule && p !== name)
+        out.push({ group: rule.subpaths.map((s) => `${spec(p)}/${s}`), message: rule.why });
+    }
   for (const [p, rule] of Object.entries(layer.only ?? {}) as [
     PackageName,
     NonNullable<Layer['only']>[PackageName],

@@ -52,6 +52,11 @@ describe('biome with the map', () => {
     'packages/core/test/testing.ts':
       "import { startServices } from '@tonearm/testing';\nexport const x = startServices;\n",
     'packages/core/src/allowed.ts': "import { Song } from '@tonearm/db/models';\nexport const x = Song;\n",
+    'apps/server/src/api-testing.ts':
+      "import { testCallers } from '@tonearm/api/testing';\nexport const x = testCallers;\n",
+    'apps/server/test/api-testing.ts':
+      "import { testCallers } from '@tonearm/api/testing';\nexport const x = testCallers;\n",
+    'apps/server/src/api-root.ts': "import { appRouter } from '@tonearm/api';\nexport const x = appRouter;\n",
     'packages/db/src/player.ts':
       "import { GaplessEngine } from '@tonearm/player/engine';\nexport const x = GaplessEngine;\n",
     'packages/ratelimit/src/db.ts': "import { Song } from '@tonearm/db';\nexport const x = Song;\n",
@@ -94,6 +99,7 @@ describe('biome with the map', () => {
     'packages/core/src/subpath.ts',
     'packages/core/src/root.ts',
     'packages/core/src/testing.ts',
+    'apps/server/src/api-testing.ts',
     'packages/db/src/player.ts',
     'packages/ratelimit/src/db.ts',
     'apps/web/lib/core.ts',
@@ -106,6 +112,8 @@ describe('biome with the map', () => {
 
   it.each([
     'packages/core/test/testing.ts',
+    'apps/server/test/api-testing.ts',
+    'apps/server/src/api-root.ts',
     'packages/core/src/allowed.ts',
     'apps/web/lib/config-web.ts',
     'apps/web/lib/router-type.ts',

@@ -9,10 +9,10 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { crc32, deflateSync } from 'node:zlib';
-import { createCaller, createTRPCContext } from '@tonearm/api';
+import { newSession, testCallers } from '@tonearm/api/testing';
 import { onEveryMaster } from '@tonearm/cache';
 import { env, repoRoot, resetEnvForTests } from '@tonearm/config';
-import { createSession, type MediaDeps, SESSION_COOKIE } from '@tonearm/core';
+import type { MediaDeps } from '@tonearm/core';
 import { Artist, mongoose, PlayEvent, Playlist, Song } from '@tonearm/db';
 import { S3Storage } from '@tonearm/media';
 import { DEAD_LETTER_QUEUE, Jobs, Queues, workerConnection } from '@tonearm/queue';
@@ -75,11 +75,8 @@ function deps() {
   };
 }
 
-async function caller(cookie?: string, resHeaders = new Headers()) {
-  const headers = new Headers();
-  if (cookie) headers.set('cookie', cookie);
-  return createCaller(await createTRPCContext({ deps: deps(), headers, resHeaders }));
-}
+const { callerAs } = testCallers(deps);
+const caller = (cookie?: string, resHeaders = new Headers()) => callerAs(cookie ?? null, { resHeaders });
 
 /** Signs up through the API; returns the caller holding the new session cookie. */
 async function signUp(email: string, password = strong()) {
@@ -227,8 +224,8 @@ describe('password reset', () => {
   it('changing the password signs out the other sessions and mails a notice', async () => {
     const email = `c_${uid()}@example.test`;
     const { api, password, me, cookie } = await signUp(email);
-    const sid = await createSession(svc.redis, { userId: me.id, role: 'user' }, 600);
-    const other = await caller(`${SESSION_COOKIE}=${sid}`);
+    const second = await newSession(svc.redis, { id: me.id, role: 'user' }, 600);
+    const other = await caller(second.cookie);
     expect(await other.auth.me()).not.toBeNull();
     const wrong = await errorOf(
       api.account.changePassword({ currentPassword: 'wrong-password-123', newPassword: strong() }),
@@ -238,7 +235,7 @@ describe('password reset', () => {
       ok: true,
       signedOut: 1,
     });
-    expect(await (await caller(`${SESSION_COOKIE}=${sid}`)).auth.me()).toBeNull();
+    expect(await (await caller(second.cookie)).auth.me()).toBeNull();
     expect(await (await caller(cookie)).auth.me()).not.toBeNull();
     await mailTo(email, /password was changed/);
   });

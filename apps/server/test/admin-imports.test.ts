@@ -5,8 +5,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppRouter } from '@tonearm/api';
-import { createSession, importLibrary, SESSION_COOKIE } from '@tonearm/core';
-import { ImportRun, User } from '@tonearm/db';
+import { signedInUser } from '@tonearm/api/testing';
+import { importLibrary } from '@tonearm/core';
+import { ImportRun } from '@tonearm/db';
 import { uid } from '@tonearm/testing';
 import { makeTaggedFile } from '@tonearm/testing/audio-fixtures';
 import { createTRPCClient, httpLink } from '@trpc/client';
@@ -19,16 +20,9 @@ const work = mkdtempSync(join(tmpdir(), 'tonearm-admin-imports-'));
 
 beforeAll(async () => {
   h = await startMediaHarness({ maxDurationSec: 60 });
-  const user = await User.create({
-    email: `a${uid()}@example.test`,
-    handle: `a${uid(4)}`,
-    displayName: 'Admin',
-    passwordHash: 'x',
-    role: 'admin',
-  });
-  const sid = await createSession(h.svc.redis, { userId: String(user._id), role: 'admin' }, 3600);
+  const { cookie } = await signedInUser(h.svc.redis, { role: 'admin' });
   admin = createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${h.url}/trpc`, headers: { cookie: `${SESSION_COOKIE}=${sid}` } })],
+    links: [httpLink({ url: `${h.url}/trpc`, headers: { cookie } })],
   });
 }, 120_000);
 afterAll(async () => {

@@ -2,11 +2,10 @@
 // visitor's browser change state (form or text POSTs, foreign Origin) nor open a socket as them;
 // unsupported content types are a 415, not a 500. Against the real server process.
 
+import { signedInUser } from '@tonearm/api/testing';
 import { createRedis, type RedisClient as Redis } from '@tonearm/cache';
-import { createSession, SESSION_COOKIE } from '@tonearm/core';
-import { User } from '@tonearm/db';
 import { createRealtimeClient } from '@tonearm/realtime/client';
-import { startTestServices, type TestServices, uid } from '@tonearm/testing';
+import { startTestServices, type TestServices } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, spawnServer } from './helpers/spawn-server';
 
@@ -28,16 +27,7 @@ afterAll(async () => {
   await svc?.close();
 });
 
-async function victim(): Promise<string> {
-  const u = await User.create({
-    email: `v${uid()}@example.test`,
-    handle: `v${uid(4)}`,
-    displayName: 'Victim',
-    passwordHash: 'x',
-  });
-  const sid = await createSession(redis, { userId: String(u._id), role: 'user' }, 3600);
-  return `${SESSION_COOKIE}=${sid}`;
-}
+const victim = async (): Promise<string> => (await signedInUser(redis, { name: 'Victim' })).cookie;
 
 const signedIn = async (cookie: string) => {
   const r = await fetch(`${server.url}/trpc/auth.me`, { headers: { cookie } });

@@ -2,14 +2,14 @@
 // 0, a small seeded catalog and three people (an admin and two listeners) with real sessions.
 import { createServer, type Server } from 'node:http';
 import type { ApiDeps, AppRouter } from '@tonearm/api';
-import { createSession, SESSION_COOKIE } from '@tonearm/core';
-import { Album, Artist, Song, User } from '@tonearm/db';
-import { startTestServices, type TestServices, uid } from '@tonearm/testing';
+import { type SignedInUser, signedInUser } from '@tonearm/api/testing';
+import { Album, Artist, Song } from '@tonearm/db';
+import { startTestServices, type TestServices } from '@tonearm/testing';
 import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
 import { pino } from 'pino';
 import { createApplication } from '../src/app';
 
-export type Person = { id: string; handle: string; cookie: string };
+export type Person = SignedInUser;
 export type Fixture = {
   svc: TestServices;
   server: Server;
@@ -23,17 +23,9 @@ export type Fixture = {
   close(): Promise<void>;
 };
 
-export async function makePerson(svc: TestServices, role: 'user' | 'admin', name: string): Promise<Person> {
-  const handle = `${name}_${uid(3)}`;
-  const u = await User.create({
-    email: `${handle}@example.test`,
-    handle,
-    displayName: name,
-    passwordHash: 'x',
-    role,
-  });
-  const sid = await createSession(svc.redis, { userId: String(u._id), role }, 3600);
-  return { id: String(u._id), handle, cookie: `${SESSION_COOKIE}=${sid}` };
+/** A person with a live session (the shared helper, @tonearm/api/testing). */
+export function makePerson(svc: TestServices, role: 'user' | 'admin', name: string): Promise<Person> {
+  return signedInUser(svc.redis, { role, name });
 }
 
 export async function seedCatalog(songs = 5) {

@@ -3,11 +3,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { ApiDeps, AppRouter } from '@tonearm/api';
+import { signedInUser } from '@tonearm/api/testing';
 import { createRedis } from '@tonearm/cache';
-import { createMediaDepsFromEnv, createSession, type MediaDeps, SESSION_COOKIE } from '@tonearm/core';
-import { Song, type SongDoc, User } from '@tonearm/db';
+import { createMediaDepsFromEnv, type MediaDeps } from '@tonearm/core';
+import { Song, type SongDoc } from '@tonearm/db';
 import { hashTagged, producerConnection, Queues, workerConnection } from '@tonearm/queue';
-import { startTestServices, type TestServices, uid } from '@tonearm/testing';
+import { startTestServices, type TestServices } from '@tonearm/testing';
 import { createWorkerDeps, type OwnedWorkerDeps, startWorker, transcodeProcessor } from '@tonearm/workers';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { createApplication, type Route } from '../src/app';
@@ -77,15 +78,7 @@ export async function startMediaHarness(
   const deps: ApiDeps = { cache: svc.cache, redis: svc.redis, log: svc.log, media, search: opts.search };
   createApplication(server, deps, { routes: [...(opts.routes?.(deps) ?? []), edge] });
 
-  const user = await User.create({
-    email: `u${uid()}@example.test`,
-    handle: `u${uid(4)}`,
-    displayName: 'Uploader',
-    passwordHash: 'x',
-  });
-  const userId = String(user._id);
-  const sid = await createSession(svc.redis, { userId, role: 'user' }, 3600);
-  const cookie = `${SESSION_COOKIE}=${sid}`;
+  const { id: userId, cookie } = await signedInUser(svc.redis, { name: 'Uploader' });
   // What the workers push to the uploader's sockets: the sharded adapter's channel of room
   // user:<id>, frames in socket.io-adapter's ClusterAdapter format.
   await sub.ssubscribe(`socket.io#/#user:${userId}#`);

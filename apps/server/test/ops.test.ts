@@ -5,10 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { signedInUser } from '@tonearm/api/testing';
 import { createRedis, whenReady } from '@tonearm/cache';
 import { env } from '@tonearm/config';
-import { createSession, SESSION_COOKIE } from '@tonearm/core';
-import { Album, Artist, Song, Types, User } from '@tonearm/db';
+import { Album, Artist, Song, Types } from '@tonearm/db';
 import { Jobs, Queues, workerConnection } from '@tonearm/queue';
 import { awayFromWindowEdge, startTestServices, type TestServices, uid } from '@tonearm/testing';
 import sharp from 'sharp';
@@ -84,16 +84,10 @@ describe('dashboard and alert metrics exist on /metrics', () => {
       artistName: artist.name,
       durationSec: 120,
     });
-    const user = await User.create({
-      email: `${uid()}@example.com`,
-      handle: `u${uid()}`,
-      displayName: 'U',
-      passwordHash: 'x',
-    });
     // The server process reads sessions without the test's key prefix.
     const plain = createRedis();
     await whenReady(plain);
-    const sid = await createSession(plain, { userId: String(user._id), role: 'user' }, 3600);
+    const { cookie } = await signedInUser(plain);
     plain.disconnect();
     const q = (path: string, input: unknown, headers: Record<string, string> = {}) =>
       fetch(`${server.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers });
@@ -110,7 +104,7 @@ describe('dashboard and alert metrics exist on /metrics', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(2);
     const report = await fetch(`${server.url}/trpc/play.report`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: `${SESSION_COOKIE}=${sid}` },
+      headers: { 'content-type': 'application/json', cookie },
       body: JSON.stringify({
         eventId: `e${uid(8)}`,
         songId: String(song._id),

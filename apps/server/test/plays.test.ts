@@ -4,8 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import type { AppRouter } from '@tonearm/api';
-import { createSession, SESSION_COOKIE } from '@tonearm/core';
-import { Artist, PlayEvent, Song, User } from '@tonearm/db';
+import { signedInUser } from '@tonearm/api/testing';
+import { Artist, PlayEvent, Song } from '@tonearm/db';
 import { createLogger } from '@tonearm/observability';
 import { Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
@@ -51,15 +51,8 @@ afterAll(async () => {
 });
 
 async function signIn(role: 'user' | 'admin' = 'user') {
-  const user = await User.create({
-    email: `${uid()}@example.com`,
-    handle: `u${uid()}`,
-    displayName: 'U',
-    passwordHash: 'x',
-    role,
-  });
-  const sid = await createSession(svc.redis, { userId: String(user._id), role }, 3600);
-  const cookie = `${SESSION_COOKIE}=${sid}`;
+  const user = await signedInUser(svc.redis, { role });
+  const { sessionId: sid, cookie } = user;
   const client = createTRPCClient<AppRouter>({
     links: [httpLink({ url: `${url}/trpc`, headers: { cookie } })],
   });
@@ -86,13 +79,13 @@ describe('play.report', () => {
     expect(await client.play.report.mutate(input)).toEqual({ eventId: input.eventId, isDuplicate: true });
     const events = await PlayEvent.find({ eventId: input.eventId }).lean();
     expect(events).toHaveLength(1);
-    expect(String(events[0]!.userId)).toBe(String(user._id));
+    expect(String(events[0]!.userId)).toBe(user.id);
     expect(events[0]!.countedAt).toBeNull();
     // One job per (listener, eventId), carrying the event's whole unique key (the shard key's fields).
-    const job = await queues.get('stats').getJob(`play-${String(user._id)}-${input.eventId}`);
+    const job = await queues.get('stats').getJob(`play-${user.id}-${input.eventId}`);
     expect(job?.data).toEqual({
       eventId: input.eventId,
-      userId: String(user._id),
+      userId: user.id,
       startedAt: input.startedAt.toISOString(),
     });
     expect(await queues.get('stats').getJobCounts('waiting')).toEqual({ waiting: 1 });
@@ -113,11 +106,9 @@ describe('play.report', () => {
     expect(await b.client.play.report.mutate(input)).toMatchObject({ isDuplicate: false });
     expect(await b.client.play.report.mutate(input)).toMatchObject({ isDuplicate: true });
     const events = await PlayEvent.find({ eventId: input.eventId }).lean();
-    expect(events.map((e) => String(e.userId)).sort()).toEqual(
-      [String(a.user._id), String(b.user._id)].sort(),
-    );
+    expect(events.map((e) => String(e.userId)).sort()).toEqual([a.user.id, b.user.id].sort());
     for (const who of [a, b])
-      expect(await queues.get('stats').getJob(`play-${String(who.user._id)}-${input.eventId}`)).toBeDefined();
+      expect(await queues.get('stats').getJob(`play-${who.user.id}-${input.eventId}`)).toBeDefined();
   });
 });
 
@@ -209,7 +200,7 @@ describe('request logs', () => {
     expect(res.headers.get('x-request-id')).toBe(requestId);
     const line = lines.find((l) => l['http.request.id'] === requestId && l['trpc.procedure'] === 'song.top');
     expect(line).toMatchObject({
-      'user.id': String(user._id),
+      'user.id': user.id,
       'trpc.type': 'query',
       'event.outcome': 'success',
       'log.level': 'info',

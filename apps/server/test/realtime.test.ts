@@ -3,10 +3,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { AppRouter } from '@tonearm/api';
+import { signedInUser } from '@tonearm/api/testing';
 import { createRedis, type RedisClient as Redis } from '@tonearm/cache';
 import { repoRoot } from '@tonearm/config';
-import { createSession, generateApiKey, SESSION_COOKIE } from '@tonearm/core';
-import { ApiKey, Artist, Block, Follow, Song, User } from '@tonearm/db';
+import { generateApiKey, SESSION_COOKIE } from '@tonearm/core';
+import { ApiKey, Artist, Block, Follow, Song } from '@tonearm/db';
 import { createRealtimeEmitter, PresenceStore } from '@tonearm/realtime';
 import { createRealtimeClient, type RealtimeClient } from '@tonearm/realtime/client';
 import type { PlayStarted, PresenceChanged } from '@tonearm/realtime/events';
@@ -15,7 +16,6 @@ import {
   startServerProcess,
   startTestServices,
   type TestServices,
-  uid,
 } from '@tonearm/testing';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { io as ioClient } from 'socket.io-client';
@@ -40,17 +40,7 @@ let song1: string;
 let song2: string;
 let song3: string;
 
-async function makeUser(name: string): Promise<U> {
-  const handle = `${name}_${uid(3)}`;
-  const u = await User.create({
-    email: `${handle}@example.test`,
-    handle,
-    displayName: name,
-    passwordHash: 'x',
-  });
-  const sid = await createSession(redis, { userId: String(u._id), role: 'user' }, 3600);
-  return { id: String(u._id), cookie: `${SESSION_COOKIE}=${sid}`, handle };
-}
+const makeUser = (name: string): Promise<U> => signedInUser(redis, { name });
 
 function connect(u: U, urls: string[], device = 'web'): RealtimeClient {
   const c = createRealtimeClient({ urls, headers: { cookie: u.cookie }, device });

@@ -1,25 +1,19 @@
 'use client';
-import { useQueryClient } from '@tanstack/react-query';
-// Tells the server what this tab plays, reading the player's state (no changes to the engine):
+// Tells the server what this tab plays, from the player controller's state (no changes to the engine):
 // - presence heartbeats over socket.io (song, playing/paused, position) whenever that changes, and
 //   every REFRESH_MS while playing so followers' extrapolated position stays right;
-// - one play.report per play once it has been listened to past the counting threshold (retried with
-//   the same eventId, which the server de-duplicates), then the home page's shelves refresh.
+// - one play.report per play once it counts (lib/player/play-tracker.ts decides what counts and
+//   when), retried with the same eventId, which the server de-duplicates; then the home page's
+//   shelves refresh.
+import { useQueryClient } from '@tanstack/react-query';
 import type { Activity } from '@tonearm/realtime/events';
-import { useEffect, useRef, useState } from 'react';
-import { useCurrentTrack, usePlayerState, usePlayerTime } from '../lib/player/player-provider';
+import { useEffect, useRef } from 'react';
+import { usePlayCounted, usePlayerState, usePlayerTime } from '../lib/player/player-provider';
 import { useRealtimeClient } from '../lib/realtime/realtime-provider';
 import { useTRPC, useTRPCClient } from '../lib/trpc';
 
-/** A play counts once this much of it was heard: 30 s, or half of a shorter track. */
-export function countingThresholdSec(durationSec: number): number {
-  return Math.min(30, Math.max(1, durationSec / 2));
-}
-
 const REFRESH_MS = 10_000;
 const DEVICE = 'web';
-
-type PlaySession = { key: string; songId: string; startedAt: number; durationSec: number };
 
 function newEventId(): string {
   return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), (b) =>
@@ -27,46 +21,11 @@ function newEventId(): string {
   ).join('');
 }
 
-/**
- * The current play: a new one starts when another queue entry plays, or when the same entry starts
- * over (repeat one, "previous" restarting it). Null until the track actually plays.
- */
-function usePlaySession(): { session: PlaySession | null; second: number; isPlaying: boolean } {
-  const track = useCurrentTrack();
-  const position = usePlayerState((s) => s.queue.position);
+export function ListeningReporter({ isSignedIn }: { isSignedIn: boolean }) {
+  const session = usePlayerState((s) => s.session);
   const status = usePlayerState((s) => s.status);
   const second = usePlayerTime((t) => Math.floor(t.currentTime));
-  const duration = usePlayerTime((t) => t.duration);
-  const [session, setSession] = useState<PlaySession | null>(null);
-  const lastSecond = useRef(0);
-
-  useEffect(() => {
-    const key = track ? `${position}:${track.id}` : '';
-    const prev = lastSecond.current;
-    lastSecond.current = second;
-    if (!track || status === 'idle') {
-      setSession(null);
-      return;
-    }
-    if (status !== 'playing') return;
-    setSession((cur) => {
-      const restarted = cur?.key === key && second < 2 && prev > second + 5;
-      if (cur && cur.key === key && !restarted) return cur;
-      return {
-        key,
-        songId: track.id,
-        startedAt: Date.now() - second * 1000,
-        durationSec: duration || track.durationSec,
-      };
-    });
-  }, [track, position, status, second, duration]);
-
-  return { session, second, isPlaying: status === 'playing' };
-}
-
-export function ListeningReporter({ isSignedIn }: { isSignedIn: boolean }) {
-  const { session, second, isPlaying } = usePlaySession();
-  const status = usePlayerState((s) => s.status);
+  const isPlaying = status === 'playing';
   const client = useRealtimeClient();
   const trpc = useTRPC();
   const trpcClient = useTRPCClient();
@@ -120,24 +79,13 @@ export function ListeningReporter({ isSignedIn }: { isSignedIn: boolean }) {
   }, [client, session, isPlaying, second]);
 
   // --- play reports ---------------------------------------------------------------------
-  const heard = useRef<{ key: string; sec: number; last: number; reported: boolean } | null>(null);
-  useEffect(() => {
-    if (!session) return;
-    if (heard.current?.key !== session.key) {
-      heard.current = { key: session.key, sec: 0, last: second, reported: false };
-    }
-    const h = heard.current;
-    // Count seconds actually heard: a step of one or two while playing, not a seek.
-    const step = second - h.last;
-    h.last = second;
-    if (isPlaying && step > 0 && step <= 2) h.sec += step;
-    if (!isSignedIn || h.reported || h.sec < countingThresholdSec(session.durationSec)) return;
-    h.reported = true;
+  usePlayCounted((play) => {
+    if (!isSignedIn) return;
     const input = {
       eventId: newEventId(),
-      songId: session.songId,
-      startedAt: new Date(session.startedAt).toISOString(),
-      playedSec: h.sec,
+      songId: play.songId,
+      startedAt: new Date(play.startedAt).toISOString(),
+      playedSec: play.playedSec,
       completed: false,
     };
     void (async () => {
@@ -152,7 +100,7 @@ export function ListeningReporter({ isSignedIn }: { isSignedIn: boolean }) {
         }
       }
     })();
-  }, [session, second, isPlaying, isSignedIn, trpc, trpcClient, queryClient]);
+  });
 
   return null;
 }

@@ -1,13 +1,10 @@
 'use client';
 // The persistent now-playing bar: track, transport, seek, volume, quality and the queue toggle.
 // Every control is a native button or range input with a label, so it works by keyboard alone.
-// Size: About 305 lines: the bar's controls are small components in this file because none is used
-// elsewhere.
 import Link from 'next/link';
-import { useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { formatDuration } from '../lib/format';
 import { useCurrentTrack, usePlayer, usePlayerState, usePlayerTime } from '../lib/player/player-provider';
-import { usePopover } from '../lib/use-popover';
 import { Cover } from './cover';
 import {
   MuteIcon,
@@ -22,6 +19,7 @@ import {
   VolumeIcon,
 } from './icons';
 import { PlaybackSettingsMenu } from './playback-settings';
+import { QualityMenu } from './quality-menu';
 
 function SeekBar({ disabled }: { disabled: boolean }) {
   const player = usePlayer();
@@ -94,72 +92,6 @@ function Volume() {
         onKeyDown={(e) => e.stopPropagation()}
       />
     </div>
-  );
-}
-
-function QualityMenu() {
-  const player = usePlayer();
-  const levels = usePlayerState((s) => s.levels);
-  const current = usePlayerState((s) => s.currentLevel);
-  const isAuto = usePlayerState((s) => s.isAutoQuality);
-  const { open, setOpen, close, buttonRef, popRef } = usePopover();
-  const id = useId();
-  const now = levels[current]?.name;
-  const label = now ? `${isAuto ? 'Auto · ' : ''}${now}` : isAuto ? 'Auto' : 'Manual';
-
-  return (
-    <>
-      <button
-        ref={buttonRef}
-        type="button"
-        className="quality-btn"
-        aria-label={`Audio quality: ${label}`}
-        aria-expanded={open}
-        aria-controls={id}
-        title="Audio quality"
-        onClick={() => setOpen((o) => !o)}
-      >
-        {label}
-      </button>
-      {open && (
-        // biome-ignore lint/a11y/noStaticElementInteractions: Escape closes the popover from any control inside it
-        <div
-          ref={popRef}
-          id={id}
-          className="popover"
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              e.stopPropagation();
-              close();
-            } else e.stopPropagation();
-          }}
-        >
-          <fieldset>
-            <legend>Audio quality</legend>
-            <label>
-              <input type="radio" name={`${id}-q`} checked={isAuto} onChange={() => player.setQuality(-1)} />
-              Automatic{isAuto && now ? ` (now ${now})` : ''}
-            </label>
-            {levels
-              .slice()
-              .sort((a, b) => b.bitrateKbps - a.bitrateKbps)
-              .map((l) => (
-                <label key={l.index}>
-                  <input
-                    type="radio"
-                    name={`${id}-q`}
-                    checked={!isAuto && current === l.index}
-                    onChange={() => player.setQuality(l.index)}
-                  />
-                  {l.name}
-                </label>
-              ))}
-          </fieldset>
-          {levels.length === 0 && <p className="hint">Qualities appear once a song is playing.</p>}
-          <p className="hint">Automatic adapts to your connection.</p>
-        </div>
-      )}
-    </>
   );
 }
 

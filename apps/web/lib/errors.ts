@@ -2,7 +2,8 @@
 // (see @tonearm/validators); their messages are already written for people when exposed.
 import type { AppErrorData } from '@tonearm/validators';
 
-function appData(e: unknown): Partial<AppErrorData> | undefined {
+/** The AppError data an API error carries (code, field errors), if any. */
+export function appData(e: unknown): Partial<AppErrorData> | undefined {
   if (typeof e !== 'object' || e === null || !('data' in e)) return undefined;
   const data = (e as { data?: unknown }).data;
   return typeof data === 'object' && data !== null ? (data as Partial<AppErrorData>) : undefined;

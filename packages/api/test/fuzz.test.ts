@@ -3,13 +3,13 @@
 // carrying a stable AppError code, and must change nothing in the database. The procedure list is
 // read from the router, so procedures added later are fuzzed without touching this file.
 import { createHash } from 'node:crypto';
-import { appRouter, createCaller, createTRPCContext, toAppError } from '@tonearm/api';
-import { createSession } from '@tonearm/core';
-import { mongoose, seedSkeleton, User } from '@tonearm/db';
+import { appRouter, toAppError } from '@tonearm/api';
+import { mongoose, seedSkeleton } from '@tonearm/db';
 import { startTestServices, type TestServices } from '@tonearm/testing';
 import { AppErrorCode } from '@tonearm/validators';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedInUser, testCallers } from './support/signed-in';
 
 const SEED = 20261125;
 const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
@@ -17,6 +17,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
 let svc: TestServices;
 let cookie: string;
 let adminCookie: string;
+const { callerAs } = testCallers(() => ({ cache: svc.cache, redis: svc.redis, log: svc.log }));
 
 type AnyProcedure = { _def: { type: string; inputs: unknown[] } };
 const procedures = Object.entries(
@@ -26,24 +27,14 @@ const procedures = Object.entries(
 beforeAll(async () => {
   svc = await startTestServices();
   await seedSkeleton();
-  const user = await User.create({
-    email: 'fuzz@example.test',
-    handle: 'fuzzer',
-    displayName: 'Fuzzer',
-    passwordHash: 'x',
-  });
-  const sid = await createSession(svc.redis, { userId: String(user._id), role: 'user' }, 3600);
-  cookie = `tonearm_session=${sid}`;
-  const admin = await User.create({
-    email: 'fuzz-admin@example.test',
-    handle: 'fuzz_admin',
-    displayName: 'Fuzz Admin',
-    passwordHash: 'x',
-    role: 'admin',
-    emailVerifiedAt: new Date(),
-  });
-  const adminSid = await createSession(svc.redis, { userId: String(admin._id), role: 'admin' }, 3600);
-  adminCookie = `tonearm_session=${adminSid}`;
+  cookie = (await signedInUser(svc.redis, { name: 'Fuzzer' })).cookie;
+  adminCookie = (
+    await signedInUser(svc.redis, {
+      role: 'admin',
+      name: 'Fuzz Admin',
+      fields: { emailVerifiedAt: new Date() },
+    })
+  ).cookie;
 });
 afterAll(() => svc?.close());
 
@@ -131,11 +122,7 @@ const CLIENT_ERRORS = new Set<string>([
 
 /** The procedure at `path` on a caller signed in with `session`. */
 async function procedureFn(path: string, session: string) {
-  const ctx = await createTRPCContext({
-    deps: { cache: svc.cache, redis: svc.redis, log: svc.log },
-    headers: new Headers({ cookie: session }),
-  });
-  const caller = createCaller(ctx) as unknown as Record<string, unknown>;
+  const caller = (await callerAs(session)) as unknown as Record<string, unknown>;
   return path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], caller) as (
     input: unknown,
   ) => Promise<unknown>;

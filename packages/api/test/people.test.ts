@@ -2,37 +2,27 @@
 // approved (follow requests) / nobody in the feed, on profiles and for the live subscription; blocks
 // everywhere (profile, follow, requests, search, lists, suggestions); typo-tolerant people search;
 // people you may know.
-import { createCaller, createTRPCContext } from '@tonearm/api';
-import { assertCanWatch, createSession } from '@tonearm/core';
+
+import { assertCanWatch } from '@tonearm/core';
 import { Artist, FollowRequest, PlayEvent, Song, User } from '@tonearm/db';
 import { PresenceStore } from '@tonearm/realtime';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SignedInUser, testCallers } from './support/signed-in';
 
 let svc: TestServices;
 let store: PresenceStore;
 let songId: string;
 let artistId: string;
 
-type P = { id: string; handle: string; name: string };
-async function person(name: string, handle = `${name.toLowerCase()}_${uid(3)}`): Promise<P> {
-  const u = await User.create({ email: `${handle}@x.test`, handle, displayName: name, passwordHash: 'x' });
-  return { id: String(u._id), handle, name };
-}
-async function as(p: P | null) {
-  const headers = new Headers();
-  if (p)
-    headers.set(
-      'cookie',
-      `tonearm_session=${await createSession(svc.redis, { userId: p.id, role: 'user' }, 600)}`,
-    );
-  return createCaller(
-    await createTRPCContext({
-      deps: { cache: svc.cache, redis: svc.redis, log: svc.log, presence: store },
-      headers,
-    }),
-  );
-}
+const { callerAs: as, signedInUser } = testCallers(() => ({
+  cache: svc.cache,
+  redis: svc.redis,
+  log: svc.log,
+  presence: store,
+}));
+type P = SignedInUser;
+const person = (name: string, handle?: string): Promise<P> => signedInUser({ name, handle });
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
     await p;

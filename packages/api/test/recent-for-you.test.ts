@@ -2,12 +2,12 @@
 // straight from stored play events (play.report's, before any counting); "Recommended for you"
 // follows the latest plays, leaves out what was just heard, and falls back to the charts.
 
-import { createSession, refreshSongNeighbors } from '@tonearm/core';
-import { generateCatalog, generatePlayLog, insertCatalog, insertPlayLog, Song, User } from '@tonearm/db';
+import { refreshSongNeighbors } from '@tonearm/core';
+import { generateCatalog, generatePlayLog, insertCatalog, insertPlayLog, Song } from '@tonearm/db';
 import { Queues, workerConnection } from '@tonearm/queue';
 import { startTestServices, type TestServices, uid } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaller, createTRPCContext } from '../src';
+import { testCallers } from './support/signed-in';
 
 let svc: TestServices;
 let queues: Queues;
@@ -28,14 +28,13 @@ afterAll(async () => {
   await svc?.close();
 });
 
-async function signedIn() {
-  const handle = `u${uid(4)}`;
-  const user = await User.create({ email: `${handle}@x.test`, handle, displayName: 'U', passwordHash: 'x' });
-  const sid = await createSession(svc.redis, { userId: String(user._id), role: 'user' }, 600);
-  const headers = new Headers({ cookie: `tonearm_session=${sid}` });
-  const deps = { cache: svc.cache, redis: svc.redis, log: svc.log, queues };
-  return createCaller(await createTRPCContext({ deps, headers }));
-}
+const { callerAs, signedInCaller } = testCallers(() => ({
+  cache: svc.cache,
+  redis: svc.redis,
+  log: svc.log,
+  queues,
+}));
+const signedIn = () => signedInCaller();
 
 const report = (caller: Awaited<ReturnType<typeof signedIn>>, songId: string, minutesAgo: number) =>
   caller.play.report({
@@ -61,12 +60,7 @@ describe('play.recent', () => {
     expect(new Date(recent[1]!.playedAt).getTime()).toBeGreaterThan(Date.now() - 11 * 60_000);
     expect((await caller.play.recent({ limit: 2 })).map((r) => r.song.id)).toEqual([c, a]);
 
-    const anonymous = createCaller(
-      await createTRPCContext({
-        deps: { cache: svc.cache, redis: svc.redis, log: svc.log },
-        headers: new Headers(),
-      }),
-    );
+    const anonymous = await callerAs(null);
     await expect(anonymous.play.recent({ limit: 5 })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     await expect(caller.play.recent({ limit: 500 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });

@@ -1,39 +1,23 @@
 // social.feed through the router: followees only, blocks both ways hidden, the sticky private setting
 // and private sessions hide presence and history, songs resolved, ordering by activity.
-import { createCaller, createTRPCContext } from '@tonearm/api';
-import { createSession } from '@tonearm/core';
-import { Artist, Block, Follow, Song, User } from '@tonearm/db';
+
+import { Artist, Block, Follow, Song } from '@tonearm/db';
 import { PresenceStore } from '@tonearm/realtime';
-import { startTestServices, type TestServices, uid } from '@tonearm/testing';
+import { startTestServices, type TestServices } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testCallers } from './support/signed-in';
 
 let svc: TestServices;
 let store: PresenceStore;
 
-async function user(name: string, extra: Record<string, unknown> = {}) {
-  const handle = `${name}_${uid(3)}`;
-  const u = await User.create({
-    email: `${handle}@x.test`,
-    handle,
-    displayName: name,
-    passwordHash: 'x',
-    ...extra,
-  });
-  return String(u._id);
-}
-
-async function callerFor(userId: string | null) {
-  const headers = new Headers();
-  if (userId) {
-    const sid = await createSession(svc.redis, { userId, role: 'user' }, 600);
-    headers.set('cookie', `tonearm_session=${sid}`);
-  }
-  const ctx = await createTRPCContext({
-    deps: { cache: svc.cache, redis: svc.redis, log: svc.log, presence: store },
-    headers,
-  });
-  return createCaller(ctx);
-}
+const { callerAs, signedInCaller, signedInUser } = testCallers(() => ({
+  cache: svc.cache,
+  redis: svc.redis,
+  log: svc.log,
+  presence: store,
+}));
+const user = async (name: string, fields?: Record<string, unknown>) =>
+  (await signedInUser({ name, fields })).id;
 
 beforeAll(async () => {
   svc = await startTestServices();
@@ -43,7 +27,8 @@ afterAll(() => svc?.close());
 
 describe('social.feed', () => {
   it('shows followees with what they play now and recently; hides strangers, blocks and private users', async () => {
-    const me = await user('me');
+    const meCaller = await signedInCaller({ name: 'me' });
+    const me = meCaller.user.id;
     const [playing, paused, idle, hidden, blockedMe, iBlocked, stranger, session] = await Promise.all([
       user('playing'),
       user('paused'),
@@ -88,7 +73,7 @@ describe('social.feed', () => {
     await store.heartbeat(session, c(session), stream(s2, 6));
     await store.setPrivate(session, true);
 
-    const feed = await (await callerFor(me)).social.feed({ recentLimit: 5 });
+    const feed = await meCaller.social.feed({ recentLimit: 5 });
     const ids = feed.friends.map((f) => f.user.id);
     expect(ids).not.toContain(stranger);
     expect(ids).not.toContain(blockedMe);
@@ -109,8 +94,8 @@ describe('social.feed', () => {
   });
 
   it('is empty for someone who follows nobody, and refuses anonymous callers', async () => {
-    const loner = await user('loner');
-    expect((await (await callerFor(loner)).social.feed()).friends).toEqual([]);
-    await expect((await callerFor(null)).social.feed()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    const loner = await signedInCaller({ name: 'loner' });
+    expect((await loner.social.feed()).friends).toEqual([]);
+    await expect((await callerAs(null)).social.feed()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });

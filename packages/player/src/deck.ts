@@ -1,6 +1,6 @@
+// Why one file: one class whose feed loop, level switches and seeks share the SourceBuffer's state.
 // One deck: an audio element on one MSE SourceBuffer, fed a queue of tracks back to back (each placed
-// by timestampOffset and cut to the sample by its append window), with its own gain nodes. One class
-// of about 320 lines: its feed loop, level switches and seeks share the SourceBuffer's state.
+// by timestampOffset and cut to the sample by its append window), with its own gain nodes.
 import type { Entry, Level, PlaybackActivity, TrackInput } from './engine-types';
 import { initTimescale, restoreFrameDurations } from './fmp4';
 import { AAC_FRAME_SAMPLES, mseCut } from './gapless-math';

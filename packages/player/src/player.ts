@@ -1,6 +1,6 @@
+// Why one file: the queue, seek and crossfade logic share the player's state (deck, network, level and abr are apart).
 // The gapless player: the queue, the current deck and (while a crossfade runs) the next one, ABR
-// across segments, normalisation and events. About 380 lines because the queue, seek and crossfade logic
-// share the player's state; the deck, network and level modules hold what does not.
+// across segments, normalisation and events.
 import { type AbrOptions, chooseLevel, DEFAULT_ABR, ThroughputEstimator } from './abr';
 import { Deck } from './deck';
 import type {

@@ -11,134 +11,16 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeError } from '../errors';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { folderOf, type PickedFile } from '../upload/collect';
+import { declaredType, fieldProblem, fieldsOf, type RowFields, type UploadRow } from '../upload/fields';
+import { mapLimit, putWithProgress } from '../upload/put';
 import { readTags } from '../upload/read-tags';
 
-/** The formats the server accepts; it decides the format again by the file's bytes. */
-export const ACCEPTED_FORMATS = 'MP3, FLAC, Ogg Vorbis, Opus, AAC/M4A, ALAC, WAV and AIFF';
-export const ACCEPT_ATTR = 'audio/*,.mp3,.flac,.ogg,.oga,.opus,.m4a,.mp4,.aac,.alac,.wav,.aif,.aiff,.aifc';
-const BY_EXT = {
-  mp3: 'audio/mpeg',
-  flac: 'audio/flac',
-  ogg: 'audio/ogg',
-  oga: 'audio/ogg',
-  opus: 'audio/opus',
-  m4a: 'audio/mp4',
-  mp4: 'audio/mp4',
-  aac: 'audio/aac',
-  alac: 'audio/mp4',
-  wav: 'audio/wav',
-  aif: 'audio/aiff',
-  aiff: 'audio/aiff',
-  aifc: 'audio/aiff',
-} as const;
-type Declared = (typeof BY_EXT)[keyof typeof BY_EXT];
-
-/** The content type to declare: only names the stored object (the server probes the bytes). */
-function declaredType(file: File): Declared {
-  const ext = file.name.split('.').pop()?.toLowerCase() ?? '';
-  return (BY_EXT as Record<string, Declared>)[ext] ?? 'audio/mpeg';
-}
-
-export type RowState =
-  | 'reading'
-  | 'rejected'
-  | 'pending'
-  | 'queued'
-  | 'uploading'
-  | 'checking'
-  | 'transcoding'
-  | 'ready'
-  | 'failed';
-
-export type RowFields = {
-  title: string;
-  artist: string;
-  album: string;
-  albumArtist: string;
-  disc: string;
-  track: string;
-};
-
-export type UploadRow = {
-  id: string;
-  path: string;
-  file: File;
-  state: RowState;
-  /** Why a file was rejected or failed, in a sentence. */
-  reason: string | null;
-  format: string | null;
-  durationSec: number | null;
-  hasCover: boolean;
-  fields: RowFields;
-  /** 0..1 of the current step (the PUT's bytes while uploading). */
-  progress: number;
-  songId: string | null;
-  albumId: string | null;
-};
-
-export type FieldProblem = { field: keyof RowFields; message: string } | null;
-
-/** What is wrong with a row's fields before it may be sent (the server validates again). */
-export function fieldProblem(f: RowFields): FieldProblem {
-  if (!f.title.trim()) return { field: 'title', message: 'A title is needed.' };
-  if (!f.artist.trim()) return { field: 'artist', message: 'An artist is needed.' };
-  for (const k of ['title', 'artist', 'album', 'albumArtist'] as const)
-    if (f[k].trim().length > 200) return { field: k, message: 'At most 200 characters.' };
-  if (f.track.trim() && !/^\d{1,3}$/.test(f.track.trim()))
-    return { field: 'track', message: 'A track number from 1 to 999.' };
-  if (f.disc.trim() && !/^\d{1,2}$/.test(f.disc.trim()))
-    return { field: 'disc', message: 'A disc number from 1 to 99.' };
-  if (Number(f.track) === 0 && f.track.trim())
-    return { field: 'track', message: 'Track numbers start at 1.' };
-  if (Number(f.disc) === 0 && f.disc.trim()) return { field: 'disc', message: 'Disc numbers start at 1.' };
-  return null;
-}
-
-function fieldsOf(tags: TrackTags, folder: string): RowFields {
-  return {
-    title: tags.title,
-    artist: tags.artists[0] ?? '',
-    // A loose file with no album tag is a single (the server files it under its title).
-    album: tags.albumFromFolder && !folder ? '' : tags.album,
-    albumArtist: tags.albumArtist ?? (tags.compilation ? 'Various Artists' : ''),
-    disc: String(tags.discNumber ?? 1),
-    track: tags.trackNumber ? String(tags.trackNumber) : '',
-  };
-}
+export * from '../upload/fields';
 
 /** How often transcoding songs' status is re-read. */
 const POLL_MS = 1_500;
 const PARALLEL_UPLOADS = 2;
 const PARALLEL_READS = 4;
-
-function putWithProgress(
-  url: string,
-  headers: Record<string, string>,
-  file: File,
-  onProgress: (fraction: number) => void,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('PUT', url, true);
-    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
-    xhr.onload = () =>
-      xhr.status >= 200 && xhr.status < 300
-        ? resolve()
-        : reject(new Error(`The storage server refused the file (HTTP ${xhr.status}).`));
-    xhr.onerror = () => reject(new Error('The upload was interrupted. Check your connection and try again.'));
-    xhr.send(file);
-  });
-}
-
-async function mapLimit<T>(items: T[], n: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++] as T);
-    }),
-  );
-}
 
 let seq = 0;
 

@@ -2,6 +2,7 @@
 // per album), the target loudness, and the crossfade between tracks that are not consecutive tracks of
 // one album (those always join gaplessly). Kept in localStorage, separately from the queue.
 import { DEFAULT_NORMALISATION, type NormalisationMode } from '@tonearm/player';
+import { type PlayerStorage, readItem, writeItem } from './persistence';
 
 export type PlaybackSettings = {
   normalisation: NormalisationMode;
@@ -39,19 +40,17 @@ export function sanitizeSettings(raw: unknown): PlaybackSettings {
   };
 }
 
-export function readSettings(): PlaybackSettings {
+export function readSettings(storage: PlayerStorage | null): PlaybackSettings {
+  const raw = readItem(storage, KEY);
+  if (!raw) return DEFAULT_PLAYBACK_SETTINGS;
   try {
-    const raw = localStorage.getItem(KEY);
-    return raw ? sanitizeSettings(JSON.parse(raw)) : DEFAULT_PLAYBACK_SETTINGS;
+    return sanitizeSettings(JSON.parse(raw));
   } catch {
     return DEFAULT_PLAYBACK_SETTINGS;
   }
 }
 
-export function writeSettings(s: PlaybackSettings): void {
-  try {
-    localStorage.setItem(KEY, JSON.stringify(s));
-  } catch {
-    // Private mode or a full quota: the settings still apply for this visit.
-  }
+/** Private mode or a full quota: the settings still apply for this visit. */
+export function writeSettings(storage: PlayerStorage | null, s: PlaybackSettings): void {
+  writeItem(storage, KEY, JSON.stringify(s));
 }
