@@ -2,18 +2,20 @@
 // /admin/queues page: depth per queue and state, the jobs that failed past their retries (without
 // their payloads: they may carry addresses and one-time links), and retrying one. Callers authorise
 // (adminProcedure, the page's guard); these only need the queues.
-import { Jobs, listFailed, type QueueDepth, queueDepths, queueNamesOf, retryFailed } from '@tonearm/queue';
+import {
+  type DeadLetter,
+  Jobs,
+  listFailed,
+  type QueueDepth,
+  queueDepths,
+  queueNamesOf,
+  retryFailed,
+} from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
 import { type CoreDeps, requireQueues } from './deps';
 
-export type FailedJobDto = {
-  queue: string;
-  jobId: string;
-  name: string;
-  failedReason: string;
-  attemptsMade: number;
-  failedAt: number | null;
-};
+/** A dead letter without its payload. */
+export type FailedJobDto = Omit<DeadLetter, 'data'>;
 
 /** Every queue the product's jobs run on. */
 export const adminQueueNames = (): string[] => queueNamesOf(Jobs);

@@ -1,4 +1,5 @@
 export * from '@tonearm/validators/tags';
+export * from './account-deletion';
 export * from './account-settings';
 export * from './accounts';
 export * from './admin';
@@ -21,6 +22,7 @@ export * from './media';
 export * from './pagination';
 export * from './password-policy';
 export * from './people';
+export * from './people-search';
 export * from './play-archive';
 export * from './playlists';
 export * from './plays';

@@ -1,5 +1,7 @@
-// Mongoose models of the whole domain, with their indexes. The only place that knows collection names.
-// Edit here when a field or an index changes; keep the validators package's output schemas in step.
+// Mongoose models of the core domain, with their indexes; with the models-<area>.ts files beside it, the
+// only place that knows collection names. Edit here when a field or an index changes; keep the
+// validators package's output schemas in step.
+// Why one file: the catalog and account schemas reference each other; newer areas have models-<area>.ts.
 import { GAPLESS_SOURCES, MEDIA_STATUSES, RENDITION_CODECS } from '@tonearm/validators';
 import { type InferSchemaType, model, Schema, type Types } from 'mongoose';
 import { guardSongMedia } from './media-guard';

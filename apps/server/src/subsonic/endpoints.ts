@@ -122,20 +122,10 @@ export const ENDPOINTS: Record<string, Endpoint> = {
     const artist = await subsonic.getArtist(c.caller.userId, id);
     if (!artist) throw notFound('Directory');
     const albums = (artist.album as Payload[]).map((al) => ({
-      id: al.id,
+      ...albumAsChild(al),
       parent: id,
-      isDir: true,
-      title: al.name,
-      album: al.name,
-      artist: al.artist,
-      year: al.year,
-      genre: al.genre,
-      coverArt: al.coverArt,
-      duration: al.duration,
-      playCount: al.playCount,
-      created: al.created,
-      starred: al.starred,
       artistId: id,
+      playCount: al.playCount,
       songCount: al.songCount,
     }));
     return { directory: { id, parent: '1', name: artist.name, starred: artist.starred, child: albums } };

@@ -2,6 +2,7 @@
 // arrived (size, container, ffprobe: really audio, duration within limits and true to its header)
 // before a transcode job is queued. A rejected upload leaves nothing behind: the objects and the song
 // row are deleted.
+// Why one file: create, finalize and reject are one flow whose checks must agree with each other.
 //
 // What was checked is what is transcoded (docs/SECURITY.md): finalize first copies the upload to a
 // pinned key under sources/ that no presigned URL can write, deletes the upload key, then downloads

@@ -1,5 +1,6 @@
-// Reads catalog fields that the library-import work adds (year/genres/lyrics on songs, albumArtist and
-// counts on albums, MusicBrainz ids...) defensively, so this module works with and without them.
+// Reads the optional catalog fields the import and uploads fill from tags (year/genres/lyrics on songs,
+// albumArtist and counts on albums, MusicBrainz ids, ReplayGain) defensively: rows written before a
+// field existed, or from files without that tag, lack it, and the Subsonic shapes then omit it.
 type Loose = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
