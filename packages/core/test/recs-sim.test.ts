@@ -121,7 +121,12 @@ describe('scoreHistory ("For you")', () => {
     const old = scoreHistory(new Map([['a', { plays: 1, last: new Date(now - 365 * day) }]]), rows, now);
     expect(old.get('x')).toBeCloseTo(0.5);
     const h60 = { ...DEFAULT_FOR_YOU, halfLifeDays: 60 };
-    const old60 = scoreHistory(new Map([['a', { plays: 1, last: new Date(now - 120 * day) }]]), rows, now, h60);
+    const old60 = scoreHistory(
+      new Map([['a', { plays: 1, last: new Date(now - 120 * day) }]]),
+      rows,
+      now,
+      h60,
+    );
     expect(old60.get('x')).toBeCloseTo(0.25);
     // The old favourite played often loses to a song played once today only as the weights say.
     const mixed = scoreHistory(
