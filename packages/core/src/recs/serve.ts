@@ -74,7 +74,7 @@ async function mltCandidates(
 }
 
 /** What a recommendation shows (toSongDto) and its playability: nothing else is read. */
-const DTO_FIELDS = {
+export const SONG_DTO_FIELDS = {
   title: 1,
   artistId: 1,
   artistName: 1,
@@ -97,7 +97,7 @@ async function withDocs(cands: Candidate[], limit: number): Promise<Recommendati
   if (!cands.length) return [];
   const docs = await Song.find(
     { _id: trusted({ $in: cands.map((c) => new Types.ObjectId(c.id)) }) },
-    DTO_FIELDS,
+    SONG_DTO_FIELDS,
   ).lean<SongDoc[]>();
   const byId = new Map(docs.filter((d) => d.media?.status === 'ready').map((d) => [String(d._id), d]));
   const out: Recommendation[] = [];
