@@ -9,6 +9,7 @@
 // - that neither list ever holds a song the listener has played (checked against the play log).
 // RECOMMEND_BENCH_PLAYS scales the play log (e.g. 100000, 1000000: the job at that size).
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Cache, createRedis, whenReady } from '@tonearm/cache';
 import { env, repoRoot } from '@tonearm/config';
@@ -19,10 +20,12 @@ import {
   generatePlayLog,
   insertCatalog,
   insertPlayLog,
+  ListenerIndex,
   mongoose,
   PlayEvent,
   Song,
   type SongDoc,
+  SongNeighbors,
   syncIndexes,
   Types,
 } from '@tonearm/db';
@@ -31,12 +34,17 @@ import { withDbName } from '@tonearm/testing';
 import { trusted } from 'mongoose';
 import {
   blendOnTheSpot,
+  listenerSongIds,
+  listenerSongs,
   moreLikeThis,
   recommendedFor,
   refreshSongNeighbors,
-  toSongDto,
+  SONG_DTO_FIELDS,
+  unpackCandidates,
+  unpackNeighbors,
 } from '../packages/core/src';
-import type { Harness } from './harness';
+import { DEFAULT_FOR_YOU, scoreHistory } from '../packages/core/src/recs-sim';
+import { type Harness, stats } from './harness';
 
 /** Peak RSS of a process (kB → MB), from /proc. */
 function peakMb(pid: number | 'self'): number {
@@ -156,9 +164,86 @@ export default async function (h: Harness) {
   const top = new Map<string, string>();
   for (const [u, s] of heard) top.set(u, [...s][0]!);
   const listeners = [...heard.keys()];
+  const load1 = () => Math.round(loadavg()[0]! * 10) / 10;
 
-  // The previous serving path: the listener's songs aggregated from play_events (the stand-in ignores
-  // the compound {userId, startedAt} index: a collection scan), the blend by queries at request time.
+  // Each read of the serving path alone (100 each, distinct ids), to see where the time goes.
+  const songIds = cat.songs.map((s) => s._id);
+  const twenty = (k: number) => songIds.slice((k * 37) % 19_000, ((k * 37) % 19_000) + 20);
+  const reads: [string, (k: number) => Promise<unknown>][] = [
+    [
+      'listener_index by _id',
+      (k) => ListenerIndex.findById(new Types.ObjectId(listeners[k]), { songs: 1 }).lean(),
+    ],
+    [
+      'song_neighbors row by songId (unique)',
+      (k) => SongNeighbors.findOne({ songId: songIds[k * 7] }, { packedSimilar: 1 }).lean(),
+    ],
+    [
+      'songs: 20 by {_id $in, media.status: ready} (previous)',
+      (k) => Song.find({ _id: trusted({ $in: twenty(k) }), 'media.status': 'ready' }).lean(),
+    ],
+    [
+      'songs: 20 by {_id $in} only, DTO fields (shipped)',
+      (k) => Song.find({ _id: trusted({ $in: twenty(k) }) }, SONG_DTO_FIELDS).lean(),
+    ],
+    [
+      "song_neighbors: a listener's history rows by songId $in",
+      (k) =>
+        SongNeighbors.find(
+          { songId: trusted({ $in: [...heard.get(listeners[k]!)!].map((x) => new Types.ObjectId(x)) }) },
+          { songId: 1, packed: 1, listenerCount: 1 },
+        ).lean(),
+    ],
+  ];
+  for (const [name, f] of reads) {
+    let k = 0;
+    const xs = await h.sample(() => f(k++), 100, 5);
+    h.record({ name: `read: ${name}`, target: stats(xs), figures: { 'load avg': load1() } });
+  }
+
+  // The previous serving path in the same run: the same precomputed rows, candidate songs read with
+  // {_id $in, media.status} (a collection scan on the stand-in), nothing cached per listener.
+  const prevDocs = async (ids: string[], limit: number) =>
+    (
+      await Song.find({
+        _id: trusted({ $in: ids.map((x) => new Types.ObjectId(x)) }),
+        'media.status': 'ready',
+      }).lean<SongDoc[]>()
+    ).slice(0, limit);
+  const prevMlt = async (userId: string, songId: string) => {
+    const mine = await listenerSongIds(userId);
+    const row = await SongNeighbors.findOne(
+      { songId: new Types.ObjectId(songId) },
+      { packedSimilar: 1 },
+    ).lean();
+    const ids = unpackCandidates(row?.packedSimilar)
+      .filter((c) => !mine.has(c.id) && c.id !== songId)
+      .slice(0, 20)
+      .map((c) => c.id);
+    return prevDocs(ids, 10);
+  };
+  const prevForYou = async (userId: string) => {
+    const [mine, history] = await Promise.all([listenerSongIds(userId), listenerSongs(userId, 1_000)]);
+    const rows = await SongNeighbors.find(
+      { songId: trusted({ $in: [...history.keys()].map((x) => new Types.ObjectId(x)) }) },
+      { songId: 1, packed: 1 },
+    ).lean();
+    const scored = scoreHistory(
+      history,
+      rows.map((r) => ({ song: String(r.songId), neighbors: unpackNeighbors(r.packed) })),
+      Date.now(),
+      { ...DEFAULT_FOR_YOU, halfLifeDays: 60, seedListeners: 0 },
+      mine,
+    );
+    const ids = [...scored.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 20)
+      .map(([x]) => x);
+    return prevDocs(ids, 10);
+  };
+  // The on-the-fly path before precomputed rows: the listener's songs aggregated from play_events (the
+  // stand-in ignores the compound {userId, startedAt} index: a collection scan), the blend by queries at
+  // request time.
   const historyByScan = async (userId: string) =>
     PlayEvent.aggregate<{ _id: Types.ObjectId }>([
       { $match: { userId: new Types.ObjectId(userId) } },
@@ -169,12 +254,16 @@ export default async function (h: Harness) {
     const mine = new Set((await historyByScan(userId)).map((r) => String(r._id)));
     const cands = (await blendOnTheSpot(songId, Math.min(25 + mine.size, 300))) ?? [];
     const ids = cands.filter((c) => !mine.has(c.id)).slice(0, 20);
-    const docs = await Song.find({
-      _id: trusted({ $in: ids.map((c) => new Types.ObjectId(c.id)) }),
-      'media.status': 'ready',
-    }).lean<SongDoc[]>();
-    return docs.slice(0, 10).map(toSongDto);
+    return prevDocs(
+      ids.map((c) => c.id),
+      10,
+    );
   };
+  // Cold: a cache nobody has written (its own prefix per call), so each call reads every row.
+  let coldN = 0;
+  const quiet = createLogger('bench', 'silent');
+  const cold = () =>
+    ({ redis, log: quiet, cache: new Cache(redis, { prefix: `cold${Date.now()}-${coldN++}` }) }) as never;
 
   let violations = 0;
   let served = 0;
@@ -182,44 +271,97 @@ export default async function (h: Harness) {
     served += ids.length;
     for (const id of ids) if (heard.get(u)!.has(id)) violations++;
   };
-  let i = 0;
-  let j = 0;
   const n = Math.min(listeners.length, 1_600);
-  await h.compare(
-    `"More like this" signed in, from precomputed rows vs on the fly (${n} distinct listener/seed pairs, uncached)`,
-    async () => {
-      const u = listeners[i++ % n]!;
-      check(
-        u,
-        (await moreLikeThis(deps, top.get(u)!, 10, { forUserId: u })).map((r) => r.id),
-      );
-    },
-    async () => {
-      const u = listeners[(n + j++) % listeners.length]!;
-      await oldMlt(u, top.get(u)!);
-    },
-    { iterations: 400, warmup: 20, rounds: 4 },
-  );
-  i = 0;
-  j = 0;
-  const oldForYou = async (userId: string) => {
-    await historyByScan(userId);
-    return recommendedFor(deps, userId, 10);
+  const rounds = 4;
+  const per = Number(process.env.RECOMMEND_BENCH_CALLS ?? 300) / rounds;
+  type Path = { name: string; call: (u: string) => Promise<unknown>; samples: number[] };
+  const measure = async (title: string, paths: Path[], warm?: Path) => {
+    // Interleaved in rounds so drift hits every path alike; listener k of a round is the same for all.
+    const loads: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const us = Array.from({ length: per }, (_, k) => listeners[(r * per + k) % n]!);
+      for (const p of paths) {
+        let k = 0;
+        p.samples.push(...(await h.sample(() => p.call(us[k++]!), per, 0)));
+      }
+      if (warm) {
+        // Warm: the same listeners again, after the shipped cold calls above filled the shared cache.
+        for (const u of us) await warm.call(u);
+        let k = 0;
+        warm.samples.push(...(await h.sample(() => warm.call(us[k++]!), per, 0)));
+      }
+      loads.push(loadavg()[0]!);
+    }
+    const base = paths.at(-1)!;
+    const load = `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`;
+    for (const p of [...paths.slice(0, -1), ...(warm ? [warm] : [])])
+      h.record({
+        name: `${title}: ${p.name} vs ${base.name}`,
+        target: stats(p.samples),
+        baseline: stats(base.samples),
+        figures: { 'load avg': load },
+      });
   };
-  await h.compare(
-    `"For you", from listener rows + neighbour rows vs history aggregated from play_events (${n} listeners)`,
-    async () => {
-      const u = listeners[i++ % n]!;
-      check(
-        u,
-        (await recommendedFor(deps, u, 10)).map((r) => r.id),
-      );
+  const shared = deps;
+  await measure(
+    `"More like this" signed in (${n} listeners, seed = their first song)`,
+    [
+      {
+        name: 'shipped, cold',
+        samples: [],
+        call: async (u) =>
+          check(
+            u,
+            (await moreLikeThis(cold(), top.get(u)!, 10, { forUserId: u })).map((r) => r.id),
+          ),
+      },
+      { name: 'previous precomputed', samples: [], call: (u) => prevMlt(u, top.get(u)!) },
+      { name: 'on the fly', samples: [], call: (u) => oldMlt(u, top.get(u)!) },
+    ],
+    {
+      name: 'shipped, warm',
+      samples: [],
+      call: async (u) =>
+        check(
+          u,
+          (await moreLikeThis(shared, top.get(u)!, 10, { forUserId: u })).map((r) => r.id),
+        ),
     },
-    async () => oldForYou(listeners[j++ % n]!),
-    { iterations: 400, warmup: 20, rounds: 4 },
+  );
+  await measure(
+    `"For you" (${n} listeners)`,
+    [
+      {
+        name: 'shipped, cold',
+        samples: [],
+        call: async (u) =>
+          check(
+            u,
+            (await recommendedFor(cold(), u, 10)).map((r) => r.id),
+          ),
+      },
+      { name: 'previous precomputed', samples: [], call: (u) => prevForYou(u) },
+      {
+        name: 'on the fly (history from play_events)',
+        samples: [],
+        call: async (u) => {
+          await historyByScan(u);
+          return prevForYou(u);
+        },
+      },
+    ],
+    {
+      name: 'shipped, warm',
+      samples: [],
+      call: async (u) =>
+        check(
+          u,
+          (await recommendedFor(shared, u, 10)).map((r) => r.id),
+        ),
+    },
   );
   h.record({
-    name: 'served songs the listener already plays (both lists, every call above)',
+    name: 'served songs the listener already plays (both lists, shipped cold and warm, every call above)',
     figures: { served, 'already played': violations },
   });
   if (violations) throw new Error(`${violations} recommended songs were already played by their listener`);

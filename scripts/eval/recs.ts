@@ -342,7 +342,11 @@ function sweep(train: Map<string, PlayRow[]>, held: Map<string, Set<string>>): v
       const hist = new Map(rowsOfUser.map((x) => [x.item, { plays: 1, last: new Date(now) }]));
       const scored = scoreHistory(
         hist,
-        [...hist.keys()].map((song) => ({ song, neighbors: rows.get(song) ?? [] })),
+        [...hist.keys()].map((song) => ({
+          song,
+          listeners: b.listeners(b.indexOf(song)!),
+          neighbors: rows.get(song) ?? [],
+        })),
         now,
       );
       const fy = [...scored.entries()]

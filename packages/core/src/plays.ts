@@ -9,6 +9,7 @@ import { AppError } from '@tonearm/validators';
 import { trusted } from 'mongoose';
 import { type CoreDeps, requireQueues } from './deps';
 import { type SongDto, toSongDto } from './dto';
+import { forYouTag } from './recs/serve';
 
 const STREAMING_KEY = 'listeners:streaming';
 /**
@@ -68,7 +69,11 @@ export async function reportPlay(
   });
   const isDuplicate = res.upsertedCount === 0;
   // The per-listener row the recommendations read (leave out what they play, weigh their history).
-  if (!isDuplicate) await recordListens([{ userId, songId: song._id, startedAt: input.startedAt }]);
+  if (!isDuplicate) {
+    await recordListens([{ userId, songId: song._id, startedAt: input.startedAt }]);
+    // Their cached "For you" is stale now (one INCR; serving also re-checks their listener_index).
+    await deps.cache.invalidateTags(forYouTag(userId));
+  }
   // Enqueued on duplicates too: if the first request stored the event but died before enqueuing,
   // the retry completes it; BullMQ's jobId keeps it to one job either way.
   await queues.enqueue(

@@ -15,16 +15,20 @@ import {
   SongNeighbors,
   Types,
 } from '@tonearm/db';
-import { readyMedia, startTestServices, TEST_RENDITIONS, type TestServices } from '@tonearm/testing';
+import { Queues, workerConnection } from '@tonearm/queue';
+import { readyMedia, startTestServices, TEST_RENDITIONS, type TestServices, uid } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CacheNsForYou,
   CacheNsMlt,
   type CoreDeps,
+  forYouTag,
   MLT_PRECOMPUTED,
   mltTag,
   moreLikeThis,
   recommendedFor,
   refreshSongNeighbors,
+  reportPlay,
   unpackNeighbors,
 } from '../src';
 
@@ -282,4 +286,69 @@ describe('what the listener already plays', () => {
     const rows = await ListenerSong.find({ userId: log.users[0]!._id }).lean();
     expect(all.some((r) => rows.some((x) => String(x.songId) === r.id))).toBe(true);
   }, 120_000);
+});
+
+describe('"For you" cache', () => {
+  it('serves the scored list from a per-listener cache, re-checks what they play on every call, and a reported play drops it', async () => {
+    await refreshSongNeighbors(deps, { mode: 'full', now: new Date('2026-12-01') });
+    const user = String(log.users[30]!._id);
+    await svc.cache.invalidateTags(forYouTag(user));
+    // A read under the key and tags recommendedFor uses: true when its loader runs (nothing cached).
+    const probeLoads = async () => {
+      let loaded = false;
+      await svc.cache.getOrLoad(
+        CacheNsForYou,
+        user,
+        async () => {
+          loaded = true;
+          return { ranked: [], latest: [] };
+        },
+        { ttlSeconds: 60, tags: [forYouTag(user), 'mlt:all'] },
+      );
+      if (loaded) await svc.cache.invalidateTags(forYouTag(user)); // drop the probe's own empty value
+      return loaded;
+    };
+    const first = (await recommendedFor(deps, user, 10)).map((r) => r.id);
+    expect(first).toHaveLength(10);
+    expect(await probeLoads()).toBe(false);
+    // Played behind the cache's back (the bulk play-log loader does not bump the tag): the cached list
+    // is still served, without that song, the rest in the same order.
+    await recordListens([{ userId: user, songId: first[0]!, startedAt: new Date() }]);
+    const second = (await recommendedFor(deps, user, 10)).map((r) => r.id);
+    expect(await probeLoads()).toBe(false);
+    expect(second).not.toContain(first[0]);
+    expect(second.slice(0, 9)).toEqual(first.slice(1));
+    expect(second).toHaveLength(10);
+    // A play reported through the product drops the cached list (one tag bump).
+    const queues = new Queues(workerConnection(), { prefix: `bull-t${uid(4)}` });
+    try {
+      await reportPlay({ ...deps, queues }, user, {
+        eventId: `ev-${uid(8)}`,
+        songId: second[0]!,
+        startedAt: new Date(),
+        playedSec: 100,
+        completed: true,
+      });
+    } finally {
+      await queues.close();
+    }
+    expect(await probeLoads()).toBe(true);
+    const third = (await recommendedFor(deps, user, 10)).map((r) => r.id);
+    expect(third).toHaveLength(10);
+    expect(third).not.toContain(first[0]);
+    expect(third).not.toContain(second[0]);
+  });
+
+  it('includePlayed scores the history without leaving it out and bypasses the cache', async () => {
+    const user = String(log.users[31]!._id);
+    const mine = new Set(
+      (await ListenerSong.find({ userId: log.users[31]!._id }).lean()).map((r) => String(r.songId)),
+    );
+    const served = await recommendedFor(deps, user, 50);
+    expect(served.some((r) => mine.has(r.id))).toBe(false);
+    const all = await recommendedFor(deps, user, 50, { includePlayed: true });
+    expect(all.some((r) => mine.has(r.id))).toBe(true);
+    // The cached (excluding) list was not replaced by the including one.
+    expect((await recommendedFor(deps, user, 50)).map((r) => r.id)).toEqual(served.map((r) => r.id));
+  });
 });

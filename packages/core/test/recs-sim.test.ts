@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   Baskets,
   blendCandidates,
+  DEFAULT_FOR_YOU,
   DEFAULT_SIM,
   type SimOptions,
   scoreHistory,
@@ -114,11 +115,19 @@ describe('scoreHistory ("For you")', () => {
     expect(s.get('y')).toBeCloseTo(1);
   });
 
-  it('weighs a song by (1 + ln plays) and halves it every 60 days', () => {
+  it('weighs a song by (1 + ln plays) and halves it every half-life (365 days by default)', () => {
     const often = scoreHistory(new Map([['a', { plays: 20, last: new Date(now) }]]), rows, now);
     expect(often.get('x')).toBeCloseTo(1 + Math.log(20));
-    const old = scoreHistory(new Map([['a', { plays: 1, last: new Date(now - 120 * day) }]]), rows, now);
-    expect(old.get('x')).toBeCloseTo(0.25);
+    const old = scoreHistory(new Map([['a', { plays: 1, last: new Date(now - 365 * day) }]]), rows, now);
+    expect(old.get('x')).toBeCloseTo(0.5);
+    const h60 = { ...DEFAULT_FOR_YOU, halfLifeDays: 60 };
+    const old60 = scoreHistory(
+      new Map([['a', { plays: 1, last: new Date(now - 120 * day) }]]),
+      rows,
+      now,
+      h60,
+    );
+    expect(old60.get('x')).toBeCloseTo(0.25);
     // The old favourite played often loses to a song played once today only as the weights say.
     const mixed = scoreHistory(
       new Map([
@@ -127,8 +136,28 @@ describe('scoreHistory ("For you")', () => {
       ]),
       rows,
       now,
+      h60,
     );
     expect(mixed.get('x')).toBeCloseTo(1 + 0.5 * 0.5);
+  });
+
+  it("weighs a history song by its row's listener count to the seedListeners power", () => {
+    const counted = [
+      { ...rows[0]!, listeners: 32 },
+      { ...rows[1]!, listeners: 1 },
+    ];
+    const history = new Map([
+      ['a', { plays: 1, last: new Date(now) }],
+      ['b', { plays: 1, last: new Date(now) }],
+    ]);
+    const s = scoreHistory(history, counted, now);
+    // a: 32^0.2 = 2; b: 1.
+    expect(s.get('x')).toBeCloseTo(2 * 1 + 1 * 0.5);
+    expect(s.get('y')).toBeCloseTo(1);
+    // Rows without a count (and seedListeners 0) weigh 1.
+    expect(scoreHistory(history, rows, now).get('x')).toBeCloseTo(1.5);
+    const flat = scoreHistory(history, counted, now, { ...DEFAULT_FOR_YOU, seedListeners: 0 });
+    expect(flat.get('x')).toBeCloseTo(1.5);
   });
 });
 
