@@ -2,6 +2,8 @@
 // baskets (the neighbour job streams its rows from here), the blend "More like this" serves, and the
 // whole-history scoring of "For you". The offline evaluation (scripts/eval/recs.ts) sweeps the same
 // functions, so what it compares is what ships.
+// Why one file: the similarity, the blend and the scoring share their option types and the packed row
+// format, and the evaluation imports them together; each is a pure function tested in recs-sim.test.ts.
 
 export type SimOptions = {
   /** Neighbours kept per song. */

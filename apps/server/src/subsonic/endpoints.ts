@@ -1,3 +1,8 @@
+// The table of every /rest/ endpoint the server answers (handler.ts dispatches to it): each entry maps
+// the request's parameters onto core's subsonic services and returns the Subsonic payload. The
+// byte-serving endpoints (stream, download, hls, getCoverArt) are media-endpoints.ts.
+// Why one file: it is one table of about 40 entries, each a few lines; the logic lives in
+// packages/core/src/subsonic.
 import { subsonic } from '@tonearm/core';
 import { Song, User } from '@tonearm/db';
 import { bool, type Caller, type Ctx, E, type Endpoint, notFound, type Params } from './context';

@@ -1,3 +1,13 @@
+// Library import: the run. Scans the given folders and files (scan.ts), reads each file's format and
+// tags, groups tracks into real albums and artists (link.ts, tags.ts), puts each new source in S3 like
+// an upload and queues the existing transcode job below interactive uploads (BullMQ priority), feeds
+// album covers to the cover job, and waits for the transcodes. Identity is the SHA-256 of the file's
+// bytes, so a second run of the same folder changes nothing; a moved file is recognised by its hash, a
+// re-tagged one by its path. Nothing is half-imported: a song whose source could not be stored or whose
+// transcode failed is removed with its S3 objects (and an album or artist left empty by that) and
+// listed under skipped.
+// Why one file: the run's stages (read, group, store, queue, wait) share its progress record and
+// summary; scanning, tag mapping and catalog linking are already in their own modules.
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ImportRun, mongoose, Song, type SongDoc } from '@tonearm/db';

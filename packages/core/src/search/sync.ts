@@ -6,6 +6,8 @@
 // and a number still missing or pending holds the position until it is settled (never skipped).
 // Plays, likes and covers write no entry, so they cost the index nothing; popularity (playCount) is
 // refreshed separately every popularityMs, without touching the text index.
+// Why one file: the reader's position, settling of missing numbers and the catch-up are one state
+// machine over the same outbox cursor; splitting it would spread that state across modules.
 import {
   Album,
   Artist,
