@@ -8,7 +8,7 @@
 //   play_events, the blend computed by queries at request time);
 // - that neither list ever holds a song the listener has played (checked against the play log).
 // RECOMMEND_BENCH_PLAYS scales the play log (e.g. 100000, 1000000: the job at that size).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Cache, createRedis, whenReady } from '@tonearm/cache';
@@ -16,6 +16,7 @@ import { env, repoRoot } from '@tonearm/config';
 import {
   connectDb,
   disconnectDb,
+  type GenPlay,
   generateCatalog,
   generatePlayLog,
   insertCatalog,
@@ -23,11 +24,16 @@ import {
   ListenerIndex,
   mongoose,
   PlayEvent,
+  type PlayLog,
+  recordListen,
+  recordListens,
+  rng,
   Song,
   type SongDoc,
   SongNeighbors,
   syncIndexes,
   Types,
+  User,
 } from '@tonearm/db';
 import { createLogger } from '@tonearm/observability';
 import { withDbName } from '@tonearm/testing';
@@ -37,6 +43,7 @@ import {
   listenerSongIds,
   listenerSongs,
   moreLikeThis,
+  type NeighborsRun,
   recommendedFor,
   refreshSongNeighbors,
   SONG_DTO_FIELDS,
@@ -77,36 +84,123 @@ async function withPeakHeap<T>(fn: () => Promise<T>): Promise<[T, number]> {
   }
 }
 
+/** Resets the peak-RSS mark (VmHWM) of a process (Linux clear_refs "5"), so a peak is the job's own. */
+function resetPeak(pid: number | 'self'): void {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // not permitted: the peak then includes what ran before
+  }
+}
+const load = () => loadavg()[0]!.toFixed(1);
+
+/**
+ * 1,000 new plays spread as real plays are: the listener of each play drawn with weight ∝ (their plays
+ * so far)² (most plays come from the most active listeners), then `firstShare` of the plays are a song
+ * the listener never played (drawn from their main taste cluster) and the rest replays of their own
+ * songs (weighted by how often they played them). `firstShare` is an assumption (0.3 by default:
+ * listening is mostly repeat listening), printed with the figures; 1 is the worst case.
+ */
+function newPlaysFor(log: PlayLog, n: number, firstShare: number, seed: number, tag: string) {
+  const r = rng(seed);
+  const history = new Map<string, Map<string, GenPlay>>();
+  const plays = new Map<string, number>();
+  for (const p of log.plays) {
+    const u = String(p.userId);
+    const m = history.get(u) ?? new Map<string, GenPlay>();
+    m.set(String(p.songId), p);
+    history.set(u, m);
+    plays.set(u, (plays.get(u) ?? 0) + 1);
+  }
+  const users = log.users.filter((u) => history.has(String(u._id)));
+  const cum: number[] = [];
+  let total = 0;
+  for (const u of users) {
+    total += plays.get(String(u._id))! ** 2;
+    cum.push(total);
+  }
+  const pick = () => {
+    const x = r() * total;
+    let lo = 0;
+    let hi = cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return users[lo]!;
+  };
+  const out: GenPlay[] = [];
+  const at = new Date('2026-12-30T12:00:00Z');
+  for (let i = 0; i < n; i++) {
+    const u = pick();
+    const mine = history.get(String(u._id))!;
+    let song: { _id: Types.ObjectId; artistId: Types.ObjectId } | undefined;
+    if (r() < firstShare) {
+      const cluster = log.clusters[log.clusterOf.get(String(u._id)) ?? 0]!;
+      for (let k = 0; k < 20 && !song; k++) {
+        const s = cluster[Math.floor(r() * cluster.length)]!;
+        if (!mine.has(String(s._id))) song = s;
+      }
+    }
+    if (!song) {
+      const own = [...mine.values()];
+      const p = own[Math.floor(r() * own.length)]!;
+      song = { _id: p.songId, artistId: p.artistId };
+    }
+    const play: GenPlay = {
+      eventId: `${tag}-${i}`,
+      userId: u._id,
+      songId: song._id,
+      artistId: song.artistId,
+      startedAt: new Date(at.getTime() + i * 1_000),
+      playedSec: 120,
+      completed: true,
+    };
+    mine.set(String(song._id), play);
+    out.push(play);
+  }
+  return out;
+}
+
 export default async function (h: Harness) {
   const targetPlays = Number(process.env.RECOMMEND_BENCH_PLAYS ?? 75_000);
+  // Above 200k plays the job part loads the listener rows only (what the play path would have written
+  // for these plays, through the same bulk function), not the play events: the stand-in's heap holds
+  // one or the other at 1M.
+  const rowsOnly = process.env.RECOMMEND_BENCH_ROWS_ONLY
+    ? process.env.RECOMMEND_BENCH_ROWS_ONLY === '1'
+    : targetPlays > 200_000;
+  const firstShare = Number(process.env.RECOMMEND_BENCH_FIRST_SHARE ?? 0.3);
   const songs = 20_000;
   const cat = generateCatalog({ seed: 42, songs });
   const users = Math.round(targetPlays / 40);
   const log = generatePlayLog(cat, { seed: 1, users, playsPerUser: [20, 60], clusters: 40 });
-  const extra = generatePlayLog(cat, { seed: 2, users: 50, playsPerUser: [20, 20], clusters: 40 });
-  // The incremental run's new plays: 1,000 plays by 50 existing listeners.
-  const newPlays = extra.plays.map((p, i) => ({
-    ...p,
-    eventId: `bench-new-${i}`,
-    userId: log.users[Math.floor(i / 20) % log.users.length]!._id,
-    startedAt: new Date(p.startedAt.getTime() + 30 * 86_400_000),
-  }));
+  const newPlays = newPlaysFor(log, 1_000, firstShare, 2, 'bench-new');
 
-  await connectDb(withDbName(env().MONGODB_URI, 'bench_recommend'));
+  await connectDb(withDbName(env().MONGODB_URI, `bench_recommend_${targetPlays}`));
   await mongoose.connection.db?.dropDatabase();
   await syncIndexes();
   const tl = performance.now();
   await insertCatalog(cat);
-  await insertPlayLog(log);
-  const played = await PlayEvent.distinct('songId');
+  if (rowsOnly) {
+    await User.collection.insertMany(
+      log.users.map((u) => ({ ...u, role: 'user' })),
+      { ordered: false },
+    );
+    await recordListens(log.plays);
+  } else await insertPlayLog(log);
+  const played = new Set(log.plays.map((p) => String(p.songId))).size;
   h.record({
     name: 'catalog',
     figures: {
       songs: cat.songs.length,
       plays: log.plays.length,
       listeners: log.users.length,
-      'songs with plays': played.length,
+      'songs with plays': played,
+      loaded: rowsOnly ? 'listener rows only (recordListens)' : 'play events + listener rows (insertPlayLog)',
       'load s': Math.round((performance.now() - tl) / 100) / 10,
+      'load avg': load(),
     },
   });
   const redis = createRedis({ keyPrefix: 'bench-recs:', commandTimeout: 30_000 });
@@ -120,33 +214,55 @@ export default async function (h: Harness) {
   const now = new Date('2026-12-31');
   const mongo = mongoProcess();
 
-  const [full, fullHeap] = await withPeakHeap(() => refreshSongNeighbors(deps, { mode: 'full', now }));
+  const job = async (name: string, run: () => Promise<NeighborsRun>) => {
+    resetPeak('self');
+    if (mongo) resetPeak(mongo.pid);
+    const [r, heap] = await withPeakHeap(run);
+    return {
+      r,
+      figures: {
+        'node heap peak MB': heap,
+        'node RSS peak MB': peakMb('self'),
+        'mongo stand-in RSS peak MB': mongo ? peakMb(mongo.pid) : 'n/a',
+        'mongo -Xmx': mongo?.xmx ?? 'n/a',
+        'load avg': load(),
+      },
+      name,
+    };
+  };
+  const full = await job('full', () => refreshSongNeighbors(deps, { mode: 'full', now }));
   h.record({
-    name: `neighbour job (full), ${log.plays.length} plays over ${played.length} songs`,
+    name: `neighbour job (full), ${log.plays.length} plays over ${played} songs`,
     figures: {
-      s: full.tookMs / 1000,
-      rows: full.rowsWritten,
-      'pairs read': full.pairsRead,
-      'node heap peak MB': fullHeap,
-      'node RSS peak MB': peakMb('self'),
-      'mongo stand-in RSS peak MB': mongo ? peakMb(mongo.pid) : 'n/a',
-      'mongo -Xmx': mongo?.xmx ?? 'n/a',
+      s: full.r.tookMs / 1000,
+      rows: full.r.rowsWritten,
+      'pairs read': full.r.pairsRead,
+      ...full.figures,
     },
   });
-  await new Promise((r) => setTimeout(r, 5));
-  await insertPlayLog({ plays: newPlays });
-  const [inc, incHeap] = await withPeakHeap(() => refreshSongNeighbors(deps, { now }));
-  h.record({
-    name: `neighbour job (incremental), ${newPlays.length} new plays by ${inc.listeners} listeners`,
-    figures: {
-      s: inc.tookMs / 1000,
-      'songs recomputed': inc.songs,
-      'pairs read': inc.pairsRead,
-      'vs full: time': Math.round((inc.tookMs / full.tookMs) * 1000) / 1000,
-      'vs full: pairs read': Math.round((inc.pairsRead / full.pairsRead) * 1000) / 1000,
-      'node heap peak MB': incHeap,
-    },
-  });
+  // The incremental runs: the new plays through the play report's own listener-row path (recordListen).
+  const incremental = async (label: string, plays: GenPlay[]) => {
+    if (!rowsOnly) await PlayEvent.collection.insertMany(plays.map((p) => ({ ...p, countedAt: null })));
+    for (const p of plays) await recordListen(p);
+    const inc = await job(label, () => refreshSongNeighbors(deps, { now }));
+    h.record({
+      name: `neighbour job (incremental), ${plays.length} new plays (${label}) by ${new Set(plays.map((p) => String(p.userId))).size} listeners`,
+      figures: {
+        s: inc.r.tookMs / 1000,
+        'first plays of a pair': inc.r.newPairs,
+        'rows recomputed': inc.r.songs,
+        'rows patched': inc.r.patched,
+        'rows written': inc.r.rowsWritten,
+        'pairs read': inc.r.pairsRead,
+        'incremental/full time': Math.round((inc.r.tookMs / full.r.tookMs) * 10_000) / 10_000,
+        'incremental/full pairs read': Math.round((inc.r.pairsRead / full.r.pairsRead) * 10_000) / 10_000,
+        ...inc.figures,
+      },
+    });
+  };
+  await incremental(`${Math.round(firstShare * 100)}% first plays`, newPlays);
+  const firstPlays = newPlaysFor(log, 1_000, 1, 3, 'bench-first');
+  await incremental('100% first plays, worst case', firstPlays);
   if (targetPlays > 75_000) {
     redis.disconnect();
     await disconnectDb();
@@ -155,7 +271,7 @@ export default async function (h: Harness) {
 
   // Ground truth of what each listener plays: the play log itself.
   const heard = new Map<string, Set<string>>();
-  for (const p of [...log.plays, ...newPlays]) {
+  for (const p of [...log.plays, ...newPlays, ...firstPlays]) {
     const k = String(p.userId);
     const s = heard.get(k) ?? new Set<string>();
     s.add(String(p.songId));

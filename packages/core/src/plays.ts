@@ -3,7 +3,7 @@
 // Also tracks who is streaming now, for the tonearm_listeners_streaming gauge.
 
 import type { RedisClient as Redis } from '@tonearm/cache';
-import { PlayEvent, recordListens, Song, type SongDoc, Types } from '@tonearm/db';
+import { PlayEvent, recordListen, Song, type SongDoc, Types } from '@tonearm/db';
 import { Jobs } from '@tonearm/queue';
 import { AppError } from '@tonearm/validators';
 import { trusted } from 'mongoose';
@@ -31,8 +31,9 @@ export type ReportPlayInput = {
 };
 
 /**
- * Records one play. A retried report with the same eventId neither stores a second event nor
- * enqueues a second job (jobId = play-<eventId>); it answers as the first did.
+ * Records one play. A retried report with the same eventId neither stores a second event, nor counts
+ * twice in the listener rows, nor enqueues a second job (jobId = play-<userId>-<eventId>); it completes
+ * whatever the first attempt did not get to, and answers as the first did.
  */
 export async function reportPlay(
   deps: CoreDeps,
@@ -68,12 +69,12 @@ export async function reportPlay(
     throw e;
   });
   const isDuplicate = res.upsertedCount === 0;
-  // The per-listener row the recommendations read (leave out what they play, weigh their history).
-  if (!isDuplicate) {
-    await recordListens([{ userId, songId: song._id, startedAt: input.startedAt }]);
-    // Their cached "For you" is stale now (one INCR; serving also re-checks their listener_index).
-    await deps.cache.invalidateTags(forYouTag(userId));
-  }
+  // The per-listener rows the recommendations read (leave out what they play, weigh their history).
+  // On duplicates too: idempotent per eventId, so a report that died after storing the event (its
+  // retry is a duplicate) gets its listener row now, and a replay counts nothing.
+  await recordListen({ userId, songId: song._id, startedAt: input.startedAt, eventId: input.eventId });
+  // Their cached "For you" is stale now (one INCR; serving also re-checks their listener_index).
+  await deps.cache.invalidateTags(forYouTag(userId));
   // Enqueued on duplicates too: if the first request stored the event but died before enqueuing,
   // the retry completes it; BullMQ's jobId keeps it to one job either way.
   await queues.enqueue(

@@ -337,6 +337,11 @@ const SongNeighborsSchema = new Schema(
     packed: { type: Buffer, default: undefined },
     /** "More like this" as served, packed the same way plus one byte of reasons per candidate. */
     packedSimilar: { type: Buffer, default: undefined },
+    /**
+     * The "More like this" collaborative neighbours before the blend, packed as `packed`: the
+     * incremental neighbour job patches them and re-blends `packedSimilar` from them.
+     */
+    packedMlt: { type: Buffer, default: undefined },
     computedAt: { type: Date, default: () => new Date() },
   },
   { versionKey: false },

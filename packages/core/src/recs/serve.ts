@@ -5,7 +5,7 @@ import { AppError } from '@tonearm/validators';
 import { type QueryFilter, trusted } from 'mongoose';
 import type { CoreDeps } from '../deps';
 import { type SongDto, toSongDto } from '../dto';
-import { CacheNsMlt, MLT_PRECOMPUTED, mltTag } from '../recommend';
+import { CacheNsMlt, MLT_PRECOMPUTED, mltTag } from './job';
 import {
   blendCandidates,
   type Candidate,
