@@ -46,7 +46,7 @@ echo "== vitest on a Redis Cluster"
   packages/cache packages/ratelimit/test/ratelimit.test.ts packages/realtime apps/server/test/cache.test.ts \
   apps/server/test/accounts-email.test.ts apps/server/test/csrf.test.ts apps/server/test/ratelimit.test.ts \
   apps/server/test/realtime.test.ts apps/server/test/plays.test.ts packages/workers/test/jobs.test.ts \
-  packages/core/test/search-sync.test.ts \
+  packages/core/test/search-sync.test.ts apps/server/test/ops.test.ts \
   --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-cluster.json" )
 bash scripts/services.sh up >/dev/null
 # OpenSubsonic conformance: schemathesis over the spec against a running server (~1 min).

@@ -170,6 +170,8 @@ export type KindRecovery = {
   failuresAfter: number;
   /** Requests of this kind started after the bound (they must all succeed). */
   afterBound: number;
+  /** Of those, how many failed. */
+  failedAfterBound: number;
   recovered: boolean;
 };
 
@@ -195,6 +197,7 @@ export function recoveryByKind(
       ms,
       failuresAfter: failedAfter.length,
       afterBound: late.length,
+      failedAfterBound: late.filter(bad).length,
       recovered: late.length >= minAfter && late.every((s) => !bad(s)),
     };
   });

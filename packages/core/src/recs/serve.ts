@@ -5,7 +5,6 @@ import { AppError } from '@tonearm/validators';
 import { type QueryFilter, trusted } from 'mongoose';
 import type { CoreDeps } from '../deps';
 import { type SongDto, toSongDto } from '../dto';
-import { CacheNsMlt, MLT_PRECOMPUTED, mltTag } from './job';
 import {
   blendCandidates,
   type Candidate,
@@ -16,6 +15,7 @@ import {
   unpackCandidates,
   unpackNeighbors,
 } from '../recs-sim';
+import { CacheNsMlt, MLT_PRECOMPUTED, mltTag } from './job';
 
 export type Recommendation = SongDto & { score: number; reasons: Reason[] };
 
