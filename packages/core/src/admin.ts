@@ -11,16 +11,13 @@ export type { AdminUserDto, InviteDto };
 import { mailPasswordReset } from './account-settings';
 import { destroyUserSessions, setSessionsRole } from './auth';
 import type { CoreDeps } from './deps';
+import { toUserDto } from './dto';
 import { peopleChanged } from './people';
 
 function toAdminUser(u: UserDoc): AdminUserDto {
+  const { listeningVisibility: _v, avatarUrl: _a, ...account } = toUserDto(u);
   return {
-    id: String(u._id),
-    email: u.email,
-    handle: u.handle,
-    displayName: u.displayName,
-    role: (u.role ?? 'user') as AdminUserDto['role'],
-    emailVerified: Boolean(u.emailVerifiedAt),
+    ...account,
     disabled: Boolean(u.disabledAt),
     createdAt: ((u as { createdAt?: Date }).createdAt ?? new Date(0)).toISOString(),
   };

@@ -5,14 +5,9 @@
 import type { AlbumDoc, ArtistDoc, PlaylistDoc, SongDoc, UserDoc } from '@tonearm/db';
 import type {
   AlbumDto,
-  ApiKeyDto,
   ArtistDto,
-  FollowEdgeDto,
   PlaylistDto,
-  PlaylistEntryDto,
   PlaylistSummaryDto,
-  PlaylistWithSongsDto,
-  ProfileDto,
   SongDto,
   UserDto,
 } from '@tonearm/validators';
@@ -29,7 +24,7 @@ export type {
   ProfileDto,
   SongDto,
   UserDto,
-};
+} from '@tonearm/validators';
 
 export function toSongDto(s: SongDoc): SongDto {
   return {

@@ -2,7 +2,7 @@
 // follow requests, search hits and suggestions (the people router), the admin users page and invite
 // links (the admin router). Core's types are z.infer of these; the routers declare them as .output().
 import { z } from 'zod';
-import { ZPlaylistSummaryDto } from './dto';
+import { ZPlaylistSummaryDto, ZUserDto } from './dto';
 import { ZListeningVisibility } from './people';
 
 export const ZPersonDto = z.object({
@@ -60,16 +60,15 @@ export const ZSuggestionDto = ZPersonDto.extend({
 });
 export type SuggestionDto = z.infer<typeof ZSuggestionDto>;
 
-export const ZAdminUserDto = z.object({
-  id: z.string(),
-  email: z.string(),
-  handle: z.string(),
-  displayName: z.string(),
-  role: z.enum(['user', 'admin']),
-  emailVerified: z.boolean(),
-  disabled: z.boolean(),
-  createdAt: z.string(),
-});
+/** A user as the admin users page lists them: the account's fields, whether disabled, and since when. */
+export const ZAdminUserDto = ZUserDto.pick({
+  id: true,
+  email: true,
+  handle: true,
+  displayName: true,
+  role: true,
+  emailVerified: true,
+}).extend({ disabled: z.boolean(), createdAt: z.string() });
 export type AdminUserDto = z.infer<typeof ZAdminUserDto>;
 
 export const ZInviteDto = z.object({
