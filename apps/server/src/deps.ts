@@ -32,9 +32,8 @@ export async function createServerDeps(): Promise<ServerDeps> {
   const search = createSearch(cfg.SEARCH_ENGINE, log);
   const queueConn = producerConnection();
   queueConn.on('error', (e) => log.warn({ err: e }, 'redis (queues) error'));
-  // No offline queue on this connection: BullMQ's first command must wait until it is up (packages/workers/src/deps.ts).
-  await whenReady(queueConn);
   const queues = new Queues(queueConn);
+  await queues.ready();
   const publicUrl = cfg.PUBLIC_SERVER_URL ?? `http://127.0.0.1:${cfg.SERVER_PORT}`;
   const media = createMediaDepsFromEnv({
     queues,

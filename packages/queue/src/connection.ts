@@ -36,6 +36,9 @@ export function producerConnection(): RedisClient {
   return createRedis({ maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: undefined });
 }
 
+/** How long a new Queues waits for its connection's first ready before letting commands fail. */
+const FIRST_READY_WAIT_MS = 30_000;
+
 /** How long after a connection error enqueue deadlines apply (see Queues.enqueue). */
 export const OUTAGE_WINDOW_MS = 30_000;
 
@@ -54,6 +57,8 @@ export class Queues {
   private readonly warm = new Set<string>();
   /** When the connection last reported an error (any node of a Cluster); 0: never. */
   private lastErrorAt = 0;
+  /** Settles when the connection is first ready (or after FIRST_READY_WAIT_MS): see ready(). */
+  private readonly up: Promise<void>;
   constructor(
     readonly connection: RedisClient,
     private readonly opts: Omit<QueueOptions, 'connection'> = {},
@@ -72,6 +77,31 @@ export class Queues {
     // whole), and drops a node that went away from its pool with '-node'.
     connection.on('node error', noted);
     connection.on('-node', noted);
+    this.up =
+      connection.status === 'ready'
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const done = () => {
+              clearTimeout(timer);
+              connection.off('ready', done);
+              resolve();
+            };
+            const timer = setTimeout(done, FIRST_READY_WAIT_MS);
+            timer.unref();
+            connection.once('ready', done);
+          });
+  }
+
+  /**
+   * Resolves once the connection has been ready once (or after FIRST_READY_WAIT_MS, when the
+   * commands then fail on their own). A producer connection has no offline queue, and BullMQ's first
+   * command on a new Queue (INFO) is rejected before the connection is up: on a Redis Cluster that
+   * rejection went unhandled and killed the process at start. enqueue() waits for it; callers of
+   * get() at start-up (the worker's schedules) await it first. After the first ready it costs nothing:
+   * an outage later is the enqueue deadline's business, not this.
+   */
+  ready(): Promise<void> {
+    return this.up;
   }
 
   /** Whether the connection reported an error within the last OUTAGE_WINDOW_MS. */
@@ -114,6 +144,7 @@ export class Queues {
     { deadlineMs }: { deadlineMs?: number } = {},
   ) {
     const data = job.schema.parse(payload);
+    await this.up;
     const add = this.get(job.queue).add(job.name, data, { ...job.defaults, ...opts });
     add.then(
       () => this.warm.add(job.queue),

@@ -2,7 +2,7 @@
 // context (`ctx.deps`), built once by the entry point (main.ts) as apps/server/src/deps.ts does for
 // the server. Tests and scripts pass what they built themselves; the rest is built from the
 // environment, and close() closes only what was built here.
-import { Cache, createRedis, type RedisClient as Redis, whenReady } from '@tonearm/cache';
+import { Cache, createRedis, type RedisClient as Redis } from '@tonearm/cache';
 import { env } from '@tonearm/config';
 import { createMediaDepsFromEnv, type MediaDeps } from '@tonearm/core';
 import { type Logger, logger } from '@tonearm/observability';
@@ -36,19 +36,17 @@ export async function createWorkerDeps(given: Partial<WorkerDeps> = {}): Promise
     given.redis ??
     own(createRedis({ enableOfflineQueue: true, commandTimeout: 5_000 }), (r) => r.disconnect());
   if (!given.redis) redis.on('error', (err) => log.warn({ err }, 'redis error'));
-  let queues = given.queues ?? given.media?.queues;
-  if (!queues) {
-    // The producer connection has no offline queue (an enqueue fails fast rather than waiting on a
-    // lost Redis): BullMQ's first command (INFO, when a queue is made) must not run before it is up,
-    // or on a Cluster it is rejected with "Cluster isn't ready" and the process dies at start.
-    const conn = producerConnection();
-    conn.on('error', (err) => log.warn({ err }, 'redis (queues) error'));
-    await whenReady(conn, 30_000);
-    queues = own(new Queues(conn), async (q) => {
+  const queues =
+    given.queues ??
+    given.media?.queues ??
+    own(new Queues(producerConnection()), async (q) => {
       await q.close().catch(() => {});
       q.connection.disconnect();
     });
-  }
+  if (!given.queues && !given.media)
+    queues.connection.on('error', (err) => log.warn({ err }, 'redis (queues) error'));
+  // main.ts upserts the schedules through queues.get() right after this (Queues.ready says why).
+  await queues.ready();
   let media = given.media;
   if (!media) {
     media = createMediaDepsFromEnv({
