@@ -34,6 +34,7 @@ import {
   syncIndexes,
   Types,
   User,
+  weightedPicker,
 } from '@tonearm/db';
 import { createLogger } from '@tonearm/observability';
 import { withDbName } from '@tonearm/testing';
@@ -113,23 +114,8 @@ function newPlaysFor(log: PlayLog, n: number, firstShare: number, seed: number, 
     plays.set(u, (plays.get(u) ?? 0) + 1);
   }
   const users = log.users.filter((u) => history.has(String(u._id)));
-  const cum: number[] = [];
-  let total = 0;
-  for (const u of users) {
-    total += plays.get(String(u._id))! ** 2;
-    cum.push(total);
-  }
-  const pick = () => {
-    const x = r() * total;
-    let lo = 0;
-    let hi = cum.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cum[mid]! < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return users[lo]!;
-  };
+  // Listeners drawn ∝ (their plays so far)²: the active ones play most of the new plays.
+  const pick = weightedPicker(users, (u) => plays.get(String(u._id))! ** 2, r);
   const out: GenPlay[] = [];
   const at = new Date('2026-12-30T12:00:00Z');
   for (let i = 0; i < n; i++) {

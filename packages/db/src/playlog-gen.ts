@@ -42,12 +42,12 @@ export type PlayLog = {
   clusters: GenSong[][];
 };
 
-/** Picks from `songs` with probability growing with play count (so clusters have their own hits). */
-function weightedPicker(songs: GenSong[], r: () => number): () => GenSong {
+/** Picks one of `items` with probability proportional to `weight(item)` (binary search over the running sums). */
+export function weightedPicker<T>(items: T[], weight: (item: T) => number, r: () => number): () => T {
   const cum: number[] = [];
   let total = 0;
-  for (const s of songs) {
-    total += Math.sqrt(s.playCount + 1);
+  for (const it of items) {
+    total += weight(it);
     cum.push(total);
   }
   return () => {
@@ -59,9 +59,13 @@ function weightedPicker(songs: GenSong[], r: () => number): () => GenSong {
       if (cum[mid]! < x) lo = mid + 1;
       else hi = mid;
     }
-    return songs[lo]!;
+    return items[lo]!;
   };
 }
+
+/** Songs with probability growing with play count (so clusters have their own hits). */
+const songPicker = (songs: GenSong[], r: () => number) =>
+  weightedPicker(songs, (s) => Math.sqrt(s.playCount + 1), r);
 
 export function generatePlayLog(catalog: Catalog, opts: PlayLogOptions = {}): PlayLog {
   const r = rng(opts.seed ?? 7);
@@ -78,9 +82,9 @@ export function generatePlayLog(catalog: Catalog, opts: PlayLogOptions = {}): Pl
   for (const a of catalog.artists) clusterOfArtist.set(String(a._id), Math.floor(r() * k));
   const clusters: GenSong[][] = Array.from({ length: k }, () => []);
   for (const s of playable) clusters[clusterOfArtist.get(String(s.artistId)) ?? 0]!.push(s);
-  const pickers = clusters.map((c) => (c.length ? weightedPicker(c, r) : null));
+  const pickers = clusters.map((c) => (c.length ? songPicker(c, r) : null));
   const chart = [...playable].sort((a, b) => b.playCount - a.playCount).slice(0, 50);
-  const pickChart = weightedPicker(chart, r);
+  const pickChart = songPicker(chart, r);
 
   const users: GenUser[] = [];
   const plays: GenPlay[] = [];
