@@ -32,7 +32,7 @@ export type SignedInUser = {
 
 export type SignedInOptions = {
   role?: Role;
-  /** Display name; the handle is made from it (lowercased, plus a random tag) unless given. */
+  /** Display name; the handle is made from it (lowercased, plus a tag unique in the process) unless given. */
   name?: string;
   handle?: string;
   email?: string;
@@ -42,11 +42,18 @@ export type SignedInOptions = {
   ttlSec?: number;
 };
 
+const PROCESS_TAG = uid(2);
+let made = 0;
+
 /** Creates a user and a live session for them (the row and the Redis session login would write). */
 export async function signedInUser(redis: Redis, opts: SignedInOptions = {}): Promise<SignedInUser> {
   const role = opts.role ?? 'user';
   const displayName = opts.name ?? (role === 'admin' ? 'Admin' : 'User');
-  const handle = opts.handle ?? `${displayName.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_${uid(3)}`;
+  // A per-process sequence keeps handles (and emails) unique however many people a suite makes (a
+  // random tag alone collided: hostile-input makes thousands); the random part keeps processes apart.
+  const handle =
+    opts.handle ??
+    `${displayName.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_${PROCESS_TAG}${(++made).toString(36)}`;
   const email = opts.email ?? `${handle}@example.test`;
   const u = await User.create({ email, handle, displayName, passwordHash: 'x', role, ...opts.fields });
   const id = String(u._id);
