@@ -172,15 +172,18 @@ test('host admin → users page: search, disable, promote, reset by mail; invite
   // Two invite links from the users page; each brings one person in.
   await admin.goto(`${webUrl}/admin/users`);
   await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Users');
-  const invite = async () => {
+  // `previous`: the link the status line shows now; the new one replaces it once the mutation answers
+  // (reading it at once could read the old link: flaky in CI).
+  const invite = async (previous?: string) => {
     await admin.getByRole('button', { name: 'New invite link' }).click();
     const note = admin.getByRole('status');
     await expect(note).toContainText('/signup?invite=');
+    if (previous) await expect(note).not.toContainText(previous);
     return /(https?:\/\/\S+\/signup\?invite=[A-Za-z0-9_-]+)/.exec((await note.textContent()) ?? '')![1]!;
   };
   const linkA = await invite();
   expect(linkA.startsWith(`${webUrl}/signup?invite=`)).toBe(true);
-  const linkB = await invite();
+  const linkB = await invite(linkA);
   expect(linkB).not.toBe(linkA);
 
   const ann = newUser('Ann', { handle: `ann_${tag}` });
